@@ -1,0 +1,256 @@
+//! The build pipeline, stage by stage: settings → content → Markdown → links → templates →
+//! files. Nothing is written here; `output::write` does that.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use rayon::prelude::*;
+
+use crate::assets::{self, StaticFiles};
+use crate::config::{self, CONFIG_FILE};
+use crate::content;
+use crate::diagnostic::{self, Diagnostic};
+use crate::error::{Error, Result};
+use crate::feeds;
+use crate::links::{self, FileIndex};
+use crate::markdown::{self, Rendered};
+use crate::output::{Contents, OutputFile};
+use crate::render::{self, Listings, RenderOptions};
+use crate::site::{Document, Site, Target};
+use crate::templates::{self, Templates};
+
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// The folder holding `content/` and `templates/`.
+    pub root: PathBuf,
+    /// Overrides `base_url` of `site.yaml`.
+    pub base_url: Option<String>,
+    /// Includes pages marked `draft: true`.
+    pub drafts: bool,
+    /// Treats warnings (such as placeholders still to confirm) as errors.
+    pub strict: bool,
+    /// Also checks the syntax of external links.
+    pub check_external: bool,
+    /// Adds the live-reload script to every page (`serve`).
+    pub live_reload: bool,
+}
+
+/// A finished build, ready to be written (or served).
+pub struct Built {
+    pub site: Site,
+    pub templates: Templates,
+    pub listings: Listings,
+    pub static_files: StaticFiles,
+    pub files: FileIndex,
+    pub outputs: Vec<OutputFile>,
+    pub warnings: Vec<Diagnostic>,
+    pub elapsed: std::time::Duration,
+}
+
+/// Builds the whole site in memory. On failure the error carries every diagnostic, warnings
+/// included, sorted by file and line.
+pub fn build(options: &BuildOptions) -> Result<Built> {
+    let started = Instant::now();
+    let root = options.root.as_path();
+    if !root.join(content::CONTENT_DIR).is_dir() {
+        return Err(Error::Message(format!(
+            "`{}` has no `content/` folder: run the command in the site's folder or give it with --root",
+            root.display()
+        )));
+    }
+    let mut diagnostics = Vec::new();
+    let Some(config) = config::load(root, options.base_url.as_deref(), &mut diagnostics) else {
+        diagnostic::sort(&mut diagnostics);
+        return Err(Error::Site(diagnostics));
+    };
+
+    let (mut site, (templates, template_diagnostics)) = rayon::join(
+        || content::load(root, config, options.drafts, &mut diagnostics),
+        || {
+            let mut d = Vec::new();
+            (templates::load(root, &mut d), d)
+        },
+    );
+    diagnostics.extend(template_diagnostics);
+    let base_path = site.config.base_path().to_string();
+    let static_files = assets::collect(root, &base_path, &mut diagnostics);
+    resolve_menu(root, &mut site, &mut diagnostics);
+
+    render_all_markdown(&mut site);
+    let files = file_index(&site, &static_files);
+    diagnostics.extend(check_links(&site, &files, options.check_external));
+
+    let Some(mut templates) = templates else {
+        diagnostic::sort(&mut diagnostics);
+        return Err(Error::Site(diagnostics));
+    };
+    set_globals(&mut templates, &site, &static_files);
+    let listings = Listings::build(&site);
+    listings.publish(&site, &templates);
+    let jobs = render::all_jobs(&site);
+    let render_options = RenderOptions {
+        live_reload: options.live_reload,
+    };
+    let (mut outputs, render_diagnostics) = render::render(&site, &templates, &listings, &jobs, render_options);
+    diagnostics.extend(render_diagnostics);
+    outputs.extend(static_files.files.iter().cloned());
+    outputs.extend(site.files.iter().map(|(source, path)| OutputFile {
+        path: path.clone(),
+        contents: Contents::Copy(root.join(source)),
+    }));
+    outputs.extend(generated_files(&site));
+    outputs.extend(alias_pages(&site, &mut diagnostics));
+    check_collisions(&outputs, &mut diagnostics);
+
+    diagnostic::sort(&mut diagnostics);
+    let has_errors = diagnostics.iter().any(|d| d.is_error() || options.strict);
+    if has_errors {
+        return Err(Error::Site(diagnostics));
+    }
+    outputs.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(Built {
+        site,
+        templates,
+        listings,
+        static_files,
+        files,
+        outputs,
+        warnings: diagnostics,
+        elapsed: started.elapsed(),
+    })
+}
+
+/// Renders one document's Markdown, rewriting its internal links to URLs.
+pub fn render_markdown(site: &Site, doc: &Document) -> Rendered {
+    markdown::to_html(doc.body(), &|dest| links::rewrite(site, doc.link_base(), dest))
+}
+
+fn render_all_markdown(site: &mut Site) {
+    let targets: Vec<Target> = site.targets().collect();
+    let rendered: Vec<Rendered> = targets
+        .par_iter()
+        .map(|&t| render_markdown(site, site.doc(t)))
+        .collect();
+    for (t, r) in targets.into_iter().zip(rendered) {
+        site.doc_mut(t).rendered = r;
+    }
+}
+
+pub fn file_index(site: &Site, static_files: &StaticFiles) -> FileIndex {
+    FileIndex {
+        content: site
+            .files
+            .iter()
+            .map(|(source, _)| {
+                source
+                    .strip_prefix(content::CONTENT_DIR)
+                    .unwrap_or(source)
+                    .to_string_lossy()
+                    .replace('\\', "/")
+            })
+            .collect(),
+        published: site
+            .files
+            .iter()
+            .map(|(_, out)| out.clone())
+            .chain(static_files.urls.keys().cloned())
+            .chain(static_files.files.iter().map(|f| f.path.clone()))
+            .collect(),
+    }
+}
+
+pub fn check_links(site: &Site, files: &FileIndex, check_external: bool) -> Vec<Diagnostic> {
+    let targets: Vec<Target> = site.targets().collect();
+    targets
+        .par_iter()
+        .flat_map_iter(|&t| {
+            let mut d = Vec::new();
+            links::check(site, site.doc(t), files, check_external, &mut d);
+            d
+        })
+        .collect()
+}
+
+/// Menu entries may name a source file (`@/layanan/_index.md`); they become URLs.
+fn resolve_menu(root: &Path, site: &mut Site, diagnostics: &mut Vec<Diagnostic>) {
+    let mut source = None;
+    for i in 0..site.config.menu.len() {
+        let url = site.config.menu[i].url.clone();
+        let Some(path) = url.strip_prefix("@/") else { continue };
+        match site.by_content_path.get(path) {
+            Some(&t) => site.config.menu[i].url = site.doc(t).url.clone(),
+            None => {
+                let text = source.get_or_insert_with(|| std::fs::read_to_string(root.join(CONFIG_FILE)).unwrap_or_default());
+                let offset = text.find(&url).unwrap_or(0);
+                diagnostics.push(
+                    Diagnostic::error(CONFIG_FILE, format!("menu entry links to `content/{path}`, which does not exist"))
+                        .at_offset(text, offset)
+                        .underline(url.chars().count())
+                        .help("give the path of a Markdown file inside content/, e.g. `@/layanan/_index.md`"),
+                );
+            }
+        }
+    }
+}
+
+pub fn set_globals(templates: &mut Templates, site: &Site, static_files: &StaticFiles) {
+    let globals = templates.tera.global_context();
+    globals.insert("site", &site.config);
+    globals.insert("assets", &static_files.urls);
+}
+
+/// `sitemap.xml`, `robots.txt` and the Atom feeds.
+pub fn generated_files(site: &Site) -> Vec<OutputFile> {
+    let base = site.config.base_path();
+    let mut extra_urls: Vec<String> = Vec::new();
+    if !site.tags.is_empty() {
+        extra_urls.push(format!("{base}tag/"));
+        extra_urls.extend(site.tags.keys().map(|slug| format!("{base}tag/{slug}/")));
+    }
+    let mut files = vec![
+        OutputFile::html("sitemap.xml".into(), feeds::sitemap(site, &extra_urls)),
+        OutputFile::html("robots.txt".into(), feeds::robots(site)),
+    ];
+    for (i, section) in site.sections.iter().enumerate() {
+        if section.doc.meta.feed {
+            let path = format!("{}atom.xml", section.doc.out_path.trim_end_matches("index.html"));
+            files.push(OutputFile::html(path, feeds::atom(site, i)));
+        }
+    }
+    files
+}
+
+fn alias_pages(site: &Site, diagnostics: &mut Vec<Diagnostic>) -> Vec<OutputFile> {
+    let mut files = Vec::new();
+    for target in site.targets() {
+        let doc = site.doc(target);
+        for alias in &doc.meta.aliases {
+            match feeds::alias_path(alias) {
+                Some(path) => files.push(OutputFile::html(path, feeds::redirect(&site.config.permalink(&doc.url)))),
+                None => {
+                    let offset = doc.source.find(alias.as_str()).unwrap_or(0);
+                    diagnostics.push(
+                        Diagnostic::error(&doc.file, format!("`{alias}` cannot be an alias"))
+                            .at_offset(&doc.source, offset)
+                            .underline(alias.chars().count())
+                            .help("an alias is an old address on this site, such as `/paw/`"),
+                    );
+                }
+            }
+        }
+    }
+    files
+}
+
+fn check_collisions(outputs: &[OutputFile], diagnostics: &mut Vec<Diagnostic>) {
+    let mut seen: HashMap<&str, usize> = HashMap::with_capacity(outputs.len());
+    for (i, file) in outputs.iter().enumerate() {
+        if seen.insert(&file.path, i).is_some() {
+            diagnostics.push(
+                Diagnostic::error("content", format!("two outputs are published at `/{}`", file.path))
+                    .help("an alias, a page, a tag page or a file in content/ or templates/static/ share this address; rename one"),
+            );
+        }
+    }
+}

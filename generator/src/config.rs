@@ -1,0 +1,192 @@
+//! `content/site.yaml`: the site's identity and the settings the engine needs.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::diagnostic::{Diagnostic, did_you_mean};
+use crate::front_matter::{self, top_level_keys};
+
+pub const CONFIG_FILE: &str = "content/site.yaml";
+
+const KEYS: [&str; 7] = [
+    "title",
+    "description",
+    "base_url",
+    "language",
+    "menu",
+    "contact",
+    "extra",
+];
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SiteConfig {
+    pub title: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Absolute URL of the site's root, always ending with `/`.
+    pub base_url: String,
+    #[serde(default = "default_language")]
+    pub language: String,
+    #[serde(default)]
+    pub menu: Vec<MenuItem>,
+    /// Free map of contact facts (address, phone, email...), placeholders allowed.
+    #[serde(default)]
+    pub contact: serde_yaml::Mapping,
+    #[serde(default)]
+    pub extra: serde_yaml::Mapping,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MenuItem {
+    pub name: String,
+    /// A root-relative URL, an absolute URL, or an internal link `@/layanan/_index.md`.
+    pub url: String,
+}
+
+fn default_language() -> String {
+    "id".to_string()
+}
+
+impl SiteConfig {
+    /// The path part of `base_url`, e.g. `/` or `/portal/`: every root-relative URL starts
+    /// with it.
+    pub fn base_path(&self) -> &str {
+        let after_scheme = self.base_url.split_once("://").map_or("", |(_, r)| r);
+        after_scheme.find('/').map_or("/", |i| &after_scheme[i..])
+    }
+
+    /// The absolute URL of a root-relative one.
+    pub fn permalink(&self, url: &str) -> String {
+        let origin_end = self.base_url.len() - self.base_path().len();
+        format!("{}{url}", &self.base_url[..origin_end])
+    }
+}
+
+/// Reads and checks `site.yaml`; `base_url` overrides the file's (for deploys and `serve`).
+/// Errors and placeholder warnings go to `diagnostics`.
+pub fn load(
+    root: &Path,
+    base_url: Option<&str>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<SiteConfig> {
+    let file = Path::new(CONFIG_FILE);
+    let source = match std::fs::read_to_string(root.join(file)) {
+        Ok(s) => s,
+        Err(err) => {
+            diagnostics.push(
+                Diagnostic::error(file, format!("cannot read the site settings: {err}"))
+                    .help("create content/site.yaml with at least `title:` and `base_url:` (see docs/content.md)"),
+            );
+            return None;
+        }
+    };
+    parse(file, &source, base_url, diagnostics)
+}
+
+pub fn parse(
+    file: &Path,
+    source: &str,
+    base_url: Option<&str>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<SiteConfig> {
+    let before = diagnostics.len();
+    for key in top_level_keys(source, 1) {
+        if !KEYS.contains(&key.name) {
+            let d = Diagnostic::error(file, format!("unknown setting `{}`", key.name))
+                .at(source, key.line, 1)
+                .underline(key.name.chars().count());
+            diagnostics.push(match did_you_mean(key.name, &KEYS) {
+                Some(s) => d.help(format!("did you mean `{s}`?")),
+                None => d.help(format!(
+                    "site.yaml accepts: {}; put your own settings under `extra:`",
+                    KEYS.join(", ")
+                )),
+            });
+        }
+    }
+    for (line, column, text) in front_matter::placeholders(source, 1) {
+        diagnostics.push(placeholder_warning(file, source, line, column, &text));
+    }
+    let mut config: SiteConfig = match serde_yaml::from_str(source) {
+        Ok(c) => c,
+        Err(err) => {
+            diagnostics.push(front_matter::yaml_error(file, source, 1, &err));
+            return None;
+        }
+    };
+    if let Some(url) = base_url {
+        config.base_url = url.to_string();
+    }
+    let scheme_ok = config.base_url.starts_with("https://") || config.base_url.starts_with("http://");
+    let host = config.base_url.split_once("://").map_or("", |(_, r)| r);
+    if !scheme_ok || host.is_empty() || host.starts_with('/') || config.base_url.contains(char::is_whitespace) {
+        let line = top_level_keys(source, 1)
+            .iter()
+            .find(|k| k.name == "base_url")
+            .map_or(1, |k| k.line);
+        diagnostics.push(
+            Diagnostic::error(file, format!("`base_url` is not an absolute URL: `{}`", config.base_url))
+                .at(source, line, 1)
+                .underline(8)
+                .help("write the address the site is published at, e.g. `base_url: https://kpu-ntb.example/`"),
+        );
+    }
+    if !config.base_url.ends_with('/') {
+        config.base_url.push('/');
+    }
+    diagnostics[before..]
+        .iter()
+        .all(|d| !d.is_error())
+        .then_some(config)
+}
+
+pub fn placeholder_warning(
+    file: &Path,
+    source: &str,
+    line: usize,
+    column: usize,
+    text: &str,
+) -> Diagnostic {
+    Diagnostic::warning(file, format!("value to confirm before publishing: {text}"))
+        .at(source, line, column)
+        .underline("konfirmasi".len())
+        .help("replace `{konfirmasi: ...}` with the confirmed value; `build --strict` refuses placeholders")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_str(yaml: &str) -> (Option<SiteConfig>, Vec<Diagnostic>) {
+        let mut d = Vec::new();
+        let c = parse(Path::new(CONFIG_FILE), yaml, None, &mut d);
+        (c, d)
+    }
+
+    #[test]
+    fn base_path_and_permalinks_follow_the_base_url() {
+        let (c, d) = parse_str("title: T\nbase_url: https://a.example/portal\n");
+        assert!(d.is_empty(), "{d:?}");
+        let c = c.expect("valid");
+        assert_eq!(c.base_url, "https://a.example/portal/");
+        assert_eq!(c.base_path(), "/portal/");
+        assert_eq!(c.permalink("/portal/layanan/"), "https://a.example/portal/layanan/");
+    }
+
+    #[test]
+    fn warns_about_placeholders_and_rejects_unknown_settings() {
+        let (c, d) = parse_str("title: T\nbase_url: https://a.example/\ncontact:\n  telepon: {konfirmasi: nomor kantor}\nmenus: []\n");
+        assert!(c.is_none());
+        assert_eq!(d.len(), 2);
+        assert!(d.iter().any(|d| d.message.contains("unknown setting `menus`") && d.help.as_deref() == Some("did you mean `menu`?")));
+        assert!(d.iter().any(|d| !d.is_error() && d.line == Some(4)));
+    }
+
+    #[test]
+    fn rejects_a_relative_base_url() {
+        let (_, d) = parse_str("title: T\nbase_url: /situs/\n");
+        assert!(d[0].message.contains("not an absolute URL"));
+    }
+}

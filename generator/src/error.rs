@@ -1,0 +1,48 @@
+//! The library's error type: I/O faults that name their path, and failed builds that carry
+//! every diagnostic found.
+
+use std::fmt;
+use std::path::PathBuf;
+
+use crate::diagnostic::Diagnostic;
+
+#[derive(Debug)]
+pub enum Error {
+    /// A filesystem call failed; `action` says what we tried (`read`, `write`, ...).
+    Io {
+        action: &'static str,
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// The site has errors; all of them are here, sorted by file and line.
+    Site(Vec<Diagnostic>),
+    /// Anything else, in a sentence.
+    Message(String),
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Io { action, path, .. } => {
+                write!(f, "failed to {action} `{}`", path.display())
+            }
+            Error::Site(diagnostics) => {
+                let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+                let plural = if errors == 1 { "" } else { "s" };
+                write!(f, "the site has {errors} error{plural}")
+            }
+            Error::Message(message) => f.write_str(message),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Io { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,30 @@
+//! The static-site generator of the KPU Provinsi NTB public-service portal: Markdown with
+//! YAML front matter in, a complete accessible static site out.
+//!
+//! The pipeline: [`config`] and [`content`] read the sources into a [`site::Site`],
+//! [`markdown`] renders each page once, [`links`] checks every link, [`render`] fills the
+//! theme's [`templates`], and [`output`] writes the files. [`build::build`] runs it all;
+//! [`serve`] keeps it running and rebuilds what changes.
+
+pub mod assets;
+pub mod build;
+pub mod config;
+pub mod content;
+pub mod dates;
+pub mod diagnostic;
+pub mod error;
+pub mod feeds;
+pub mod front_matter;
+pub mod fs;
+pub mod links;
+pub mod markdown;
+pub mod output;
+pub mod render;
+pub mod serve;
+pub mod service_standard;
+pub mod site;
+pub mod slug;
+pub mod templates;
+
+pub use build::{BuildOptions, Built, build};
+pub use error::{Error, Result};

@@ -1,0 +1,328 @@
+//! Links written in Markdown: which page or file they name, the URL they publish as, and
+//! whether they lead anywhere.
+
+use std::collections::HashSet;
+
+use crate::content::url_path;
+use crate::diagnostic::{Diagnostic, did_you_mean};
+use crate::site::{Document, Site, Target};
+
+/// What a link destination names.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Dest<'a> {
+    /// A Markdown file inside `content/` (`layanan/paw.md`), maybe with a `#heading`.
+    Document { path: String, fragment: Option<&'a str> },
+    /// A heading of the same page.
+    Fragment(&'a str),
+    /// A file inside `content/` named relative to the page (`foto.jpg`).
+    ContentFile(String),
+    /// A root-relative path with a file extension (`/gambar/logo.png`).
+    RootFile(&'a str),
+    /// `https:`, `mailto:`... links.
+    External(&'a str),
+    /// A relative path outside `content/` (too many `..`).
+    Outside(&'a str),
+    /// Anything else (`/layanan/`): left as written.
+    Other,
+}
+
+/// Classifies `dest` written in a file whose folder inside `content/` is `base` (`layanan/`).
+pub fn classify<'a>(dest: &'a str, base: &str) -> Dest<'a> {
+    let (path, fragment) = match dest.split_once('#') {
+        Some((p, f)) => (p, Some(f)),
+        None => (dest, None),
+    };
+    if let Some(rest) = path.strip_prefix("@/") {
+        return match normalize("", rest) {
+            Some(path) => Dest::Document { path, fragment },
+            None => Dest::Outside(dest),
+        };
+    }
+    if path.is_empty() {
+        return fragment.map_or(Dest::Other, Dest::Fragment);
+    }
+    if has_scheme(path) || path.starts_with("//") {
+        return Dest::External(dest);
+    }
+    let path = path.split('?').next().unwrap_or(path);
+    let has_extension = path.rsplit('/').next().is_some_and(|name| name.contains('.'));
+    if let Some(rooted) = path.strip_prefix('/') {
+        return if has_extension && !path.ends_with(".html") { Dest::RootFile(rooted) } else { Dest::Other };
+    }
+    if !has_extension {
+        return Dest::Other;
+    }
+    match normalize(base, path) {
+        Some(p) if p.ends_with(".md") => Dest::Document { path: p, fragment },
+        Some(p) => Dest::ContentFile(p),
+        None => Dest::Outside(dest),
+    }
+}
+
+fn has_scheme(s: &str) -> bool {
+    match s.find(':') {
+        Some(i) if i > 0 => {
+            let scheme = &s[..i];
+            scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+                && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        }
+        _ => false,
+    }
+}
+
+/// Joins `base` and a relative `path`, resolving `.` and `..`; `None` if it climbs out.
+fn normalize(base: &str, path: &str) -> Option<String> {
+    let mut parts: Vec<&str> = base.split('/').filter(|p| !p.is_empty()).collect();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// The URL to publish for `dest`, when it differs from what was written.
+pub fn rewrite(site: &Site, base: &str, dest: &str) -> Option<String> {
+    match classify(dest, base) {
+        Dest::Document { path, fragment } => {
+            let target = site.by_content_path.get(&path)?;
+            let url = &site.doc(*target).url;
+            Some(match fragment {
+                Some(f) => format!("{url}#{f}"),
+                None => url.clone(),
+            })
+        }
+        Dest::ContentFile(path) => {
+            let dir = url_path(&format!("{}/_index.md", path.rsplit_once('/').map_or("", |(d, _)| d)));
+            let name = path.rsplit('/').next().unwrap_or(&path);
+            Some(format!("{}{dir}{name}", site.config.base_path()))
+        }
+        _ => None,
+    }
+}
+
+/// The files a link may name.
+#[derive(Debug, Default)]
+pub struct FileIndex {
+    /// Non-Markdown files inside `content/`, as `berita/rapat/foto.jpg`.
+    pub content: HashSet<String>,
+    /// Every published file path (without the base path), as `gambar/logo.png`.
+    pub published: HashSet<String>,
+}
+
+/// Checks every link of `doc`: pages, headings and files must exist; with
+/// `check_external`, external URLs must be well formed.
+pub fn check(
+    site: &Site,
+    doc: &Document,
+    files: &FileIndex,
+    check_external: bool,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    for link in &doc.rendered.links {
+        let at = |message: String| {
+            let first_line = doc.body()[link.span.clone()].lines().next().unwrap_or("").chars().count();
+            Diagnostic::error(&doc.file, message)
+                .at_offset(&doc.source, doc.body_offset + link.span.start)
+                .underline(first_line)
+        };
+        let kind = if link.is_image { "image" } else { "link" };
+        match classify(&link.dest, doc.link_base()) {
+            Dest::Document { path, fragment } => match site.by_content_path.get(&path) {
+                None => {
+                    let keys: Vec<&str> = site.by_content_path.keys().map(String::as_str).collect();
+                    let d = at(format!("broken link: there is no page `content/{path}`"));
+                    diagnostics.push(match did_you_mean(&path, &keys) {
+                        Some(s) => d.help(format!("did you mean `@/{s}`?")),
+                        None => d.help("link to a Markdown file that exists, from the content folder (`@/layanan/paw.md`) or relative to this file"),
+                    });
+                }
+                Some(&target) => {
+                    if let Some(fragment) = fragment {
+                        check_fragment(site, target, fragment, &path, diagnostics, &at);
+                    }
+                }
+            },
+            Dest::Fragment(fragment) => {
+                if !doc.rendered.ids.contains(fragment) {
+                    let ids: Vec<&str> = doc.rendered.ids.iter().map(String::as_str).collect();
+                    let d = at(format!("broken link: this page has no heading `#{fragment}`"));
+                    diagnostics.push(help_for_heading(d, fragment, &ids));
+                }
+            }
+            Dest::ContentFile(path) => {
+                if !files.content.contains(&path) {
+                    diagnostics.push(at(format!("missing {kind}: there is no file `content/{path}`")).help(
+                        "put the file beside the page (in its folder) or fix the name; names are case-sensitive",
+                    ));
+                }
+            }
+            Dest::RootFile(path) => {
+                let path = path.strip_prefix(site.config.base_path().trim_start_matches('/')).unwrap_or(path);
+                if !files.published.contains(path) {
+                    diagnostics.push(at(format!("missing {kind}: nothing is published at `/{path}`")).help(
+                        "put the file in content/ (or in the theme's templates/static/) at that path, or fix the name",
+                    ));
+                }
+            }
+            Dest::Outside(dest) => {
+                diagnostics.push(at(format!("broken {kind}: `{dest}` points outside the content folder")).help(
+                    "remove the extra `../`, or start the path from the content folder with `@/`",
+                ));
+            }
+            Dest::External(url) if check_external => {
+                if let Err(problem) = check_external_syntax(url) {
+                    diagnostics.push(at(format!("malformed external {kind} `{url}`: {problem}")).help(
+                        "copy the address again from the browser's address bar",
+                    ));
+                }
+            }
+            Dest::External(_) | Dest::Other => {}
+        }
+    }
+}
+
+fn check_fragment(
+    site: &Site,
+    target: Target,
+    fragment: &str,
+    path: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+    at: &dyn Fn(String) -> Diagnostic,
+) {
+    let ids = &site.doc(target).rendered.ids;
+    if !ids.contains(fragment) {
+        let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+        let d = at(format!("broken link: `content/{path}` has no heading `#{fragment}`"));
+        diagnostics.push(help_for_heading(d, fragment, &ids));
+    }
+}
+
+fn help_for_heading(d: Diagnostic, fragment: &str, ids: &[&str]) -> Diagnostic {
+    match did_you_mean(fragment, ids) {
+        Some(s) => d.help(format!("did you mean `#{s}`?")),
+        None if ids.is_empty() => d.help("that page has no headings; link to the page without `#...`"),
+        None => {
+            let mut ids = ids.to_vec();
+            ids.sort_unstable();
+            d.help(format!("headings there: {}", ids.iter().map(|i| format!("#{i}")).collect::<Vec<_>>().join(", ")))
+        }
+    }
+}
+
+/// Checks the shape of an external URL (no network).
+pub fn check_external_syntax(url: &str) -> Result<(), String> {
+    if url.chars().any(|c| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | '"' | '{' | '}' | '|' | '\\' | '^' | '`')) {
+        return Err("it contains spaces or characters that must be encoded".into());
+    }
+    let url = url.strip_prefix("//").map_or(url.to_string(), |r| format!("https://{r}"));
+    let (scheme, rest) = url.split_once(':').ok_or("it has no scheme")?;
+    match scheme.to_ascii_lowercase().as_str() {
+        "http" | "https" => {
+            let rest = rest.strip_prefix("//").ok_or("`//` must follow the scheme")?;
+            let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+            let host_port = authority.rsplit('@').next().unwrap_or_default();
+            let (host, port) = match host_port.rsplit_once(':') {
+                Some((h, p)) if !h.ends_with(']') || host_port.starts_with('[') => (h, Some(p)),
+                _ => (host_port, None),
+            };
+            if let Some(port) = port
+                && (port.is_empty() || !port.chars().all(|c| c.is_ascii_digit()) || port.parse::<u16>().is_err())
+            {
+                return Err(format!("`{port}` is not a port number"));
+            }
+            if host.starts_with('[') && host.ends_with(']') {
+                return Ok(());
+            }
+            let labels_ok = host.split('.').all(|l| {
+                !l.is_empty() && !l.starts_with('-') && !l.ends_with('-') && l.chars().all(|c| c.is_alphanumeric() || c == '-')
+            });
+            if host.is_empty() || !labels_ok {
+                return Err(format!("`{host}` is not a valid host name"));
+            }
+            if !host.contains('.') && host != "localhost" {
+                return Err(format!("`{host}` has no domain (e.g. `.go.id`)"));
+            }
+            Ok(())
+        }
+        "mailto" => {
+            let address = rest.split('?').next().unwrap_or_default();
+            match address.split_once('@') {
+                Some((local, domain)) if !local.is_empty() && domain.contains('.') && !domain.ends_with('.') => Ok(()),
+                _ => Err(format!("`{address}` is not an email address")),
+            }
+        }
+        "tel" => {
+            if !rest.is_empty() && rest.chars().all(|c| c.is_ascii_digit() || matches!(c, '+' | '-' | '.' | '(' | ')')) {
+                Ok(())
+            } else {
+                Err(format!("`{rest}` is not a phone number"))
+            }
+        }
+        other => {
+            let known = ["http", "https", "mailto", "tel"];
+            match did_you_mean(other, &known) {
+                Some(s) => Err(format!("unknown scheme `{other}:` (did you mean `{s}:`?)")),
+                None if matches!(other, "ftp" | "sms" | "geo" | "whatsapp") => Ok(()),
+                None => Err(format!("unknown scheme `{other}:`")),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classifies_internal_relative_and_external_links() {
+        assert_eq!(
+            classify("@/layanan/paw.md#syarat", "berita/"),
+            Dest::Document { path: "layanan/paw.md".into(), fragment: Some("syarat") }
+        );
+        assert_eq!(
+            classify("../layanan/paw.md", "berita/"),
+            Dest::Document { path: "layanan/paw.md".into(), fragment: None }
+        );
+        assert_eq!(classify("foto.jpg", "berita/rapat/"), Dest::ContentFile("berita/rapat/foto.jpg".into()));
+        assert_eq!(classify("#biaya", "x/"), Dest::Fragment("biaya"));
+        assert_eq!(classify("https://kpu.go.id", ""), Dest::External("https://kpu.go.id"));
+        assert_eq!(classify("mailto:ppid@example.go.id", ""), Dest::External("mailto:ppid@example.go.id"));
+        assert_eq!(classify("/gambar/logo.png", ""), Dest::RootFile("gambar/logo.png"));
+        assert_eq!(classify("/layanan/", ""), Dest::Other);
+        assert_eq!(classify("../../x.md", "a/"), Dest::Outside("../../x.md"));
+    }
+
+    #[test]
+    fn accepts_well_formed_external_urls() {
+        for url in [
+            "https://cekdptonline.kpu.go.id/",
+            "http://localhost:8080/a?b=c#d",
+            "https://[::1]:443/",
+            "mailto:ppid@kpu.example?subject=Halo",
+            "tel:+62-370-000",
+        ] {
+            assert_eq!(check_external_syntax(url), Ok(()), "{url}");
+        }
+    }
+
+    #[test]
+    fn rejects_malformed_external_urls() {
+        for (url, problem) in [
+            ("https://kpu go.id", "spaces"),
+            ("https:/kpu.go.id", "`//` must follow"),
+            ("https://kpu", "has no domain"),
+            ("https://kpu..go.id", "not a valid host"),
+            ("https://kpu.go.id:80a/", "not a port"),
+            ("htps://kpu.go.id", "did you mean `https:`"),
+            ("mailto:ppid", "not an email"),
+        ] {
+            let err = check_external_syntax(url).expect_err(url);
+            assert!(err.contains(problem), "{url}: {err}");
+        }
+    }
+}

@@ -1,0 +1,156 @@
+//! `generator`: build, check or serve the site.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use generator::diagnostic::Diagnostic;
+use generator::{BuildOptions, Error, serve};
+
+/// Builds the KPU Provinsi NTB portal from Markdown into a static site.
+#[derive(Parser)]
+#[command(version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site into a folder, removing stale files from an earlier build.
+    Build {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// Where to write the site.
+        #[arg(long, short, default_value = "public")]
+        output: PathBuf,
+        /// Publish at this address instead of site.yaml's `base_url`.
+        #[arg(long)]
+        base_url: Option<String>,
+        /// Refuse to build while warnings remain (such as values still to confirm).
+        #[arg(long)]
+        strict: bool,
+    },
+    /// Check the site as `build` does, plus the syntax of external links; writes nothing.
+    Check {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// Treat warnings as errors.
+        #[arg(long)]
+        strict: bool,
+    },
+    /// Build, serve on this machine, and rebuild and reload pages on every change.
+    Serve {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// Port to listen on.
+        #[arg(long, short, default_value_t = 1111)]
+        port: u16,
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: String,
+    },
+}
+
+#[derive(Args)]
+struct SiteArgs {
+    /// The site's folder, holding `content/` and `templates/`.
+    #[arg(long, short, default_value = ".")]
+    root: PathBuf,
+    /// Include pages marked `draft: true`.
+    #[arg(long)]
+    drafts: bool,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Build {
+            site,
+            output,
+            base_url,
+            strict,
+        } => {
+            let options = BuildOptions {
+                root: site.root.clone(),
+                base_url,
+                drafts: site.drafts,
+                strict,
+                ..BuildOptions::default()
+            };
+            let output = if output.is_absolute() { output } else { site.root.join(output) };
+            generator::build(&options).and_then(|built| {
+                print_warnings(&built.warnings);
+                let stats = generator::output::write(&output, &built.outputs)?;
+                eprintln!(
+                    "built {} pages and {} sections into {} ({} files, {} stale removed) in {} ms",
+                    built.site.pages.len(),
+                    built.site.sections.len(),
+                    output.display(),
+                    stats.written,
+                    stats.removed,
+                    built.elapsed.as_millis()
+                );
+                Ok(())
+            })
+        }
+        Command::Check { site, strict } => {
+            let options = BuildOptions {
+                root: site.root,
+                drafts: site.drafts,
+                strict,
+                check_external: true,
+                ..BuildOptions::default()
+            };
+            generator::build(&options).map(|built| {
+                print_warnings(&built.warnings);
+                eprintln!(
+                    "checked {} pages and {} sections: no errors",
+                    built.site.pages.len(),
+                    built.site.sections.len()
+                );
+            })
+        }
+        Command::Serve { site, port, bind } => serve::run(&serve::ServeOptions {
+            root: site.root,
+            drafts: site.drafts,
+            port,
+            bind,
+        }),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            report(&err);
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn print_warnings(warnings: &[Diagnostic]) {
+    for w in warnings {
+        eprintln!("{w}");
+    }
+    if !warnings.is_empty() {
+        eprintln!(
+            "{} warning{}\n",
+            warnings.len(),
+            if warnings.len() == 1 { "" } else { "s" }
+        );
+    }
+}
+
+/// Prints the error once, as a chain: every diagnostic, then `error: ...` and its causes.
+fn report(err: &Error) {
+    if let Error::Site(diagnostics) = err {
+        for d in diagnostics {
+            eprintln!("{d}");
+        }
+    }
+    eprintln!("error: {err}");
+    let mut cause = std::error::Error::source(err);
+    while let Some(c) = cause {
+        eprintln!("caused by: {c}");
+        cause = c.source();
+    }
+}

@@ -1,0 +1,579 @@
+//! Turns the site model into HTML with the theme's templates: one job per page, section
+//! (with its pagination), tag page and the 404 page, rendered in parallel.
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::{Context, Value};
+
+use crate::diagnostic::Diagnostic;
+use crate::feeds::escape;
+use crate::markdown::TocEntry;
+use crate::output::OutputFile;
+use crate::service_standard::ServiceStandard;
+use crate::site::{Document, Site};
+use crate::templates::Templates;
+
+/// One unit of rendering.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Job {
+    Section(usize),
+    Page(usize),
+    TagIndex,
+    Tag(String),
+    NotFound,
+}
+
+/// Every job of a full build.
+pub fn all_jobs(site: &Site) -> Vec<Job> {
+    let mut jobs: Vec<Job> = (0..site.sections.len()).map(Job::Section).collect();
+    jobs.extend((0..site.pages.len()).map(Job::Page));
+    if !site.tags.is_empty() {
+        jobs.push(Job::TagIndex);
+        jobs.extend(site.tags.keys().cloned().map(Job::Tag));
+    }
+    jobs.push(Job::NotFound);
+    jobs
+}
+
+/// Template data shared by many outputs, computed once per build: each page's entry in
+/// lists, and each section with its list (also served by `get_section`).
+#[derive(Default)]
+pub struct Listings {
+    pub summaries: Vec<Value>,
+    pub sections: Vec<Value>,
+}
+
+#[derive(Serialize)]
+struct LinkCtx<'a> {
+    title: &'a str,
+    url: &'a str,
+}
+
+#[derive(Serialize)]
+struct TagRef<'a> {
+    name: &'a str,
+    slug: String,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct Summary<'a> {
+    title: &'a str,
+    description: Option<&'a str>,
+    url: &'a str,
+    permalink: String,
+    date: Option<String>,
+    date_display: Option<String>,
+    updated: Option<String>,
+    updated_display: Option<String>,
+    summary: String,
+    tags: Vec<TagRef<'a>>,
+    weight: Option<i64>,
+    extra: &'a serde_yaml::Mapping,
+}
+
+#[derive(Serialize)]
+struct PageCtx<'a> {
+    #[serde(flatten)]
+    summary: Summary<'a>,
+    content: &'a str,
+    toc: &'a [TocEntry],
+    word_count: usize,
+    reading_time: usize,
+    standar_pelayanan: Option<&'a ServiceStandard>,
+    json_ld: String,
+    section: LinkCtx<'a>,
+    lower: Option<LinkCtx<'a>>,
+    higher: Option<LinkCtx<'a>>,
+}
+
+#[derive(Serialize)]
+struct SectionCtx<'a> {
+    title: &'a str,
+    description: Option<&'a str>,
+    url: &'a str,
+    permalink: String,
+    content: &'a str,
+    summary: String,
+    extra: &'a serde_yaml::Mapping,
+    pages: Vec<Value>,
+    subsections: Vec<LinkCtx<'a>>,
+    feed_url: Option<String>,
+}
+
+#[derive(Serialize)]
+struct TagCtx<'a> {
+    name: &'a str,
+    slug: &'a str,
+    url: &'a str,
+    pages: &'a [Value],
+}
+
+#[derive(Serialize)]
+struct Paginator {
+    current: usize,
+    total: usize,
+    pages: Vec<Value>,
+    previous: Option<String>,
+    next: Option<String>,
+}
+
+fn tag_url(site: &Site, slug: &str) -> String {
+    format!("{}tag/{slug}/", site.config.base_path())
+}
+
+fn summary_of<'a>(site: &'a Site, doc: &'a Document) -> Summary<'a> {
+    Summary {
+        title: &doc.meta.title,
+        description: doc.meta.description.as_deref(),
+        url: &doc.url,
+        permalink: site.config.permalink(&doc.url),
+        date: doc.meta.date.as_ref().map(|d| d.iso()),
+        date_display: doc.meta.date.as_ref().map(|d| d.display_id()),
+        updated: doc.meta.updated.as_ref().map(|d| d.iso()),
+        updated_display: doc.meta.updated.as_ref().map(|d| d.display_id()),
+        summary: match &doc.meta.summary {
+            Some(text) => format!("<p>{}</p>", escape(text)),
+            None => doc.rendered.summary.clone(),
+        },
+        tags: doc
+            .meta
+            .tags
+            .iter()
+            .map(|name| {
+                let slug = crate::slug::slugify(name);
+                TagRef {
+                    name,
+                    url: tag_url(site, &slug),
+                    slug,
+                }
+            })
+            .collect(),
+        weight: doc.meta.weight,
+        extra: &doc.meta.extra,
+    }
+}
+
+impl Listings {
+    pub fn build(site: &Site) -> Listings {
+        let summaries: Vec<Value> = site
+            .pages
+            .par_iter()
+            .map(|p| Value::from_serializable(&summary_of(site, &p.doc)))
+            .collect();
+        let mut listings = Listings {
+            summaries,
+            sections: Vec::new(),
+        };
+        listings.sections = (0..site.sections.len())
+            .map(|i| listings.section_value(site, i))
+            .collect();
+        listings
+    }
+
+    /// Recomputes what depends on page `index` (after it was edited).
+    pub fn refresh_page(&mut self, site: &Site, index: usize) {
+        self.summaries[index] = Value::from_serializable(&summary_of(site, &site.pages[index].doc));
+        for s in site.ancestry(site.pages[index].section) {
+            self.sections[s] = self.section_value(site, s);
+        }
+    }
+
+    pub fn refresh_section(&mut self, site: &Site, index: usize) {
+        for s in site.ancestry(index) {
+            self.sections[s] = self.section_value(site, s);
+        }
+    }
+
+    fn section_value(&self, site: &Site, index: usize) -> Value {
+        let section = &site.sections[index];
+        let doc = &section.doc;
+        let ctx = SectionCtx {
+            title: &doc.meta.title,
+            description: doc.meta.description.as_deref(),
+            url: &doc.url,
+            permalink: site.config.permalink(&doc.url),
+            content: &doc.rendered.html,
+            summary: doc.rendered.summary.clone(),
+            extra: &doc.meta.extra,
+            pages: section.pages.iter().map(|&p| self.summaries[p].clone()).collect(),
+            subsections: section
+                .subsections
+                .iter()
+                .map(|&s| LinkCtx {
+                    title: &site.sections[s].doc.meta.title,
+                    url: &site.sections[s].doc.url,
+                })
+                .collect(),
+            feed_url: doc.meta.feed.then(|| format!("{}atom.xml", doc.url)),
+        };
+        Value::from_serializable(&ctx)
+    }
+
+    /// Publishes the sections to the templates' `get_section` function.
+    pub fn publish(&self, site: &Site, templates: &Templates) {
+        let index: HashMap<String, Value> = site
+            .sections
+            .iter()
+            .zip(&self.sections)
+            .map(|(s, v)| (s.doc.content_path.clone(), v.clone()))
+            .collect();
+        if let Ok(mut map) = templates.sections.write() {
+            *map = index;
+        }
+    }
+}
+
+/// How rendering behaves.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RenderOptions {
+    /// Adds the live-reload script (for `serve` only).
+    pub live_reload: bool,
+}
+
+/// Renders `jobs`; returns the files and the problems met (template errors are grouped so
+/// one mistake in a shared template is reported once, not once per page).
+pub fn render(
+    site: &Site,
+    templates: &Templates,
+    listings: &Listings,
+    jobs: &[Job],
+    options: RenderOptions,
+) -> (Vec<OutputFile>, Vec<Diagnostic>) {
+    let results: Vec<(Vec<OutputFile>, Option<(Diagnostic, String)>)> = jobs
+        .par_iter()
+        .map(|job| match render_job(site, templates, listings, job, options) {
+            Ok(files) => (files, None),
+            Err(failure) => (Vec::new(), Some(failure)),
+        })
+        .collect();
+
+    let mut files = Vec::with_capacity(results.len());
+    let mut grouped: Vec<(Diagnostic, Vec<String>)> = Vec::new();
+    for (f, failure) in results {
+        files.extend(f);
+        if let Some((d, what)) = failure {
+            match grouped.iter_mut().find(|(g, _)| *g == d) {
+                Some((_, whats)) => whats.push(what),
+                None => grouped.push((d, vec![what])),
+            }
+        }
+    }
+    let diagnostics = grouped
+        .into_iter()
+        .map(|(d, whats)| {
+            let others = whats.len() - 1;
+            let note = if others == 0 {
+                format!("while rendering {}", whats[0])
+            } else {
+                format!("while rendering {} and {others} other page{}", whats[0], if others == 1 { "" } else { "s" })
+            };
+            match &d.help {
+                Some(_) => d.detail(note),
+                None => d.help(note),
+            }
+        })
+        .collect();
+    (files, diagnostics)
+}
+
+type Failure = (Diagnostic, String);
+
+fn render_job(
+    site: &Site,
+    templates: &Templates,
+    listings: &Listings,
+    job: &Job,
+    options: RenderOptions,
+) -> Result<Vec<OutputFile>, Failure> {
+    let base = site.config.base_path();
+    match job {
+        Job::Page(i) => {
+            let page = &site.pages[*i];
+            let doc = &page.doc;
+            let what = doc.file.display().to_string();
+            let name = page_template(site, *i, templates).map_err(|d| (d, what.clone()))?;
+            let mut ctx = base_context(site, &doc.url, crumbs(site, site.ancestry(page.section)));
+            ctx.insert("page", &page_context(site, listings, *i));
+            let html = render_one(templates, &name, &ctx, options, base).map_err(|d| (d, what))?;
+            Ok(vec![OutputFile::html(doc.out_path.clone(), html)])
+        }
+        Job::Section(i) => {
+            let section = &site.sections[*i];
+            let doc = &section.doc;
+            let what = doc.file.display().to_string();
+            let default = if *i == 0 { "index.html" } else { "section.html" };
+            let name = doc.meta.template.clone().unwrap_or_else(|| default.to_string());
+            check_template(templates, &name, doc).map_err(|d| (d, what.clone()))?;
+            let ancestors = section.parent.map(|p| site.ancestry(p)).unwrap_or_default();
+            let per_page = doc.meta.paginate_by.unwrap_or(usize::MAX).max(1);
+            let summaries: Vec<&Value> = section.pages.iter().map(|&p| &listings.summaries[p]).collect();
+            let chunks: Vec<&[&Value]> = if summaries.is_empty() {
+                vec![&[]]
+            } else {
+                summaries.chunks(per_page).collect()
+            };
+            let total = chunks.len();
+            let page_url = |n: usize| match n {
+                1 => doc.url.clone(),
+                n => format!("{}halaman/{n}/", doc.url),
+            };
+            let mut files = Vec::with_capacity(total);
+            for (k, chunk) in chunks.into_iter().enumerate() {
+                let n = k + 1;
+                let url = page_url(n);
+                let mut ctx = base_context(site, &url, crumbs(site, ancestors.clone()));
+                ctx.insert_value("section", listings.sections[*i].clone());
+                ctx.insert(
+                    "paginator",
+                    &Paginator {
+                        current: n,
+                        total,
+                        pages: chunk.iter().map(|v| (*v).clone()).collect(),
+                        previous: (n > 1).then(|| page_url(n - 1)),
+                        next: (n < total).then(|| page_url(n + 1)),
+                    },
+                );
+                let html = render_one(templates, &name, &ctx, options, base).map_err(|d| (d, what.clone()))?;
+                let path = match n {
+                    1 => doc.out_path.clone(),
+                    n => format!("{}halaman/{n}/index.html", doc.out_path.trim_end_matches("index.html")),
+                };
+                files.push(OutputFile::html(path, html));
+            }
+            Ok(files)
+        }
+        Job::TagIndex => {
+            let url = format!("{base}tag/");
+            let mut ctx = base_context(site, &url, crumbs(site, vec![0]));
+            let tags: Vec<Value> = site
+                .tags
+                .values()
+                .map(|t| {
+                    Value::from_serializable(&serde_json::json!({
+                        "name": t.name, "slug": t.slug, "url": tag_url(site, &t.slug), "count": t.pages.len(),
+                    }))
+                })
+                .collect();
+            ctx.insert("tags", &tags);
+            let html = render_required(templates, "tags.html", &ctx, options, base)?;
+            Ok(vec![OutputFile::html("tag/index.html".into(), html)])
+        }
+        Job::Tag(slug) => {
+            let Some(tag) = site.tags.get(slug) else {
+                return Ok(Vec::new());
+            };
+            let url = tag_url(site, slug);
+            let mut ctx = base_context(site, &url, crumbs(site, vec![0]));
+            let pages: Vec<Value> = tag.pages.iter().map(|&p| listings.summaries[p].clone()).collect();
+            ctx.insert(
+                "tag",
+                &TagCtx {
+                    name: &tag.name,
+                    slug: &tag.slug,
+                    url: &url,
+                    pages: &pages,
+                },
+            );
+            ctx.insert(
+                "paginator",
+                &Paginator {
+                    current: 1,
+                    total: 1,
+                    pages,
+                    previous: None,
+                    next: None,
+                },
+            );
+            let html = render_required(templates, "tag.html", &ctx, options, base)?;
+            Ok(vec![OutputFile::html(format!("tag/{slug}/index.html"), html)])
+        }
+        Job::NotFound => {
+            let url = format!("{base}404.html");
+            let ctx = base_context(site, &url, crumbs(site, vec![0]));
+            let html = render_required(templates, "404.html", &ctx, options, base)?;
+            Ok(vec![OutputFile::html("404.html".into(), html)])
+        }
+    }
+}
+
+fn render_required(
+    templates: &Templates,
+    name: &str,
+    ctx: &Context,
+    options: RenderOptions,
+    base: &str,
+) -> Result<String, Failure> {
+    if !templates.has(name) {
+        let d = Diagnostic::error(format!("templates/{name}"), format!("the theme has no `{name}`"))
+            .help(format!("create templates/{name}; the site needs it"));
+        return Err((d, name.to_string()));
+    }
+    render_one(templates, name, ctx, options, base).map_err(|d| (d, name.to_string()))
+}
+
+fn render_one(
+    templates: &Templates,
+    name: &str,
+    ctx: &Context,
+    options: RenderOptions,
+    base: &str,
+) -> Result<String, Diagnostic> {
+    let mut html = templates.render(name, ctx)?;
+    if options.live_reload {
+        inject_live_reload(&mut html, base);
+    }
+    Ok(html)
+}
+
+/// The `serve` command's script that reloads the page when the site changes.
+pub fn inject_live_reload(html: &mut String, base: &str) {
+    let tag = format!("<script src=\"{base}__livereload.js\" defer></script>\n");
+    match html.rfind("</body>") {
+        Some(i) => html.insert_str(i, &tag),
+        None => html.push_str(&tag),
+    }
+}
+
+/// The template of page `index`: its own, its section's `page_template`, `service.html`
+/// for service pages, or `page.html`.
+fn page_template(site: &Site, index: usize, templates: &Templates) -> Result<String, Diagnostic> {
+    let page = &site.pages[index];
+    let doc = &page.doc;
+    let section = &site.sections[page.section].doc;
+    let name = match (&doc.meta.template, &section.meta.page_template) {
+        (Some(t), _) => t.clone(),
+        (None, Some(t)) => {
+            if !templates.has(t) {
+                return Err(missing_template(section, t, templates));
+            }
+            t.clone()
+        }
+        (None, None) if doc.meta.standar_pelayanan.is_some() && templates.has("service.html") => {
+            "service.html".to_string()
+        }
+        (None, None) => "page.html".to_string(),
+    };
+    check_template(templates, &name, doc)?;
+    Ok(name)
+}
+
+fn check_template(templates: &Templates, name: &str, doc: &Document) -> Result<(), Diagnostic> {
+    if templates.has(name) {
+        Ok(())
+    } else if doc.meta.template.as_deref() == Some(name) {
+        Err(missing_template(doc, name, templates))
+    } else {
+        Err(Diagnostic::error(format!("templates/{name}"), format!("the theme has no `{name}`"))
+            .help(format!("create templates/{name}; pages and sections use it by default")))
+    }
+}
+
+fn missing_template(doc: &Document, name: &str, templates: &Templates) -> Diagnostic {
+    let names: Vec<&str> = templates.names().collect();
+    let d = Diagnostic::error(&doc.file, format!("there is no template `{name}`"));
+    let line = doc
+        .source
+        .lines()
+        .position(|l| l.contains(name) && l.contains("template"))
+        .map_or(1, |i| i + 1);
+    let column = doc.source.lines().nth(line - 1).and_then(|l| l.find(name)).map_or(1, |c| c + 1);
+    let d = d.at(&doc.source, line, column).underline(name.chars().count());
+    match crate::diagnostic::did_you_mean(name, &names) {
+        Some(s) => d.help(format!("did you mean `{s}`?")),
+        None => d.help(format!("templates/ has: {}", names.join(", "))),
+    }
+}
+
+fn base_context(site: &Site, url: &str, breadcrumbs: Vec<LinkCtx<'_>>) -> Context {
+    let mut ctx = Context::new();
+    ctx.insert("current_url", url);
+    ctx.insert("canonical", &site.config.permalink(url));
+    ctx.insert("breadcrumbs", &breadcrumbs);
+    ctx
+}
+
+fn crumbs(site: &Site, sections: Vec<usize>) -> Vec<LinkCtx<'_>> {
+    sections
+        .into_iter()
+        .map(|s| LinkCtx {
+            title: &site.sections[s].doc.meta.title,
+            url: &site.sections[s].doc.url,
+        })
+        .collect()
+}
+
+fn page_context<'a>(site: &'a Site, _listings: &Listings, index: usize) -> PageCtx<'a> {
+    let page = &site.pages[index];
+    let doc = &page.doc;
+    let section = &site.sections[page.section];
+    let position = section.pages.iter().position(|&p| p == index);
+    let neighbour = |p: Option<usize>| {
+        p.and_then(|p| section.pages.get(p)).map(|&p| LinkCtx {
+            title: &site.pages[p].doc.meta.title,
+            url: &site.pages[p].doc.url,
+        })
+    };
+    PageCtx {
+        summary: summary_of(site, doc),
+        content: &doc.rendered.html,
+        toc: &doc.rendered.toc,
+        word_count: doc.rendered.word_count,
+        // About 180 words a minute for an adult reading Indonesian on a phone.
+        reading_time: doc.rendered.word_count.div_ceil(180).max(1),
+        standar_pelayanan: doc.meta.standar_pelayanan.as_ref(),
+        json_ld: json_ld(site, doc),
+        section: LinkCtx {
+            title: &section.doc.meta.title,
+            url: &section.doc.url,
+        },
+        lower: neighbour(position.and_then(|p| p.checked_sub(1))),
+        higher: neighbour(position.map(|p| p + 1)),
+    }
+}
+
+/// Structured data for search engines: a government service or an article, published by
+/// the commission, with the breadcrumb trail.
+fn json_ld(site: &Site, doc: &Document) -> String {
+    let permalink = site.config.permalink(&doc.url);
+    let publisher = serde_json::json!({
+        "@type": "GovernmentOrganization",
+        "name": site.config.title,
+        "url": site.config.base_url,
+    });
+    let mut data = if doc.meta.standar_pelayanan.is_some() {
+        serde_json::json!({
+            "@context": "https://schema.org",
+            "@type": "GovernmentService",
+            "name": doc.meta.title,
+            "url": permalink,
+            "provider": publisher,
+            "areaServed": {"@type": "AdministrativeArea", "name": "Nusa Tenggara Barat"},
+        })
+    } else {
+        serde_json::json!({
+            "@context": "https://schema.org",
+            "@type": "Article",
+            "headline": doc.meta.title,
+            "url": permalink,
+            "mainEntityOfPage": permalink,
+            "inLanguage": site.config.language,
+            "publisher": publisher,
+        })
+    };
+    if let Some(map) = data.as_object_mut() {
+        if let Some(d) = &doc.meta.description {
+            map.insert("description".into(), d.clone().into());
+        }
+        if let Some(d) = &doc.meta.date {
+            map.insert("datePublished".into(), d.iso().into());
+        }
+        if let Some(d) = doc.meta.updated.as_ref().or(doc.meta.date.as_ref()) {
+            map.insert("dateModified".into(), d.iso().into());
+        }
+    }
+    // `</` cannot appear inside a script element.
+    data.to_string().replace("</", "<\\/")
+}

@@ -1,0 +1,419 @@
+//! `generator serve`: builds the site into memory, serves it on this machine, watches
+//! `content/` and `templates/`, and on a change rebuilds only what the change touches, then
+//! reloads open pages (a long-poll script added to every page in this mode only).
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use notify::{RecursiveMode, Watcher};
+use tiny_http::{Header, Request, Response, Server};
+
+use crate::build::{self, BuildOptions, Built};
+use crate::content::{self, CONTENT_DIR};
+use crate::diagnostic::Diagnostic;
+use crate::error::{Error, Result};
+use crate::feeds::escape;
+use crate::output::{Contents, OutputFile};
+use crate::render::{self, Job, RenderOptions};
+use crate::site::Target;
+use crate::templates::TEMPLATE_DIR;
+
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub root: PathBuf,
+    pub drafts: bool,
+    pub port: u16,
+    pub bind: String,
+}
+
+/// The live-reload script: asks the server for the site's generation and reloads the page
+/// when it changes. A long poll needs no WebSocket code on either side.
+const LIVE_RELOAD_JS: &str = r#"(function () {
+  var seen = null;
+  function poll() {
+    fetch("__ROOT____livereload?since=" + (seen === null ? -1 : seen), { cache: "no-store" })
+      .then(function (r) { return r.text(); })
+      .then(function (text) {
+        var now = parseInt(text, 10);
+        if (seen !== null && now !== seen) { location.reload(); return; }
+        seen = now;
+        poll();
+      })
+      .catch(function () { setTimeout(poll, 1000); });
+  }
+  poll();
+})();
+"#;
+
+/// How long a live-reload poll waits for a change before answering "no change".
+const POLL_WAIT: Duration = Duration::from_secs(25);
+/// Editors save in bursts (write, rename, chmod): events this close together are one change.
+const SETTLE: Duration = Duration::from_millis(5);
+
+enum State {
+    Ready(Box<Built>),
+    Failed(String),
+}
+
+struct Served {
+    state: State,
+    /// Output path → contents.
+    files: HashMap<String, Contents>,
+    /// Bumped on every rebuild; open pages reload when it changes.
+    generation: u64,
+}
+
+struct Shared {
+    served: Mutex<Served>,
+    changed: Condvar,
+}
+
+impl Shared {
+    fn lock(&self) -> MutexGuard<'_, Served> {
+        // A panic in a request thread must not take the server down with it.
+        self.served.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+pub fn run(options: &ServeOptions) -> Result<()> {
+    let address = format!("{}:{}", options.bind, options.port);
+    let server = Server::http(&address)
+        .map_err(|e| Error::Message(format!("cannot listen on {address}: {e}")))?;
+    let build_options = BuildOptions {
+        root: options.root.clone(),
+        base_url: Some(format!("http://{address}/")),
+        drafts: options.drafts,
+        live_reload: true,
+        ..BuildOptions::default()
+    };
+    let shared = Arc::new(Shared {
+        served: Mutex::new(Served {
+            state: State::Failed(String::new()),
+            files: HashMap::new(),
+            generation: 0,
+        }),
+        changed: Condvar::new(),
+    });
+    full_rebuild(&shared, &build_options);
+
+    let (tx, rx) = mpsc::channel();
+    let mut watcher = notify::recommended_watcher(tx)
+        .map_err(|e| Error::Message(format!("cannot watch the site's files: {e}")))?;
+    for dir in [CONTENT_DIR, TEMPLATE_DIR] {
+        let path = options.root.join(dir);
+        if path.exists() {
+            watcher
+                .watch(&path, RecursiveMode::Recursive)
+                .map_err(|e| Error::Message(format!("cannot watch `{}`: {e}", path.display())))?;
+        }
+    }
+    {
+        let shared = Arc::clone(&shared);
+        let build_options = build_options.clone();
+        std::thread::spawn(move || watch_loop(&rx, &shared, &build_options));
+    }
+
+    eprintln!("serving the site at http://{address}/ (Ctrl+C to stop)");
+    for request in server.incoming_requests() {
+        let shared = Arc::clone(&shared);
+        std::thread::spawn(move || respond(&shared, request));
+    }
+    Ok(())
+}
+
+fn watch_loop(rx: &mpsc::Receiver<notify::Result<notify::Event>>, shared: &Shared, options: &BuildOptions) {
+    while let Ok(first) = rx.recv() {
+        let started = Instant::now();
+        let mut paths: Vec<PathBuf> = Vec::new();
+        let mut collect = |event: notify::Result<notify::Event>| {
+            if let Ok(event) = event
+                && !matches!(event.kind, notify::EventKind::Access(_))
+            {
+                paths.extend(event.paths);
+            }
+        };
+        collect(first);
+        while let Ok(event) = rx.recv_timeout(SETTLE) {
+            collect(event);
+        }
+        paths.sort();
+        paths.dedup();
+        paths.retain(|p| !is_editor_temp(p));
+        if paths.is_empty() {
+            continue;
+        }
+        let root = options.root.canonicalize().unwrap_or_else(|_| options.root.clone());
+        let rel: Vec<String> = paths
+            .iter()
+            .filter_map(|p| {
+                let p = p.strip_prefix(&root).or_else(|_| p.strip_prefix(&options.root)).ok()?;
+                Some(p.to_string_lossy().replace('\\', "/"))
+            })
+            .collect();
+        let summary = match incremental(shared, options, &rel) {
+            Some(n) => format!("rebuilt {} ({n} page{})", rel.join(", "), if n == 1 { "" } else { "s" }),
+            None => {
+                full_rebuild(shared, options);
+                "rebuilt the whole site".to_string()
+            }
+        };
+        eprintln!("{summary} in {:.1} ms", started.elapsed().as_secs_f64() * 1000.0);
+    }
+}
+
+fn is_editor_temp(path: &Path) -> bool {
+    let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+    name.starts_with(".#") || name.ends_with('~') || name.ends_with(".swp") || name.ends_with(".tmp")
+}
+
+fn full_rebuild(shared: &Shared, options: &BuildOptions) {
+    let result = build::build(options);
+    let mut served = shared.lock();
+    match result {
+        Ok(built) => {
+            for w in &built.warnings {
+                eprintln!("{w}");
+            }
+            served.files = built
+                .outputs
+                .iter()
+                .map(|f| (f.path.clone(), f.contents.clone()))
+                .collect();
+            served.state = State::Ready(Box::new(built));
+        }
+        Err(err) => {
+            let text = error_text(&err);
+            eprintln!("{text}");
+            served.state = State::Failed(text);
+        }
+    }
+    served.generation += 1;
+    shared.changed.notify_all();
+}
+
+fn error_text(err: &Error) -> String {
+    let mut text = String::new();
+    if let Error::Site(diagnostics) = err {
+        for d in diagnostics {
+            text.push_str(&d.to_string());
+            text.push('\n');
+        }
+    }
+    text.push_str(&format!("error: {err}"));
+    text
+}
+
+/// Rebuilds after changes to existing Markdown files only, re-rendering just the pages that
+/// show them. Returns the number of pages rendered, or `None` when the change needs a full
+/// rebuild (new or deleted files, templates, settings, or a change to what orders lists).
+fn incremental(shared: &Shared, options: &BuildOptions, changed: &[String]) -> Option<usize> {
+    let mut served = shared.lock();
+    let State::Ready(built) = &mut served.state else {
+        return None;
+    };
+    let built: &mut Built = built;
+    let mut jobs: Vec<Job> = Vec::new();
+    for path in changed {
+        let content_path = path.strip_prefix("content/")?;
+        if !content_path.ends_with(".md") {
+            return None;
+        }
+        let target = *built.site.by_content_path.get(content_path)?;
+        let mut diagnostics = Vec::new();
+        let mut doc = content::read_document(&options.root, content_path, &built.site.config, &mut diagnostics)?;
+        if diagnostics.iter().any(Diagnostic::is_error) {
+            return None;
+        }
+        let old = built.site.doc(target);
+        let same_shape = old.meta.draft == doc.meta.draft
+            && old.meta.weight == doc.meta.weight
+            && old.meta.date == doc.meta.date
+            && old.meta.tags == doc.meta.tags
+            && old.meta.aliases == doc.meta.aliases
+            && old.meta.template == doc.meta.template
+            && old.meta.title == doc.meta.title
+            && old.meta.sort_by == doc.meta.sort_by
+            && old.meta.paginate_by == doc.meta.paginate_by
+            && old.meta.feed == doc.meta.feed
+            && old.meta.page_template == doc.meta.page_template;
+        if !same_shape {
+            return None;
+        }
+        doc.rendered = build::render_markdown(&built.site, &doc);
+        *built.site.doc_mut(target) = doc;
+        match target {
+            Target::Page(i) => {
+                built.listings.refresh_page(&built.site, i);
+                let section = built.site.pages[i].section;
+                jobs.push(Job::Page(i));
+                jobs.extend(built.site.ancestry(section).into_iter().map(Job::Section));
+                jobs.extend(built.site.pages[i].doc.meta.tags.iter().map(|t| Job::Tag(crate::slug::slugify(t))));
+            }
+            Target::Section(i) => {
+                built.listings.refresh_section(&built.site, i);
+                jobs.extend(built.site.ancestry(i).into_iter().map(Job::Section));
+            }
+        }
+    }
+    let link_errors: Vec<Diagnostic> = build::check_links(&built.site, &built.files, false);
+    if !link_errors.is_empty() {
+        drop(served);
+        return None;
+    }
+    jobs.sort();
+    jobs.dedup();
+    built.listings.publish(&built.site, &built.templates);
+    let (files, errors) = render::render(
+        &built.site,
+        &built.templates,
+        &built.listings,
+        &jobs,
+        RenderOptions { live_reload: true },
+    );
+    if !errors.is_empty() {
+        return None;
+    }
+    let rendered = files.len();
+    let generated = build::generated_files(&built.site);
+    let mut all: Vec<OutputFile> = files;
+    all.extend(generated);
+    for file in all {
+        served.files.insert(file.path, file.contents);
+    }
+    served.generation += 1;
+    shared.changed.notify_all();
+    Some(rendered)
+}
+
+fn respond(shared: &Shared, request: Request) {
+    let url = request.url().to_string();
+    let (path, query) = url.split_once('?').unwrap_or((&url, ""));
+    let response = match path {
+        "/__livereload.js" => Some(ok(LIVE_RELOAD_JS.replace("__ROOT__", "/").into_bytes(), "text/javascript; charset=utf-8")),
+        "/__livereload" => Some(poll(shared, query)),
+        _ => None,
+    };
+    let response = response.unwrap_or_else(|| serve_file(shared, path));
+    // The client may have gone away; nothing to do about it.
+    let _ = request.respond(response);
+}
+
+fn poll(shared: &Shared, query: &str) -> Response<std::io::Cursor<Vec<u8>>> {
+    let since: i64 = query
+        .split('&')
+        .find_map(|kv| kv.strip_prefix("since="))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(-1);
+    let served = shared.lock();
+    let (served, _) = shared
+        .changed
+        .wait_timeout_while(served, POLL_WAIT, |s| since >= 0 && s.generation as i64 <= since)
+        .unwrap_or_else(|e| e.into_inner());
+    ok(served.generation.to_string().into_bytes(), "text/plain; charset=utf-8")
+}
+
+fn serve_file(shared: &Shared, path: &str) -> Response<std::io::Cursor<Vec<u8>>> {
+    let served = shared.lock();
+    if let State::Failed(text) = &served.state {
+        let mut html = format!(
+            "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Build failed</title></head><body><h1>The site could not be built</h1><p>Fix the problems below and save: this page reloads by itself.</p><pre>{}</pre></body></html>",
+            escape(text)
+        );
+        render::inject_live_reload(&mut html, "/");
+        return ok(html.into_bytes(), "text/html; charset=utf-8").with_status_code(500);
+    }
+    let decoded = percent_decode(path.trim_start_matches('/'));
+    let mut key = decoded.clone();
+    if key.is_empty() || key.ends_with('/') {
+        key.push_str("index.html");
+    }
+    if let Some(contents) = served.files.get(&key) {
+        return match contents {
+            Contents::Bytes(b) => ok(b.clone(), content_type(&key)),
+            Contents::Copy(source) => match std::fs::read(source) {
+                Ok(b) => ok(b, content_type(&key)),
+                Err(_) => not_found(&served),
+            },
+        };
+    }
+    if served.files.contains_key(&format!("{decoded}/index.html")) {
+        return Response::from_data(Vec::new())
+            .with_status_code(301)
+            .with_header(header("Location", &format!("/{decoded}/")));
+    }
+    not_found(&served)
+}
+
+fn not_found(served: &Served) -> Response<std::io::Cursor<Vec<u8>>> {
+    let body = match served.files.get("404.html") {
+        Some(Contents::Bytes(b)) => b.clone(),
+        _ => b"404".to_vec(),
+    };
+    ok(body, "text/html; charset=utf-8").with_status_code(404)
+}
+
+fn ok(body: Vec<u8>, content_type: &str) -> Response<std::io::Cursor<Vec<u8>>> {
+    Response::from_data(body)
+        .with_header(header("Content-Type", content_type))
+        .with_header(header("Cache-Control", "no-store"))
+}
+
+fn header(name: &str, value: &str) -> Header {
+    Header::from_bytes(name.as_bytes(), value.as_bytes()).unwrap_or_else(|()| {
+        Header::from_bytes(&b"X-Invalid"[..], &b"1"[..]).unwrap_or_else(|()| unreachable!("a valid header"))
+    })
+}
+
+pub fn content_type(path: &str) -> &'static str {
+    match path.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).as_deref() {
+        Some("html") => "text/html; charset=utf-8",
+        Some("css") => "text/css; charset=utf-8",
+        Some("js") => "text/javascript; charset=utf-8",
+        Some("json") => "application/json",
+        Some("xml") => "application/xml",
+        Some("txt") => "text/plain; charset=utf-8",
+        Some("svg") => "image/svg+xml",
+        Some("png") => "image/png",
+        Some("jpg" | "jpeg") => "image/jpeg",
+        Some("webp") => "image/webp",
+        Some("gif") => "image/gif",
+        Some("ico") => "image/x-icon",
+        Some("pdf") => "application/pdf",
+        Some("woff2") => "font/woff2",
+        _ => "application/octet-stream",
+    }
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let Ok(b) = u8::from_str_radix(std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("zz"), 16)
+        {
+            out.push(b);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_percent_escapes_in_paths() {
+        assert_eq!(percent_decode("berita/foto%201.jpg"), "berita/foto 1.jpg");
+        assert_eq!(percent_decode("a%2"), "a%2");
+        assert_eq!(percent_decode("%zz"), "%zz");
+    }
+}

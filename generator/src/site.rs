@@ -1,0 +1,120 @@
+//! The site model: plain data about every section, page, tag and file, built by
+//! `content::load`, rendered by `render`. No behaviour beyond lookups lives here.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+
+use crate::config::SiteConfig;
+use crate::front_matter::FrontMatter;
+use crate::markdown::Rendered;
+
+/// A Markdown source: a page or a section's `_index.md`.
+#[derive(Debug, Clone)]
+pub struct Document {
+    /// Path from the site root, e.g. `content/layanan/paw.md`, for messages.
+    pub file: PathBuf,
+    /// Path inside `content/` with `/`, e.g. `layanan/paw.md`: what internal links name.
+    pub content_path: String,
+    /// The whole file, kept for messages that quote a line.
+    pub source: String,
+    pub body_offset: usize,
+    pub meta: FrontMatter,
+    /// Root-relative URL, e.g. `/layanan/paw/`.
+    pub url: String,
+    /// Output path of the HTML, e.g. `layanan/paw/index.html`.
+    pub out_path: String,
+    pub rendered: Rendered,
+}
+
+impl Document {
+    pub fn body(&self) -> &str {
+        &self.source[self.body_offset..]
+    }
+
+    /// The folder links in this file are relative to, inside `content/` (`layanan/`).
+    pub fn link_base(&self) -> &str {
+        match self.content_path.rfind('/') {
+            Some(i) => &self.content_path[..=i],
+            None => "",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub doc: Document,
+    /// Index of the section listing this page.
+    pub section: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct Section {
+    pub doc: Document,
+    pub parent: Option<usize>,
+    /// Pages in display order.
+    pub pages: Vec<usize>,
+    pub subsections: Vec<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tag {
+    pub name: String,
+    pub slug: String,
+    /// Pages, newest first.
+    pub pages: Vec<usize>,
+}
+
+/// What an internal link names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    Page(usize),
+    Section(usize),
+}
+
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub config: SiteConfig,
+    pub pages: Vec<Page>,
+    /// `sections[0]` is the home page.
+    pub sections: Vec<Section>,
+    /// `layanan/paw.md` → the page or section.
+    pub by_content_path: HashMap<String, Target>,
+    /// Files in `content/` that are not Markdown, copied as they are: (source, output path).
+    pub files: Vec<(PathBuf, String)>,
+    pub tags: BTreeMap<String, Tag>,
+}
+
+impl Site {
+    pub fn doc(&self, target: Target) -> &Document {
+        match target {
+            Target::Page(i) => &self.pages[i].doc,
+            Target::Section(i) => &self.sections[i].doc,
+        }
+    }
+
+    pub fn doc_mut(&mut self, target: Target) -> &mut Document {
+        match target {
+            Target::Page(i) => &mut self.pages[i].doc,
+            Target::Section(i) => &mut self.sections[i].doc,
+        }
+    }
+
+    /// Every document, sections first.
+    pub fn targets(&self) -> impl Iterator<Item = Target> + use<> {
+        let sections = (0..self.sections.len()).map(Target::Section);
+        let pages = (0..self.pages.len()).map(Target::Page);
+        sections.chain(pages)
+    }
+
+    /// The chain of sections from the home page down to `section`, inclusive.
+    pub fn ancestry(&self, section: usize) -> Vec<usize> {
+        let mut chain = vec![section];
+        let mut current = section;
+        while let Some(parent) = self.sections[current].parent {
+            chain.push(parent);
+            current = parent;
+        }
+        chain.reverse();
+        chain
+    }
+}

@@ -1,0 +1,215 @@
+//! The theme's tera templates: loaded once, checked for syntax (every broken template at
+//! once), rendered with errors that point at the template's line.
+
+use std::collections::{BTreeMap, HashMap};
+use std::error::Error as _;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+
+use tera::{Context, ErrorKind, Kwargs, State, Tera, Value};
+use walkdir::WalkDir;
+
+use crate::diagnostic::Diagnostic;
+
+pub const TEMPLATE_DIR: &str = "templates";
+/// Theme files copied to the site (CSS, JS, images), inside `templates/`.
+pub const STATIC_DIR: &str = "static";
+
+/// Sections by content path, for the `get_section` function; replaced on every build.
+pub type SectionIndex = Arc<RwLock<HashMap<String, Value>>>;
+
+pub struct Templates {
+    pub tera: Tera,
+    /// Template name → its text, for messages.
+    sources: BTreeMap<String, String>,
+    pub sections: SectionIndex,
+}
+
+impl Templates {
+    pub fn has(&self, name: &str) -> bool {
+        self.sources.contains_key(name)
+    }
+
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.sources.keys().map(String::as_str)
+    }
+
+    /// Renders `name`; a failure becomes a diagnostic at the template's line.
+    pub fn render(&self, name: &str, context: &Context) -> Result<String, Diagnostic> {
+        self.tera
+            .render(name, context)
+            .map_err(|err| self.diagnostic(name, &err))
+    }
+
+    fn diagnostic(&self, name: &str, err: &tera::Error) -> Diagnostic {
+        let mut d = match err.kind() {
+            ErrorKind::SyntaxError(report) | ErrorKind::RenderingError(report) => {
+                let file = template_path(report.filename());
+                let d = Diagnostic::error(file, report.message().to_string());
+                match self.sources.get(report.filename()) {
+                    Some(source) => {
+                        let span = report.span();
+                        let width = if span.end_line == span.start_line {
+                            span.end_col.saturating_sub(span.start_col)
+                        } else {
+                            1
+                        };
+                        d.at(source, span.start_line, span.start_col + 1).underline(width)
+                    }
+                    None => d,
+                }
+            }
+            _ => Diagnostic::error(template_path(name), err.to_string()),
+        };
+        let mut cause = err.source();
+        while let Some(c) = cause {
+            d.message = format!("{}: {c}", d.message);
+            cause = c.source();
+        }
+        d
+    }
+}
+
+fn template_path(name: &str) -> PathBuf {
+    Path::new(TEMPLATE_DIR).join(name)
+}
+
+/// Loads every template under `templates/` (but not `templates/static/`).
+pub fn load(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Option<Templates> {
+    let dir = root.join(TEMPLATE_DIR);
+    let mut sources = BTreeMap::new();
+    let walker = WalkDir::new(&dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| !(e.depth() == 1 && e.file_name() == STATIC_DIR));
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(err) => {
+                diagnostics.push(
+                    Diagnostic::error(TEMPLATE_DIR, format!("cannot read the templates: {err}"))
+                        .help("the site needs a `templates/` folder beside `content/`"),
+                );
+                return None;
+            }
+        };
+        let path = entry.path();
+        let is_template = path
+            .extension()
+            .is_some_and(|e| e == "html" || e == "xml" || e == "txt");
+        if !entry.file_type().is_file() || !is_template {
+            continue;
+        }
+        let name = path
+            .strip_prefix(&dir)
+            .unwrap_or(path)
+            .to_string_lossy()
+            .replace('\\', "/");
+        match std::fs::read_to_string(path) {
+            Ok(text) => {
+                sources.insert(name, text);
+            }
+            Err(err) => diagnostics.push(Diagnostic::error(
+                template_path(&name),
+                format!("cannot read the template: {err}"),
+            )),
+        }
+    }
+
+    let sections: SectionIndex = Arc::default();
+    let mut templates = Templates {
+        tera: new_tera(&sections),
+        sources,
+        sections,
+    };
+
+    // Each template alone first, so every syntax error is reported, not just the first.
+    let before = diagnostics.len();
+    for (name, text) in &templates.sources {
+        let mut alone = Tera::new();
+        if let Err(err) = alone.add_raw_template(name, text)
+            && matches!(err.kind(), ErrorKind::SyntaxError(_))
+        {
+            diagnostics.push(templates.diagnostic(name, &err));
+        }
+    }
+    if diagnostics.len() > before {
+        return None;
+    }
+    let all = templates
+        .sources
+        .iter()
+        .map(|(n, t)| (n.clone(), t.clone()))
+        .collect::<Vec<_>>();
+    if let Err(err) = templates.tera.add_raw_templates(all) {
+        let d = templates.diagnostic("", &err);
+        diagnostics.push(match err.kind() {
+            ErrorKind::MissingParent { current, parent } => {
+                Diagnostic::error(template_path(current), format!("extends `{parent}`, which does not exist"))
+                    .help("create that template in templates/ or fix the name in `{% extends %}`")
+            }
+            _ => d,
+        });
+        return None;
+    }
+    Some(templates)
+}
+
+fn new_tera(sections: &SectionIndex) -> Tera {
+    let mut tera = Tera::new();
+    let index = Arc::clone(sections);
+    tera.register_function("get_section", move |kwargs: Kwargs, _: &State| {
+        let path: String = kwargs.must_get("path")?;
+        let sections = index.read().map_err(|_| tera::Error::message("section index unavailable"))?;
+        sections.get(&path).cloned().ok_or_else(|| {
+            tera::Error::message(format!(
+                "get_section: there is no section `content/{path}` (give the path of an `_index.md` inside content/)"
+            ))
+        })
+    });
+    tera
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site_with(templates: &[(&str, &str)]) -> (tempfile::TempDir, Vec<Diagnostic>, Option<Templates>) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::create_dir_all(dir.path().join("templates/static")).expect("mkdir");
+        std::fs::write(dir.path().join("templates/static/x.html"), "{% broken").expect("write");
+        for (name, text) in templates {
+            std::fs::write(dir.path().join("templates").join(name), text).expect("write");
+        }
+        let mut d = Vec::new();
+        let t = load(dir.path(), &mut d);
+        (dir, d, t)
+    }
+
+    #[test]
+    fn reports_every_broken_template_with_its_line() {
+        let (_dir, d, t) = site_with(&[
+            ("a.html", "ok\n{% if %}\n"),
+            ("b.html", "{{ x \n"),
+            ("c.html", "fine {{ x }}"),
+        ]);
+        assert!(t.is_none());
+        assert_eq!(d.len(), 2, "{d:?}");
+        assert_eq!(d[0].file, Path::new("templates/a.html"));
+        assert_eq!(d[0].line, Some(2));
+        assert_eq!(d[1].file, Path::new("templates/b.html"));
+    }
+
+    #[test]
+    fn renders_and_points_runtime_errors_at_the_template_line() {
+        let (_dir, d, t) = site_with(&[("p.html", "Judul\n{{ page.judul }}\n")]);
+        assert!(d.is_empty(), "{d:?}");
+        let t = t.expect("loaded");
+        let mut ctx = Context::new();
+        ctx.insert("page", &serde_json::json!({"title": "A"}));
+        let err = t.render("p.html", &ctx).expect_err("unknown field");
+        assert_eq!(err.file, Path::new("templates/p.html"));
+        assert_eq!(err.line, Some(2));
+        assert_eq!(err.source_line.as_deref(), Some("{{ page.judul }}"));
+    }
+}
