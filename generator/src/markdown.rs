@@ -131,7 +131,7 @@ fn first_paragraph<'a, 'e>(events: &'a [(Event<'e>, Range<usize>)]) -> &'a [(Eve
             Event::Start(Tag::Paragraph) => start = Some(i),
             Event::End(TagEnd::Paragraph) => {
                 if let Some(s) = start.take()
-                    && events[s..i].iter().any(|(e, _)| matches!(e, Event::Text(t) if !t.trim().is_empty()))
+                    && has_words_outside_images(&events[s..i])
                 {
                     return &events[s..=i];
                 }
@@ -140,6 +140,19 @@ fn first_paragraph<'a, 'e>(events: &'a [(Event<'e>, Range<usize>)]) -> &'a [(Eve
         }
     }
     &[]
+}
+
+fn has_words_outside_images(events: &[(Event<'_>, Range<usize>)]) -> bool {
+    let mut images = 0usize;
+    for (event, _) in events {
+        match event {
+            Event::Start(Tag::Image { .. }) => images += 1,
+            Event::End(TagEnd::Image) => images = images.saturating_sub(1),
+            Event::Text(t) if images == 0 && !t.trim().is_empty() => return true,
+            _ => {}
+        }
+    }
+    false
 }
 
 /// Gives every heading an id (its own `{#id}`, or a slug of its text, made unique) and
