@@ -88,6 +88,7 @@ pub fn build(options: &BuildOptions) -> Result<Built> {
     set_globals(&mut templates, &site, &static_files);
     let listings = Listings::build(&site);
     listings.publish(&site, &templates);
+    diagnostics.extend(render::check_templates(&site, &templates));
     let jobs = render::all_jobs(&site);
     let render_options = RenderOptions {
         live_reload: options.live_reload,

@@ -136,7 +136,9 @@ pub fn parse_document(
     for (line, column, text) in front_matter::placeholders(split.yaml, split.yaml_line) {
         diagnostics.push(config::placeholder_warning(&file, &source, line, column, &text));
     }
+    let before = diagnostics.iter().filter(|d| d.is_error()).count();
     let meta = front_matter::parse(&file, &source, &split, is_section, diagnostics)?;
+    let has_errors = diagnostics.iter().filter(|d| d.is_error()).count() > before;
     let body_offset = split.body_offset;
     let rel_url = url_path(content_path);
     let out_path = format!("{rel_url}index.html");
@@ -150,6 +152,7 @@ pub fn parse_document(
         url,
         out_path,
         rendered: Default::default(),
+        has_errors,
     })
 }
 
@@ -169,9 +172,15 @@ pub fn load(root: &Path, config: SiteConfig, drafts: bool, diagnostics: &mut Vec
         .collect();
 
     let mut docs = Vec::with_capacity(parsed.len());
-    for (doc, d) in parsed {
+    let mut unreadable = HashSet::new();
+    for ((doc, d), path) in parsed.into_iter().zip(&inv.markdown) {
         diagnostics.extend(d);
-        docs.extend(doc);
+        match doc {
+            Some(doc) => docs.push(doc),
+            None => {
+                unreadable.insert(path.clone());
+            }
+        }
     }
 
     // A draft section hides everything below it.
@@ -188,7 +197,12 @@ pub fn load(root: &Path, config: SiteConfig, drafts: bool, diagnostics: &mut Vec
     };
     docs.retain(|d| (drafts || !d.meta.draft) && !is_hidden(&d.content_path));
 
-    check_duplicate_urls(&docs, diagnostics);
+    let duplicates = check_duplicate_urls(&docs, diagnostics);
+    let mut position = 0;
+    docs.retain(|_| {
+        position += 1;
+        !duplicates.contains(&(position - 1))
+    });
 
     let section_dirs: HashSet<String> = docs
         .iter()
@@ -210,6 +224,7 @@ pub fn load(root: &Path, config: SiteConfig, drafts: bool, diagnostics: &mut Vec
         by_content_path: HashMap::new(),
         files: Vec::new(),
         tags: BTreeMap::new(),
+        unreadable,
         config,
     };
 
@@ -298,20 +313,26 @@ fn default_home(config: &SiteConfig) -> Document {
         url: config.base_path().to_string(),
         out_path: "index.html".into(),
         rendered: Default::default(),
+        has_errors: false,
     }
 }
 
-fn check_duplicate_urls(docs: &[Document], diagnostics: &mut Vec<Diagnostic>) {
+/// Reports documents published at an address an earlier one has; returns their indices.
+fn check_duplicate_urls(docs: &[Document], diagnostics: &mut Vec<Diagnostic>) -> HashSet<usize> {
     let mut seen: HashMap<&str, &Document> = HashMap::new();
-    for doc in docs {
-        if let Some(first) = seen.insert(&doc.out_path, doc) {
+    let mut duplicates = HashSet::new();
+    for (i, doc) in docs.iter().enumerate() {
+        if let Some(first) = seen.get(doc.out_path.as_str()) {
             diagnostics.push(
                 Diagnostic::error(&doc.file, format!("this page has the same address `{}` as `{}`", doc.url, first.file.display()))
                     .help("rename one of the two files (addresses come from file and folder names)"),
             );
-            seen.insert(&first.out_path, first);
+            duplicates.insert(i);
+        } else {
+            seen.insert(&doc.out_path, doc);
         }
     }
+    duplicates
 }
 
 pub fn sort_pages(pages: &[Page], list: &mut [usize], by: SortBy) {

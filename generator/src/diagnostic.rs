@@ -166,10 +166,19 @@ impl fmt::Display for Diagnostic {
 /// Suggests the closest of `candidates` to a misspelt `word`, if one is close enough to be
 /// what the editor meant.
 pub fn did_you_mean<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    did_you_mean_within(word, candidates, |c| 2.max(c.len() / 3))
+}
+
+/// Like [`did_you_mean`], with the largest edit distance allowed for each candidate.
+pub fn did_you_mean_within<'a>(
+    word: &str,
+    candidates: &[&'a str],
+    allowed: impl Fn(&str) -> usize,
+) -> Option<&'a str> {
     candidates
         .iter()
         .map(|c| (strsim::damerau_levenshtein(word, c), *c))
-        .filter(|(distance, c)| *distance <= 2.max(c.len() / 3))
+        .filter(|(distance, c)| *distance <= allowed(c))
         .min_by_key(|(distance, _)| *distance)
         .map(|(_, c)| c)
 }

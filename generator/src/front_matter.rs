@@ -154,7 +154,9 @@ pub fn top_level_keys(yaml: &str, first_line: usize) -> Vec<Key<'_>> {
 }
 
 /// Reads the front matter. `is_section` says whether the file is an `_index.md`.
-/// Problems are appended to `diagnostics`; `None` means the page cannot be used.
+/// Problems are appended to `diagnostics`; `None` means the YAML could not be read at all.
+/// A page with other mistakes is still returned, so its links and template can be checked
+/// in the same build (the build fails anyway).
 pub fn parse(
     file: &Path,
     source: &str,
@@ -163,7 +165,6 @@ pub fn parse(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<FrontMatter> {
     let keys = top_level_keys(split.yaml, split.yaml_line);
-    let errors_before = diagnostics.len();
     for key in &keys {
         let known = PAGE_KEYS.contains(&key.name) || SECTION_KEYS.contains(&key.name);
         if !known {
@@ -227,6 +228,7 @@ pub fn parse(
     match raw.title {
         Some(title) if !title.trim().is_empty() => fm.title = title.trim().to_string(),
         _ => {
+            fm.title = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
             let d = Diagnostic::error(file, "the page has no `title`");
             diagnostics.push(match key_line("title") {
                 Some(line) => d.at(source, line, 1).underline(5),
@@ -282,7 +284,7 @@ pub fn parse(
         );
     }
 
-    (diagnostics[errors_before..].iter().all(|d| !d.is_error())).then_some(fm)
+    Some(fm)
 }
 
 /// Turns a YAML error into a diagnostic at the right line of the whole file.
@@ -293,21 +295,105 @@ pub fn yaml_error(
     err: &serde_yaml::Error,
 ) -> Diagnostic {
     let text = err.to_string();
-    // The location is shown by the diagnostic itself.
-    let message = match text.rfind(" at line ") {
-        Some(i) => text[..i].to_string(),
-        None => text,
-    };
+    // libyaml names places as "at line N column M" (relative to the YAML); the diagnostic
+    // shows the place itself, so those go. A scanner error also names where the broken
+    // construct started ("while scanning a quoted scalar at line 1 column 8"): that is
+    // where the editor has to look.
+    let (message, start) = strip_positions(&text);
     let (message, help) = explain(&message);
+    let mut location = err.location().map(|l| (first_line + l.line() - 1, l.column()));
+    if let Some((line, column)) = start {
+        location = Some((first_line + line - 1, column));
+    }
+    if let Some(path) = error_key_path(&text)
+        && let Some(line) = locate_key_path(source, first_line, &path)
+        && location.is_none_or(|(l, _)| l < line.0)
+    {
+        location = Some(line);
+    }
     let d = Diagnostic::error(file, message);
-    let d = match err.location() {
-        Some(loc) => d.at(source, first_line + loc.line() - 1, loc.column()),
+    let d = match location {
+        Some((line, column)) => {
+            let width = source
+                .lines()
+                .nth(line - 1)
+                .map(|l| l.chars().skip(column - 1).collect::<String>().trim_end().chars().count())
+                .unwrap_or(1);
+            d.at(source, line, column).underline(width)
+        }
         None => d.at(source, first_line, 1),
     };
     match help {
         Some(help) => d.help(help),
         None => d,
     }
+}
+
+/// Removes "at line N column M" from libyaml's text; returns the position named after
+/// "while scanning ...", if any.
+fn strip_positions(text: &str) -> (String, Option<(usize, usize)>) {
+    let mut message = String::new();
+    let mut start = None;
+    let mut rest = text;
+    while let Some(i) = rest.find(" at line ") {
+        message.push_str(&rest[..i]);
+        let after = &rest[i + " at line ".len()..];
+        let line_end = after.find(|c: char| !c.is_ascii_digit()).unwrap_or(after.len());
+        let line: usize = after[..line_end].parse().unwrap_or(1);
+        let after = &after[line_end..];
+        let after = after.strip_prefix(" column ").unwrap_or(after);
+        let col_end = after.find(|c: char| !c.is_ascii_digit()).unwrap_or(after.len());
+        let column: usize = after[..col_end].parse().unwrap_or(1);
+        if message.contains("while scanning") {
+            start = Some((line, column));
+        }
+        rest = &after[col_end..];
+    }
+    message.push_str(rest);
+    (message, start)
+}
+
+/// The dotted key path an error is about: serde's prefix (`standar_pelayanan`), completed
+/// with the component our own messages name (`jangka_waktu must be ...`).
+fn error_key_path(text: &str) -> Option<String> {
+    let (prefix, rest) = text.split_once(": ")?;
+    if !is_key_path(prefix) {
+        return None;
+    }
+    let named = service_standard::KEYS.iter().find(|k| {
+        rest.starts_with(&format!("{k} must")) || rest.contains(&format!(" of {k} must"))
+    });
+    Some(match named {
+        Some(key) => format!("{prefix}.{key}"),
+        None => prefix.to_string(),
+    })
+}
+
+fn is_key_path(p: &str) -> bool {
+    !p.is_empty()
+        && p.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '[' | ']'))
+}
+
+/// Finds the line and column of a dotted key path (`standar_pelayanan.jangka_waktu`) in
+/// `source`, from line `first_line` on: each key is looked for below the previous one,
+/// more indented.
+fn locate_key_path(source: &str, first_line: usize, path: &str) -> Option<(usize, usize)> {
+    let lines: Vec<&str> = source.lines().collect();
+    let mut from = first_line - 1;
+    let mut min_indent = 0;
+    let mut found = None;
+    for segment in path.split('.') {
+        let key = segment.split('[').next().unwrap_or(segment);
+        let wanted = format!("{key}:");
+        let (i, indent) = lines.iter().enumerate().skip(from).find_map(|(i, l)| {
+            let indent = l.len() - l.trim_start().len();
+            (indent >= min_indent && l.trim_start().starts_with(&wanted)).then_some((i, indent))
+        })?;
+        found = Some((i + 1, indent + 1));
+        from = i + 1;
+        min_indent = indent + 1;
+    }
+    found
 }
 
 /// Rewords serde's messages for editors and adds what to do.
@@ -324,13 +410,35 @@ fn explain(message: &str) -> (String, Option<String>) {
         };
         return (format!("unknown key `{field}` in `{path}`"), Some(help));
     }
-    if message.contains("must be a number with a unit") {
-        let (path, rest) = message.split_once(": ").unwrap_or(("", message));
-        let _ = path;
-        return ("`jangka_waktu` is not a number with a unit".into(), Some(rest.replace("jangka_waktu must be", "it must be")));
+    if let Some((_, rest)) = message.split_once(": ")
+        && let Some(key) = service_standard::KEYS
+            .iter()
+            .find(|k| rest.starts_with(&format!("{k} must")) || rest.contains(&format!(" of {k} must")))
+    {
+        let help = rest.replacen(&format!("{key} must be"), "it must be", 1);
+        return (format!("`{key}` is not written correctly"), Some(help));
+    }
+    if message.contains("while scanning a quoted scalar") {
+        return (
+            "a quoted text is never closed".into(),
+            Some("end the text with the same quote mark it starts with (`\"` or `'`)".into()),
+        );
+    }
+    if message.contains("mapping values are not allowed") {
+        return (
+            "a value contains `: `, which YAML reads as a new setting".into(),
+            Some("put the value in quotes, e.g. `title: \"Pemilu 2029: jadwal\"`".into()),
+        );
+    }
+    if message.contains("did not find expected key") || message.contains("did not find expected '-'") {
+        return (
+            format!("the indentation is inconsistent ({message})"),
+            Some("indent nested settings with the same number of spaces (two), never tabs".into()),
+        );
     }
     if message.contains("invalid type") {
         let key = message.split(':').next().unwrap_or_default();
+        let message = reword_type_error(message);
         let example = match key.trim() {
             "title" | "description" | "summary" | "template" | "page_template" => {
                 Some(format!("write text, e.g. `{key}: Permohonan Informasi Publik`"))
@@ -342,7 +450,7 @@ fn explain(message: &str) -> (String, Option<String>) {
             "extra" => Some("write a map of settings under `extra:`".into()),
             _ => None,
         };
-        return (message.to_string(), example);
+        return (message, example);
     }
     if message.contains("did not match any variant") {
         let key = message.split(':').next().unwrap_or_default();
@@ -352,6 +460,32 @@ fn explain(message: &str) -> (String, Option<String>) {
         );
     }
     (message.to_string(), None)
+}
+
+/// `weight: invalid type: string "x", expected i64` → "`weight` must be a whole number,
+/// not the text "x"".
+fn reword_type_error(message: &str) -> String {
+    let Some((key, rest)) = message.split_once(": invalid type: ") else {
+        return message.to_string();
+    };
+    let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, "another type"));
+    let plain = |t: &str| -> String {
+        let t = t.trim();
+        match t {
+            "i64" | "u64" | "i32" | "u32" | "usize" | "u16" | "u8" => "a whole number".into(),
+            "a sequence" => "a list".into(),
+            "a boolean" => "true or false".into(),
+            "a string" => "text".into(),
+            "a map" | "a mapping" => "a map of settings".into(),
+            _ if t.starts_with("string ") => format!("the text {}", &t["string ".len()..]),
+            _ if t.starts_with("integer ") => format!("the number {}", &t["integer ".len()..]),
+            _ if t.starts_with("boolean ") => format!("`{}`", &t["boolean ".len()..]),
+            "sequence" => "a list".into(),
+            "map" => "a map of settings".into(),
+            _ => t.to_string(),
+        }
+    };
+    format!("`{key}` must be {}, not {}", plain(expected), plain(found))
 }
 
 /// Placeholders `{konfirmasi: "..."}` written in `yaml`, as (line, column, text).
@@ -409,8 +543,7 @@ mod tests {
 
     #[test]
     fn reports_every_unknown_key_with_a_suggestion() {
-        let (fm, errors) = check("---\ntitel: A\ntagz: [a]\nfoo: 1\n---\n", false);
-        assert!(fm.is_none());
+        let (_, errors) = check("---\ntitel: A\ntagz: [a]\nfoo: 1\n---\n", false);
         assert_eq!(errors.len(), 4, "{errors:?}"); // three keys + the missing title
         assert!(errors[0].contains("did you mean `title`?"));
         assert!(errors[1].contains("did you mean `tags`?"));
@@ -431,6 +564,16 @@ mod tests {
         let (_, errors) = check("---\ntitle: A\nweight: berat\n---\n", false);
         assert!(errors[0].contains(":3:"), "{}", errors[0]);
         assert!(errors[0].contains("write a whole number"), "{}", errors[0]);
+    }
+
+    #[test]
+    fn points_at_a_nested_key_and_at_an_unclosed_quote() {
+        let source = "---\ntitle: A\nstandar_pelayanan:\n  persyaratan: [KTP-el]\n  jangka_waktu: segera\n---\n";
+        let (_, errors) = check(source, false);
+        assert!(errors[0].contains(":5:3"), "{}", errors[0]);
+        let (_, errors) = check("---\ntitle: \"Tanpa tutup\ndate: 2026-02-12\n---\n", false);
+        assert!(errors[0].contains(":2:8"), "{}", errors[0]);
+        assert!(!errors[0].contains("at line"), "{}", errors[0]);
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 
 use crate::content::url_path;
-use crate::diagnostic::{Diagnostic, did_you_mean};
+use crate::diagnostic::{Diagnostic, did_you_mean, did_you_mean_within};
 use crate::site::{Document, Site, Target};
 
 /// What a link destination names.
@@ -132,11 +132,13 @@ pub fn check(
         };
         let kind = if link.is_image { "image" } else { "link" };
         match classify(&link.dest, doc.link_base()) {
+            Dest::Document { path, .. } if site.unreadable.contains(&path) => {}
             Dest::Document { path, fragment } => match site.by_content_path.get(&path) {
                 None => {
                     let keys: Vec<&str> = site.by_content_path.keys().map(String::as_str).collect();
                     let d = at(format!("broken link: there is no page `content/{path}`"));
-                    diagnostics.push(match did_you_mean(&path, &keys) {
+                    // Paths share long prefixes, so only a near miss is worth suggesting.
+                    diagnostics.push(match did_you_mean_within(&path, &keys, |_| 2) {
                         Some(s) => d.help(format!("did you mean `@/{s}`?")),
                         None => d.help("link to a Markdown file that exists, from the content folder (`@/layanan/paw.md`) or relative to this file"),
                     });

@@ -293,8 +293,14 @@ fn render_job(
         Job::Page(i) => {
             let page = &site.pages[*i];
             let doc = &page.doc;
+            if doc.has_errors {
+                return Ok(Vec::new());
+            }
             let what = doc.file.display().to_string();
-            let name = page_template(site, *i, templates).map_err(|d| (d, what.clone()))?;
+            // A missing template was reported by `check_templates`.
+            let Ok(name) = page_template(site, *i, templates) else {
+                return Ok(Vec::new());
+            };
             let mut ctx = base_context(site, &doc.url, crumbs(site, site.ancestry(page.section)));
             ctx.insert("page", &page_context(site, listings, *i));
             let html = render_one(templates, &name, &ctx, options, base).map_err(|d| (d, what))?;
@@ -303,10 +309,14 @@ fn render_job(
         Job::Section(i) => {
             let section = &site.sections[*i];
             let doc = &section.doc;
+            if doc.has_errors {
+                return Ok(Vec::new());
+            }
             let what = doc.file.display().to_string();
-            let default = if *i == 0 { "index.html" } else { "section.html" };
-            let name = doc.meta.template.clone().unwrap_or_else(|| default.to_string());
-            check_template(templates, &name, doc).map_err(|d| (d, what.clone()))?;
+            let name = section_template(*i, doc);
+            if !templates.has(&name) {
+                return Ok(Vec::new());
+            }
             let ancestors = section.parent.map(|p| site.ancestry(p)).unwrap_or_default();
             let per_page = doc.meta.paginate_by.unwrap_or(usize::MAX).max(1);
             let summaries: Vec<&Value> = section.pages.iter().map(|&p| &listings.summaries[p]).collect();
@@ -435,6 +445,33 @@ pub fn inject_live_reload(html: &mut String, base: &str) {
         Some(i) => html.insert_str(i, &tag),
         None => html.push_str(&tag),
     }
+}
+
+fn section_template(index: usize, doc: &Document) -> String {
+    let default = if index == 0 { "index.html" } else { "section.html" };
+    doc.meta.template.clone().unwrap_or_else(|| default.to_string())
+}
+
+/// Checks that every page and section has its template, pages with other errors included;
+/// a missing default template is reported once.
+pub fn check_templates(site: &Site, templates: &Templates) -> Vec<Diagnostic> {
+    let mut diagnostics: Vec<Diagnostic> = Vec::new();
+    let mut push = |d: Diagnostic| {
+        if !diagnostics.contains(&d) {
+            diagnostics.push(d);
+        }
+    };
+    for i in 0..site.pages.len() {
+        if let Err(d) = page_template(site, i, templates) {
+            push(d);
+        }
+    }
+    for (i, section) in site.sections.iter().enumerate() {
+        if let Err(d) = check_template(templates, &section_template(i, &section.doc), &section.doc) {
+            push(d);
+        }
+    }
+    diagnostics
 }
 
 /// The template of page `index`: its own, its section's `page_template`, `service.html`

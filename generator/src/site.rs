@@ -1,7 +1,7 @@
 //! The site model: plain data about every section, page, tag and file, built by
 //! `content::load`, rendered by `render`. No behaviour beyond lookups lives here.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
 
 use crate::config::SiteConfig;
@@ -24,6 +24,8 @@ pub struct Document {
     /// Output path of the HTML, e.g. `layanan/paw/index.html`.
     pub out_path: String,
     pub rendered: Rendered,
+    /// Its front matter has errors (already reported): it is checked but not rendered.
+    pub has_errors: bool,
 }
 
 impl Document {
@@ -82,6 +84,9 @@ pub struct Site {
     /// Files in `content/` that are not Markdown, copied as they are: (source, output path).
     pub files: Vec<(PathBuf, String)>,
     pub tags: BTreeMap<String, Tag>,
+    /// Markdown files whose front matter could not be read (already reported): links to
+    /// them are not reported again as broken.
+    pub unreadable: HashSet<String>,
 }
 
 impl Site {

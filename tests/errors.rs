@@ -1,0 +1,64 @@
+//! Editors' mistakes: each fixture site under `tests/sites/errors-*` (and `external-links`)
+//! is built, and the whole of what the generator says is compared with `expected.txt`
+//! beside it, so no message can change or vanish unnoticed. Run with `UPDATE_EXPECTED=1`
+//! to rewrite the files after a deliberate change, then read the diff.
+
+mod common;
+
+use common::{generator, site, stderr};
+
+fn pin(case: &str, command: &str) {
+    let root = site(case);
+    let out = tempfile::tempdir().expect("temp dir");
+    let mut args = vec![command, "--root", root.to_str().expect("utf-8")];
+    if command == "build" {
+        args.extend(["--output", out.path().to_str().expect("utf-8")]);
+    }
+    let output = generator(&args);
+    assert_eq!(output.status.code(), Some(1), "{case} must fail:\n{}", stderr(&output));
+    let actual = stderr(&output);
+    let expected_file = root.join("expected.txt");
+    if std::env::var_os("UPDATE_EXPECTED").is_some() {
+        std::fs::write(&expected_file, &actual).expect("write expected.txt");
+    }
+    let expected = std::fs::read_to_string(&expected_file).unwrap_or_default();
+    assert!(
+        actual == expected,
+        "{case}: messages differ from {}\n--- actual ---\n{actual}\n--- expected ---\n{expected}",
+        expected_file.display()
+    );
+    assert!(std::fs::read_dir(out.path()).expect("out").next().is_none(), "{case}: a failed build wrote files");
+}
+
+#[test]
+fn content_mistakes_are_all_reported_with_file_line_and_fix() {
+    pin("errors-content", "build");
+}
+
+#[test]
+fn template_syntax_errors_are_all_reported_with_the_template_line() {
+    pin("errors-template-syntax", "build");
+}
+
+#[test]
+fn template_runtime_errors_are_reported_once_with_the_pages_they_hit() {
+    pin("errors-template-runtime", "build");
+}
+
+#[test]
+fn check_reports_malformed_external_links() {
+    pin("external-links", "check");
+    let root = site("external-links");
+    let out = tempfile::tempdir().expect("temp dir");
+    let build = generator(&["build", "--root", root.to_str().expect("utf-8"), "--output", out.path().to_str().expect("utf-8")]);
+    assert!(build.status.success(), "build does not check external links: {}", stderr(&build));
+}
+
+#[test]
+fn check_passes_on_a_correct_site_and_writes_nothing() {
+    let root = site("basic");
+    let output = generator(&["check", "--root", root.to_str().expect("utf-8")]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stderr(&output).contains("checked 4 pages and 3 sections: no errors"));
+    assert!(!root.join("public").exists());
+}
