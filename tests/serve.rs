@@ -1,1 +1,140 @@
+//! `generator serve` end to end: a real server on loopback, real file changes, the
+//! live-reload long poll answering, and pages rebuilt from the change.
 
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use common::copy_site;
+
+struct Server {
+    child: Child,
+    port: u16,
+    log: mpsc::Receiver<String>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Server {
+    fn start(root: &std::path::Path) -> Server {
+        // Port 0 asks the system for a free port; it is free again once the probe closes.
+        let port = TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_generator"))
+            .args(["serve", "--root", root.to_str().expect("utf-8"), "--port", &port.to_string()])
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("serve starts");
+        let stderr = child.stderr.take().expect("stderr");
+        let (tx, log) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let server = Server { child, port, log };
+        server.wait_for_line("serving the site at");
+        server
+    }
+
+    fn wait_for_line(&self, needle: &str) -> String {
+        loop {
+            match self.log.recv_timeout(Duration::from_secs(20)) {
+                Ok(line) if line.contains(needle) => return line,
+                Ok(_) => {}
+                Err(_) => panic!("the server never said `{needle}`"),
+            }
+        }
+    }
+
+    fn get(&self, path: &str) -> (u16, String) {
+        get(self.port, path)
+    }
+}
+
+fn get(port: u16, path: &str) -> (u16, String) {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    stream.set_read_timeout(Some(Duration::from_secs(40))).expect("timeout");
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").expect("send");
+    let mut response = String::new();
+    stream.read_to_string(&mut response).expect("read");
+    let status = response.split(' ').nth(1).and_then(|s| s.parse().ok()).expect("status");
+    let body = response.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default();
+    (status, body)
+}
+
+fn edit(path: &std::path::Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(path).expect("read");
+    assert!(text.contains(from), "fixture changed: {from} not in {}", path.display());
+    std::fs::write(path, text.replace(from, to)).expect("write");
+}
+
+#[test]
+fn serves_the_site_and_reloads_pages_after_an_edit() {
+    let site = copy_site("basic");
+    let server = Server::start(site.path());
+
+    let (status, home) = server.get("/");
+    assert_eq!(status, 200);
+    assert!(home.contains(r#"<script src="/__livereload.js" defer></script>"#), "{home}");
+    let (status, script) = server.get("/__livereload.js");
+    assert_eq!((status, script.contains("location.reload()")), (200, true));
+    assert_eq!(server.get("/tidak-ada/").0, 404);
+    assert_eq!(server.get("/layanan").0, 301);
+
+    let (_, generation) = server.get("/__livereload?since=-1");
+    let generation: u64 = generation.trim().parse().expect("a number");
+    let port = server.port;
+    let poll = std::thread::spawn(move || get(port, &format!("/__livereload?since={generation}")));
+
+    edit(&site.path().join("content/layanan/paw.md"), "Layanan ini untuk", "Layanan ini khusus untuk");
+    let (_, after) = poll.join().expect("poll");
+    assert_eq!(after.trim().parse::<u64>().expect("a number"), generation + 1, "the poll answered without a change");
+    let line = server.wait_for_line("rebuilt content/layanan/paw.md");
+    assert!(line.contains(" ms"), "{line}");
+    let (_, page) = server.get("/layanan/paw/");
+    assert!(page.contains("Layanan ini khusus untuk"), "{page}");
+}
+
+#[test]
+fn shows_build_errors_in_the_browser_until_they_are_fixed() {
+    let site = copy_site("basic");
+    let server = Server::start(site.path());
+    let page = site.path().join("content/layanan/paw.md");
+
+    edit(&page, "title: Penggantian Antar Waktu", "titel: Penggantian Antar Waktu");
+    server.wait_for_line("error: the site has");
+    let (status, body) = server.get("/layanan/paw/");
+    assert_eq!(status, 500);
+    assert!(body.contains("unknown front matter key `titel`"), "{body}");
+    assert!(body.contains("__livereload.js"), "the error page reloads itself");
+
+    edit(&page, "titel: Penggantian Antar Waktu", "title: Penggantian Antar Waktu");
+    server.wait_for_line("rebuilt the whole site");
+    assert_eq!(server.get("/layanan/paw/").0, 200);
+}
+
+#[test]
+fn a_new_page_appears_in_its_section() {
+    let site = copy_site("basic");
+    let server = Server::start(site.path());
+    std::fs::write(
+        site.path().join("content/layanan/magang.md"),
+        "---\ntitle: Magang Mahasiswa\nweight: 1\n---\nMagang di KPU.\n",
+    )
+    .expect("write");
+    server.wait_for_line("rebuilt the whole site");
+    let (_, list) = server.get("/layanan/");
+    assert!(list.contains(r#"<a href="/layanan/magang/">Magang Mahasiswa</a>"#), "{list}");
+    assert_eq!(server.get("/layanan/magang/").0, 200);
+}

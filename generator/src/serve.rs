@@ -155,10 +155,8 @@ fn watch_loop(rx: &mpsc::Receiver<notify::Result<notify::Event>>, shared: &Share
             .collect();
         let summary = match incremental(shared, options, &rel) {
             Some(n) => format!("rebuilt {} ({n} page{})", rel.join(", "), if n == 1 { "" } else { "s" }),
-            None => {
-                full_rebuild(shared, options);
-                "rebuilt the whole site".to_string()
-            }
+            None if full_rebuild(shared, options) => "rebuilt the whole site".to_string(),
+            None => "the build failed (see above); fix it and save".to_string(),
         };
         eprintln!("{summary} in {:.1} ms", started.elapsed().as_secs_f64() * 1000.0);
     }
@@ -169,8 +167,10 @@ fn is_editor_temp(path: &Path) -> bool {
     name.starts_with(".#") || name.ends_with('~') || name.ends_with(".swp") || name.ends_with(".tmp")
 }
 
-fn full_rebuild(shared: &Shared, options: &BuildOptions) {
+/// Rebuilds everything; `false` when the site has errors (shown in the browser instead).
+fn full_rebuild(shared: &Shared, options: &BuildOptions) -> bool {
     let result = build::build(options);
+    let ok = result.is_ok();
     let mut served = shared.lock();
     match result {
         Ok(built) => {
@@ -192,6 +192,7 @@ fn full_rebuild(shared: &Shared, options: &BuildOptions) {
     }
     served.generation += 1;
     shared.changed.notify_all();
+    ok
 }
 
 fn error_text(err: &Error) -> String {
