@@ -93,7 +93,8 @@ pub fn build(options: &BuildOptions) -> Result<Built> {
     let render_options = RenderOptions {
         live_reload: options.live_reload,
     };
-    let (mut outputs, render_diagnostics) = render::render(&site, &templates, &listings, &jobs, render_options);
+    let (mut outputs, render_diagnostics) =
+        render::render(&site, &templates, &listings, &jobs, render_options);
     diagnostics.extend(render_diagnostics);
     outputs.extend(static_files.files.iter().cloned());
     outputs.extend(site.files.iter().map(|(source, path)| OutputFile {
@@ -124,7 +125,9 @@ pub fn build(options: &BuildOptions) -> Result<Built> {
 
 /// Renders one document's Markdown, rewriting its internal links to URLs.
 pub fn render_markdown(site: &Site, doc: &Document) -> Rendered {
-    markdown::to_html(doc.body(), &|dest| links::rewrite(site, doc.link_base(), dest))
+    markdown::to_html(doc.body(), &|dest| {
+        links::rewrite(site, doc.link_base(), dest)
+    })
 }
 
 fn render_all_markdown(site: &mut Site) {
@@ -178,11 +181,15 @@ fn resolve_menu(root: &Path, site: &mut Site, diagnostics: &mut Vec<Diagnostic>)
     let mut source = None;
     for i in 0..site.config.menu.len() {
         let url = site.config.menu[i].url.clone();
-        let Some(path) = url.strip_prefix("@/") else { continue };
+        let Some(path) = url.strip_prefix("@/") else {
+            continue;
+        };
         match site.by_content_path.get(path) {
             Some(&t) => site.config.menu[i].url = site.doc(t).url.clone(),
             None => {
-                let text = source.get_or_insert_with(|| std::fs::read_to_string(root.join(CONFIG_FILE)).unwrap_or_default());
+                let text = source.get_or_insert_with(|| {
+                    std::fs::read_to_string(root.join(CONFIG_FILE)).unwrap_or_default()
+                });
                 let offset = text.find(&url).unwrap_or(0);
                 diagnostics.push(
                     Diagnostic::error(CONFIG_FILE, format!("menu entry links to `content/{path}`, which does not exist"))
@@ -215,7 +222,10 @@ pub fn generated_files(site: &Site) -> Vec<OutputFile> {
     ];
     for (i, section) in site.sections.iter().enumerate() {
         if section.doc.meta.feed {
-            let path = format!("{}atom.xml", section.doc.out_path.trim_end_matches("index.html"));
+            let path = format!(
+                "{}atom.xml",
+                section.doc.out_path.trim_end_matches("index.html")
+            );
             files.push(OutputFile::html(path, feeds::atom(site, i)));
         }
     }
@@ -228,7 +238,10 @@ fn alias_pages(site: &Site, diagnostics: &mut Vec<Diagnostic>) -> Vec<OutputFile
         let doc = site.doc(target);
         for alias in &doc.meta.aliases {
             match feeds::alias_path(alias) {
-                Some(path) => files.push(OutputFile::html(path, feeds::redirect(&site.config.permalink(&doc.url)))),
+                Some(path) => files.push(OutputFile::html(
+                    path,
+                    feeds::redirect(&site.config.permalink(&doc.url)),
+                )),
                 None => {
                     let offset = doc.source.find(alias.as_str()).unwrap_or(0);
                     diagnostics.push(

@@ -119,9 +119,14 @@ pub fn parse(
     if let Some(url) = base_url {
         config.base_url = url.to_string();
     }
-    let scheme_ok = config.base_url.starts_with("https://") || config.base_url.starts_with("http://");
+    let scheme_ok =
+        config.base_url.starts_with("https://") || config.base_url.starts_with("http://");
     let host = config.base_url.split_once("://").map_or("", |(_, r)| r);
-    if !scheme_ok || host.is_empty() || host.starts_with('/') || config.base_url.contains(char::is_whitespace) {
+    if !scheme_ok
+        || host.is_empty()
+        || host.starts_with('/')
+        || config.base_url.contains(char::is_whitespace)
+    {
         let line = top_level_keys(source, 1)
             .iter()
             .find(|k| k.name == "base_url")
@@ -172,15 +177,24 @@ mod tests {
         let c = c.expect("valid");
         assert_eq!(c.base_url, "https://a.example/portal/");
         assert_eq!(c.base_path(), "/portal/");
-        assert_eq!(c.permalink("/portal/layanan/"), "https://a.example/portal/layanan/");
+        assert_eq!(
+            c.permalink("/portal/layanan/"),
+            "https://a.example/portal/layanan/"
+        );
     }
 
     #[test]
     fn warns_about_placeholders_and_rejects_unknown_settings() {
-        let (c, d) = parse_str("title: T\nbase_url: https://a.example/\ncontact:\n  telepon: {konfirmasi: nomor kantor}\nmenus: []\n");
+        let (c, d) = parse_str(
+            "title: T\nbase_url: https://a.example/\ncontact:\n  telepon: {konfirmasi: nomor kantor}\nmenus: []\n",
+        );
         assert!(c.is_none());
         assert_eq!(d.len(), 2);
-        assert!(d.iter().any(|d| d.message.contains("unknown setting `menus`") && d.help.as_deref() == Some("did you mean `menu`?")));
+        assert!(
+            d.iter()
+                .any(|d| d.message.contains("unknown setting `menus`")
+                    && d.help.as_deref() == Some("did you mean `menu`?"))
+        );
         assert!(d.iter().any(|d| !d.is_error() && d.line == Some(4)));
     }
 

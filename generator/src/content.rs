@@ -35,7 +35,10 @@ fn inventory(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Inventory {
             Ok(e) => e,
             Err(err) => {
                 let path = err.path().unwrap_or(&dir).to_path_buf();
-                diagnostics.push(Diagnostic::error(relative(root, &path), format!("cannot read: {err}")));
+                diagnostics.push(Diagnostic::error(
+                    relative(root, &path),
+                    format!("cannot read: {err}"),
+                ));
                 continue;
             }
         };
@@ -76,7 +79,11 @@ fn file_name(path: &str) -> &str {
 pub fn url_path(content_path: &str) -> String {
     let name = file_name(content_path);
     let dir = parent_dir(content_path);
-    let mut parts: Vec<String> = dir.split('/').filter(|p| !p.is_empty()).map(slug_part).collect();
+    let mut parts: Vec<String> = dir
+        .split('/')
+        .filter(|p| !p.is_empty())
+        .map(slug_part)
+        .collect();
     if name != "_index.md" && name != "index.md" {
         parts.push(slug_part(name.trim_end_matches(".md")));
     }
@@ -89,7 +96,11 @@ pub fn url_path(content_path: &str) -> String {
 
 fn slug_part(part: &str) -> String {
     let slug = slugify(part);
-    if slug.is_empty() { part.to_lowercase() } else { slug }
+    if slug.is_empty() {
+        part.to_lowercase()
+    } else {
+        slug
+    }
 }
 
 /// Output path of a non-Markdown file: folders slugged like page URLs, name kept.
@@ -109,9 +120,11 @@ pub fn read_document(
     let source = match std::fs::read_to_string(root.join(&file)) {
         Ok(s) => s,
         Err(err) => {
-            diagnostics.push(Diagnostic::error(&file, format!("cannot read the file: {err}")).help(
-                "save the file as UTF-8 text (most editors offer this under \"Save as\")",
-            ));
+            diagnostics.push(
+                Diagnostic::error(&file, format!("cannot read the file: {err}")).help(
+                    "save the file as UTF-8 text (most editors offer this under \"Save as\")",
+                ),
+            );
             return None;
         }
     };
@@ -134,7 +147,9 @@ pub fn parse_document(
         }
     };
     for (line, column, text) in front_matter::placeholders(split.yaml, split.yaml_line) {
-        diagnostics.push(config::placeholder_warning(&file, &source, line, column, &text));
+        diagnostics.push(config::placeholder_warning(
+            &file, &source, line, column, &text,
+        ));
     }
     let before = diagnostics.iter().filter(|d| d.is_error()).count();
     let meta = front_matter::parse(&file, &source, &split, is_section, diagnostics)?;
@@ -158,7 +173,12 @@ pub fn parse_document(
 
 /// Builds the site model from `content/`. Problems go to `diagnostics`; documents with
 /// errors are left out so the rest can still be checked.
-pub fn load(root: &Path, config: SiteConfig, drafts: bool, diagnostics: &mut Vec<Diagnostic>) -> Site {
+pub fn load(
+    root: &Path,
+    config: SiteConfig,
+    drafts: bool,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Site {
     let inv = inventory(root, diagnostics);
 
     let parsed: Vec<(Option<Document>, Vec<Diagnostic>)> = inv
@@ -191,9 +211,10 @@ pub fn load(root: &Path, config: SiteConfig, drafts: bool, diagnostics: &mut Vec
         .map(|d| parent_dir(&d.content_path).to_string())
         .collect();
     let is_hidden = |path: &str| {
-        hidden_dirs
-            .iter()
-            .any(|dir| path.strip_prefix(dir.as_str()).is_some_and(|rest| rest.starts_with('/')))
+        hidden_dirs.iter().any(|dir| {
+            path.strip_prefix(dir.as_str())
+                .is_some_and(|rest| rest.starts_with('/'))
+        })
     };
     docs.retain(|d| (drafts || !d.meta.draft) && !is_hidden(&d.content_path));
 
@@ -210,7 +231,9 @@ pub fn load(root: &Path, config: SiteConfig, drafts: bool, diagnostics: &mut Vec
         .map(|d| parent_dir(&d.content_path).to_string())
         .collect();
     for d in &docs {
-        if file_name(&d.content_path) == "index.md" && section_dirs.contains(parent_dir(&d.content_path)) {
+        if file_name(&d.content_path) == "index.md"
+            && section_dirs.contains(parent_dir(&d.content_path))
+        {
             diagnostics.push(
                 Diagnostic::error(&d.file, "a folder cannot hold both `_index.md` (a section) and `index.md` (a page bundle)")
                     .help("rename `index.md` to `_index.md` if the folder is a section, or remove `_index.md` if it is one page with its images"),
@@ -236,14 +259,18 @@ pub fn load(root: &Path, config: SiteConfig, drafts: bool, diagnostics: &mut Vec
         section_docs.push(default_home(&site.config));
     }
     section_docs.sort_by(|a, b| {
-        let depth = |d: &Document| parent_dir(&d.content_path).matches('/').count() + usize::from(d.content_path != "_index.md");
+        let depth = |d: &Document| {
+            parent_dir(&d.content_path).matches('/').count()
+                + usize::from(d.content_path != "_index.md")
+        };
         (depth(a), &a.content_path).cmp(&(depth(b), &b.content_path))
     });
     let mut section_of_dir: HashMap<String, usize> = HashMap::new();
     for (i, doc) in section_docs.into_iter().enumerate() {
         let dir = parent_dir(&doc.content_path).to_string();
         let parent = (i > 0).then(|| nearest_section(&section_of_dir, &dir, true));
-        site.by_content_path.insert(doc.content_path.clone(), Target::Section(i));
+        site.by_content_path
+            .insert(doc.content_path.clone(), Target::Section(i));
         section_of_dir.insert(dir, i);
         site.sections.push(Section {
             doc,
@@ -261,7 +288,8 @@ pub fn load(root: &Path, config: SiteConfig, drafts: bool, diagnostics: &mut Vec
             dir = parent_dir(dir);
         }
         let section = nearest_section(&section_of_dir, dir, false);
-        site.by_content_path.insert(doc.content_path.clone(), Target::Page(i));
+        site.by_content_path
+            .insert(doc.content_path.clone(), Target::Page(i));
         site.sections[section].pages.push(i);
         site.pages.push(Page { doc, section });
     }
@@ -284,8 +312,16 @@ pub fn load(root: &Path, config: SiteConfig, drafts: bool, diagnostics: &mut Vec
 
 /// The section a folder belongs to: the folder's own (unless `strict_parent`) or the
 /// nearest one above it; the home page in the end.
-fn nearest_section(section_of_dir: &HashMap<String, usize>, dir: &str, strict_parent: bool) -> usize {
-    let mut dir = if strict_parent { parent_dir_of_dir(dir) } else { Some(dir) };
+fn nearest_section(
+    section_of_dir: &HashMap<String, usize>,
+    dir: &str,
+    strict_parent: bool,
+) -> usize {
+    let mut dir = if strict_parent {
+        parent_dir_of_dir(dir)
+    } else {
+        Some(dir)
+    };
     while let Some(d) = dir {
         if let Some(&i) = section_of_dir.get(d) {
             return i;
@@ -296,7 +332,11 @@ fn nearest_section(section_of_dir: &HashMap<String, usize>, dir: &str, strict_pa
 }
 
 fn parent_dir_of_dir(dir: &str) -> Option<&str> {
-    if dir.is_empty() { None } else { Some(parent_dir(dir)) }
+    if dir.is_empty() {
+        None
+    } else {
+        Some(parent_dir(dir))
+    }
 }
 
 fn default_home(config: &SiteConfig) -> Document {
@@ -324,8 +364,15 @@ fn check_duplicate_urls(docs: &[Document], diagnostics: &mut Vec<Diagnostic>) ->
     for (i, doc) in docs.iter().enumerate() {
         if let Some(first) = seen.get(doc.out_path.as_str()) {
             diagnostics.push(
-                Diagnostic::error(&doc.file, format!("this page has the same address `{}` as `{}`", doc.url, first.file.display()))
-                    .help("rename one of the two files (addresses come from file and folder names)"),
+                Diagnostic::error(
+                    &doc.file,
+                    format!(
+                        "this page has the same address `{}` as `{}`",
+                        doc.url,
+                        first.file.display()
+                    ),
+                )
+                .help("rename one of the two files (addresses come from file and folder names)"),
             );
             duplicates.insert(i);
         } else {
@@ -339,7 +386,11 @@ pub fn sort_pages(pages: &[Page], list: &mut [usize], by: SortBy) {
     list.sort_by(|&a, &b| {
         let (a, b) = (&pages[a].doc, &pages[b].doc);
         let order = match by {
-            SortBy::Weight => a.meta.weight.unwrap_or(i64::MAX).cmp(&b.meta.weight.unwrap_or(i64::MAX)),
+            SortBy::Weight => a
+                .meta
+                .weight
+                .unwrap_or(i64::MAX)
+                .cmp(&b.meta.weight.unwrap_or(i64::MAX)),
             SortBy::Date => b.meta.date.cmp(&a.meta.date),
             SortBy::Title => std::cmp::Ordering::Equal,
         };
@@ -382,8 +433,14 @@ mod tests {
         assert_eq!(url_path("_index.md"), "");
         assert_eq!(url_path("layanan/_index.md"), "layanan/");
         assert_eq!(url_path("layanan/paw.md"), "layanan/paw/");
-        assert_eq!(url_path("berita/Rapat Pleno/index.md"), "berita/rapat-pleno/");
-        assert_eq!(file_out_path("berita/Rapat Pleno/foto 1.jpg"), "berita/rapat-pleno/foto 1.jpg");
+        assert_eq!(
+            url_path("berita/Rapat Pleno/index.md"),
+            "berita/rapat-pleno/"
+        );
+        assert_eq!(
+            file_out_path("berita/Rapat Pleno/foto 1.jpg"),
+            "berita/rapat-pleno/foto 1.jpg"
+        );
         assert_eq!(file_out_path("logo.svg"), "logo.svg");
     }
 }

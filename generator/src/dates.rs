@@ -112,7 +112,9 @@ fn valid_time(t: &str) -> Option<&str> {
     };
     let zone_ok = zone.is_empty()
         || zone == "Z"
-        || (zone.len() == 6 && zone.as_bytes()[3] == b':' && parse_digits::<u8>(&zone[1..3], 2).is_some());
+        || (zone.len() == 6
+            && zone.as_bytes()[3] == b':'
+            && parse_digits::<u8>(&zone[1..3], 2).is_some());
     (hour < 24 && minute < 60 && second < 61 && zone_ok && fields.next().is_none()).then_some(t)
 }
 
@@ -147,7 +149,14 @@ mod tests {
 
     #[test]
     fn rejects_impossible_dates() {
-        for bad in ["2026-02-30", "2026-13-01", "26-02-01", "2026/02/01", "kemarin", "2026-02-01T25:00"] {
+        for bad in [
+            "2026-02-30",
+            "2026-13-01",
+            "26-02-01",
+            "2026/02/01",
+            "kemarin",
+            "2026-02-01T25:00",
+        ] {
             assert_eq!(Date::parse(bad), None, "{bad}");
         }
         assert!(Date::parse("2024-02-29").is_some());

@@ -22,7 +22,11 @@ pub fn escape(text: &str) -> String {
 }
 
 fn lastmod(doc: &Document) -> Option<String> {
-    doc.meta.updated.as_ref().or(doc.meta.date.as_ref()).map(|d| d.iso())
+    doc.meta
+        .updated
+        .as_ref()
+        .or(doc.meta.date.as_ref())
+        .map(|d| d.iso())
 }
 
 /// Every section and page, with its last change where the front matter gives one.
@@ -54,7 +58,8 @@ pub fn sitemap(site: &Site, extra_urls: &[String]) -> String {
 pub fn robots(site: &Site) -> String {
     format!(
         "User-agent: *\nAllow: /\n\nSitemap: {}\n",
-        site.config.permalink(&format!("{}sitemap.xml", site.config.base_path()))
+        site.config
+            .permalink(&format!("{}sitemap.xml", site.config.base_path()))
     )
 }
 
@@ -65,7 +70,12 @@ const FEED_LIMIT: usize = 20;
 pub fn atom(site: &Site, index: usize) -> String {
     let section = &site.sections[index];
     let mut pages: Vec<&Document> = section.pages.iter().map(|&p| &site.pages[p].doc).collect();
-    pages.sort_by(|a, b| b.meta.date.cmp(&a.meta.date).then_with(|| a.url.cmp(&b.url)));
+    pages.sort_by(|a, b| {
+        b.meta
+            .date
+            .cmp(&a.meta.date)
+            .then_with(|| a.url.cmp(&b.url))
+    });
     pages.truncate(FEED_LIMIT);
     let updated = pages
         .iter()
@@ -73,11 +83,16 @@ pub fn atom(site: &Site, index: usize) -> String {
         .max()
         .map(|d| d.rfc3339())
         .unwrap_or_else(|| "1970-01-01T00:00:00+00:00".into());
-    let self_url = site.config.permalink(&format!("{}atom.xml", section.doc.url));
+    let self_url = site
+        .config
+        .permalink(&format!("{}atom.xml", section.doc.url));
     let mut xml = format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{lang}\">\n  <title>{title}</title>\n  <link rel=\"self\" type=\"application/atom+xml\" href=\"{self_url}\"/>\n  <link rel=\"alternate\" type=\"text/html\" href=\"{alt}\"/>\n  <id>{alt}</id>\n  <updated>{updated}</updated>\n  <author><name>{author}</name></author>\n",
         lang = escape(&site.config.language),
-        title = escape(&format!("{} – {}", section.doc.meta.title, site.config.title)),
+        title = escape(&format!(
+            "{} – {}",
+            section.doc.meta.title, site.config.title
+        )),
         self_url = escape(&self_url),
         alt = escape(&site.config.permalink(&section.doc.url)),
         author = escape(&site.config.title),
@@ -100,7 +115,11 @@ pub fn atom(site: &Site, index: usize) -> String {
         if let Some(p) = published {
             let _ = writeln!(xml, "    <published>{p}</published>");
         }
-        let summary = doc.meta.summary.clone().map_or_else(|| doc.rendered.summary.clone(), |s| escape(&s));
+        let summary = doc
+            .meta
+            .summary
+            .clone()
+            .map_or_else(|| doc.rendered.summary.clone(), |s| escape(&s));
         let _ = write!(
             xml,
             "    <summary type=\"html\">{}</summary>\n  </entry>\n",
@@ -142,7 +161,10 @@ mod tests {
     #[test]
     fn alias_paths_become_folders_or_files() {
         assert_eq!(alias_path("/paw/").as_deref(), Some("paw/index.html"));
-        assert_eq!(alias_path("/layanan/paw").as_deref(), Some("layanan/paw/index.html"));
+        assert_eq!(
+            alias_path("/layanan/paw").as_deref(),
+            Some("layanan/paw/index.html")
+        );
         assert_eq!(alias_path("/lama.html").as_deref(), Some("lama.html"));
         assert_eq!(alias_path("/"), None);
         assert_eq!(alias_path("/../etc/"), None);

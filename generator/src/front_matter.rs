@@ -228,13 +228,20 @@ pub fn parse(
     match raw.title {
         Some(title) if !title.trim().is_empty() => fm.title = title.trim().to_string(),
         _ => {
-            fm.title = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+            fm.title = file
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
             let d = Diagnostic::error(file, "the page has no `title`");
-            diagnostics.push(match key_line("title") {
-                Some(line) => d.at(source, line, 1).underline(5),
-                None => d.at(source, 1, 1).underline(3),
-            }
-            .help("add a line such as `title: Permohonan Informasi Publik` to the front matter"));
+            diagnostics.push(
+                match key_line("title") {
+                    Some(line) => d.at(source, line, 1).underline(5),
+                    None => d.at(source, 1, 1).underline(3),
+                }
+                .help(
+                    "add a line such as `title: Permohonan Informasi Publik` to the front matter",
+                ),
+            );
         }
     }
 
@@ -252,7 +259,9 @@ pub fn parse(
                     Diagnostic::error(file, format!("`{name}` is not a valid date: `{text}`"))
                         .at(source, line, column)
                         .underline(text.chars().count())
-                        .help(format!("write the date as YYYY-MM-DD, e.g. `{name}: 2026-02-12`")),
+                        .help(format!(
+                            "write the date as YYYY-MM-DD, e.g. `{name}: 2026-02-12`"
+                        )),
                 );
             }
         }
@@ -280,7 +289,9 @@ pub fn parse(
         diagnostics.push(
             Diagnostic::error(file, "`paginate_by` must be at least 1")
                 .at(source, line, 1)
-                .help("write the number of pages per list page, e.g. `paginate_by: 10`, or remove it"),
+                .help(
+                    "write the number of pages per list page, e.g. `paginate_by: 10`, or remove it",
+                ),
         );
     }
 
@@ -301,7 +312,9 @@ pub fn yaml_error(
     // where the editor has to look.
     let (message, start) = strip_positions(&text);
     let (message, help) = explain(&message);
-    let mut location = err.location().map(|l| (first_line + l.line() - 1, l.column()));
+    let mut location = err
+        .location()
+        .map(|l| (first_line + l.line() - 1, l.column()));
     if let Some((line, column)) = start {
         location = Some((first_line + line - 1, column));
     }
@@ -317,7 +330,14 @@ pub fn yaml_error(
             let width = source
                 .lines()
                 .nth(line - 1)
-                .map(|l| l.chars().skip(column - 1).collect::<String>().trim_end().chars().count())
+                .map(|l| {
+                    l.chars()
+                        .skip(column - 1)
+                        .collect::<String>()
+                        .trim_end()
+                        .chars()
+                        .count()
+                })
                 .unwrap_or(1);
             d.at(source, line, column).underline(width)
         }
@@ -338,11 +358,15 @@ fn strip_positions(text: &str) -> (String, Option<(usize, usize)>) {
     while let Some(i) = rest.find(" at line ") {
         message.push_str(&rest[..i]);
         let after = &rest[i + " at line ".len()..];
-        let line_end = after.find(|c: char| !c.is_ascii_digit()).unwrap_or(after.len());
+        let line_end = after
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(after.len());
         let line: usize = after[..line_end].parse().unwrap_or(1);
         let after = &after[line_end..];
         let after = after.strip_prefix(" column ").unwrap_or(after);
-        let col_end = after.find(|c: char| !c.is_ascii_digit()).unwrap_or(after.len());
+        let col_end = after
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(after.len());
         let column: usize = after[..col_end].parse().unwrap_or(1);
         if message.contains("while scanning") {
             start = Some((line, column));
@@ -371,7 +395,8 @@ fn error_key_path(text: &str) -> Option<String> {
 
 fn is_key_path(p: &str) -> bool {
     !p.is_empty()
-        && p.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '[' | ']'))
+        && p.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '[' | ']'))
 }
 
 /// Finds the line and column of a dotted key path (`standar_pelayanan.jangka_waktu`) in
@@ -411,9 +436,9 @@ fn explain(message: &str) -> (String, Option<String>) {
         return (format!("unknown key `{field}` in `{path}`"), Some(help));
     }
     if let Some((_, rest)) = message.split_once(": ")
-        && let Some(key) = service_standard::KEYS
-            .iter()
-            .find(|k| rest.starts_with(&format!("{k} must")) || rest.contains(&format!(" of {k} must")))
+        && let Some(key) = service_standard::KEYS.iter().find(|k| {
+            rest.starts_with(&format!("{k} must")) || rest.contains(&format!(" of {k} must"))
+        })
     {
         let help = rest.replacen(&format!("{key} must be"), "it must be", 1);
         return (format!("`{key}` is not written correctly"), Some(help));
@@ -430,7 +455,9 @@ fn explain(message: &str) -> (String, Option<String>) {
             Some("put the value in quotes, e.g. `title: \"Pemilu 2029: jadwal\"`".into()),
         );
     }
-    if message.contains("did not find expected key") || message.contains("did not find expected '-'") {
+    if message.contains("did not find expected key")
+        || message.contains("did not find expected '-'")
+    {
         return (
             format!("the indentation is inconsistent ({message})"),
             Some("indent nested settings with the same number of spaces (two), never tabs".into()),
@@ -440,13 +467,15 @@ fn explain(message: &str) -> (String, Option<String>) {
         let key = message.split(':').next().unwrap_or_default();
         let message = reword_type_error(message);
         let example = match key.trim() {
-            "title" | "description" | "summary" | "template" | "page_template" => {
-                Some(format!("write text, e.g. `{key}: Permohonan Informasi Publik`"))
-            }
+            "title" | "description" | "summary" | "template" | "page_template" => Some(format!(
+                "write text, e.g. `{key}: Permohonan Informasi Publik`"
+            )),
             "weight" | "paginate_by" => Some(format!("write a whole number, e.g. `{key}: 3`")),
             "draft" | "feed" => Some(format!("write `{key}: true` or `{key}: false`")),
             "tags" | "aliases" => Some(format!("write a list, e.g. `{key}: [pemilih, data]`")),
-            "date" | "updated" => Some(format!("write the date as YYYY-MM-DD, e.g. `{key}: 2026-02-12`")),
+            "date" | "updated" => Some(format!(
+                "write the date as YYYY-MM-DD, e.g. `{key}: 2026-02-12`"
+            )),
             "extra" => Some("write a map of settings under `extra:`".into()),
             _ => None,
         };
@@ -468,7 +497,9 @@ fn reword_type_error(message: &str) -> String {
     let Some((key, rest)) = message.split_once(": invalid type: ") else {
         return message.to_string();
     };
-    let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, "another type"));
+    let (found, expected) = rest
+        .split_once(", expected ")
+        .unwrap_or((rest, "another type"));
     let plain = |t: &str| -> String {
         let t = t.trim();
         match t {

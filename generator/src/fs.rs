@@ -30,7 +30,9 @@ pub fn create_dir_all(path: &Path) -> Result<()> {
 }
 
 pub fn copy(from: &Path, to: &Path) -> Result<()> {
-    std::fs::copy(from, to).map(|_| ()).map_err(io("copy", from))
+    std::fs::copy(from, to)
+        .map(|_| ())
+        .map_err(io("copy", from))
 }
 
 pub fn remove_file(path: &Path) -> Result<()> {

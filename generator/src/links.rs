@@ -11,7 +11,10 @@ use crate::site::{Document, Site, Target};
 #[derive(Debug, PartialEq, Eq)]
 pub enum Dest<'a> {
     /// A Markdown file inside `content/` (`layanan/paw.md`), maybe with a `#heading`.
-    Document { path: String, fragment: Option<&'a str> },
+    Document {
+        path: String,
+        fragment: Option<&'a str>,
+    },
     /// A heading of the same page.
     Fragment(&'a str),
     /// A file inside `content/` named relative to the page (`foto.jpg`).
@@ -45,9 +48,16 @@ pub fn classify<'a>(dest: &'a str, base: &str) -> Dest<'a> {
         return Dest::External(dest);
     }
     let path = path.split('?').next().unwrap_or(path);
-    let has_extension = path.rsplit('/').next().is_some_and(|name| name.contains('.'));
+    let has_extension = path
+        .rsplit('/')
+        .next()
+        .is_some_and(|name| name.contains('.'));
     if let Some(rooted) = path.strip_prefix('/') {
-        return if has_extension && !path.ends_with(".html") { Dest::RootFile(rooted) } else { Dest::Other };
+        return if has_extension && !path.ends_with(".html") {
+            Dest::RootFile(rooted)
+        } else {
+            Dest::Other
+        };
     }
     if !has_extension {
         return Dest::Other;
@@ -64,7 +74,9 @@ fn has_scheme(s: &str) -> bool {
         Some(i) if i > 0 => {
             let scheme = &s[..i];
             scheme.starts_with(|c: char| c.is_ascii_alphabetic())
-                && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
         }
         _ => false,
     }
@@ -97,7 +109,10 @@ pub fn rewrite(site: &Site, base: &str, dest: &str) -> Option<String> {
             })
         }
         Dest::ContentFile(path) => {
-            let dir = url_path(&format!("{}/_index.md", path.rsplit_once('/').map_or("", |(d, _)| d)));
+            let dir = url_path(&format!(
+                "{}/_index.md",
+                path.rsplit_once('/').map_or("", |(d, _)| d)
+            ));
             let name = path.rsplit('/').next().unwrap_or(&path);
             Some(format!("{}{dir}{name}", site.config.base_path()))
         }
@@ -125,7 +140,12 @@ pub fn check(
 ) {
     for link in &doc.rendered.links {
         let at = |message: String| {
-            let first_line = doc.body()[link.span.clone()].lines().next().unwrap_or("").chars().count();
+            let first_line = doc.body()[link.span.clone()]
+                .lines()
+                .next()
+                .unwrap_or("")
+                .chars()
+                .count();
             Diagnostic::error(&doc.file, message)
                 .at_offset(&doc.source, doc.body_offset + link.span.start)
                 .underline(first_line)
@@ -152,7 +172,9 @@ pub fn check(
             Dest::Fragment(fragment) => {
                 if !doc.rendered.ids.contains(fragment) {
                     let ids: Vec<&str> = doc.rendered.ids.iter().map(String::as_str).collect();
-                    let d = at(format!("broken link: this page has no heading `#{fragment}`"));
+                    let d = at(format!(
+                        "broken link: this page has no heading `#{fragment}`"
+                    ));
                     diagnostics.push(help_for_heading(d, fragment, &ids));
                 }
             }
@@ -164,7 +186,9 @@ pub fn check(
                 }
             }
             Dest::RootFile(path) => {
-                let path = path.strip_prefix(site.config.base_path().trim_start_matches('/')).unwrap_or(path);
+                let path = path
+                    .strip_prefix(site.config.base_path().trim_start_matches('/'))
+                    .unwrap_or(path);
                 if !files.published.contains(path) {
                     diagnostics.push(at(format!("missing {kind}: nothing is published at `/{path}`")).help(
                         "put the file in content/ (or in the theme's templates/static/) at that path, or fix the name",
@@ -178,9 +202,10 @@ pub fn check(
             }
             Dest::External(url) if check_external => {
                 if let Err(problem) = check_external_syntax(url) {
-                    diagnostics.push(at(format!("malformed external {kind} `{url}`: {problem}")).help(
-                        "copy the address again from the browser's address bar",
-                    ));
+                    diagnostics.push(
+                        at(format!("malformed external {kind} `{url}`: {problem}"))
+                            .help("copy the address again from the browser's address bar"),
+                    );
                 }
             }
             Dest::External(_) | Dest::Other => {}
@@ -199,7 +224,9 @@ fn check_fragment(
     let ids = &site.doc(target).rendered.ids;
     if !ids.contains(fragment) {
         let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
-        let d = at(format!("broken link: `content/{path}` has no heading `#{fragment}`"));
+        let d = at(format!(
+            "broken link: `content/{path}` has no heading `#{fragment}`"
+        ));
         diagnostics.push(help_for_heading(d, fragment, &ids));
     }
 }
@@ -207,25 +234,41 @@ fn check_fragment(
 fn help_for_heading(d: Diagnostic, fragment: &str, ids: &[&str]) -> Diagnostic {
     match did_you_mean(fragment, ids) {
         Some(s) => d.help(format!("did you mean `#{s}`?")),
-        None if ids.is_empty() => d.help("that page has no headings; link to the page without `#...`"),
+        None if ids.is_empty() => {
+            d.help("that page has no headings; link to the page without `#...`")
+        }
         None => {
             let mut ids = ids.to_vec();
             ids.sort_unstable();
-            d.help(format!("headings there: {}", ids.iter().map(|i| format!("#{i}")).collect::<Vec<_>>().join(", ")))
+            d.help(format!(
+                "headings there: {}",
+                ids.iter()
+                    .map(|i| format!("#{i}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))
         }
     }
 }
 
 /// Checks the shape of an external URL (no network).
 pub fn check_external_syntax(url: &str) -> Result<(), String> {
-    if url.chars().any(|c| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | '"' | '{' | '}' | '|' | '\\' | '^' | '`')) {
+    if url.chars().any(|c| {
+        c.is_whitespace()
+            || c.is_control()
+            || matches!(c, '<' | '>' | '"' | '{' | '}' | '|' | '\\' | '^' | '`')
+    }) {
         return Err("it contains spaces or characters that must be encoded".into());
     }
-    let url = url.strip_prefix("//").map_or(url.to_string(), |r| format!("https://{r}"));
+    let url = url
+        .strip_prefix("//")
+        .map_or(url.to_string(), |r| format!("https://{r}"));
     let (scheme, rest) = url.split_once(':').ok_or("it has no scheme")?;
     match scheme.to_ascii_lowercase().as_str() {
         "http" | "https" => {
-            let rest = rest.strip_prefix("//").ok_or("`//` must follow the scheme")?;
+            let rest = rest
+                .strip_prefix("//")
+                .ok_or("`//` must follow the scheme")?;
             let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
             let host_port = authority.rsplit('@').next().unwrap_or_default();
             let (host, port) = match host_port.rsplit_once(':') {
@@ -233,7 +276,9 @@ pub fn check_external_syntax(url: &str) -> Result<(), String> {
                 _ => (host_port, None),
             };
             if let Some(port) = port
-                && (port.is_empty() || !port.chars().all(|c| c.is_ascii_digit()) || port.parse::<u16>().is_err())
+                && (port.is_empty()
+                    || !port.chars().all(|c| c.is_ascii_digit())
+                    || port.parse::<u16>().is_err())
             {
                 return Err(format!("`{port}` is not a port number"));
             }
@@ -241,7 +286,10 @@ pub fn check_external_syntax(url: &str) -> Result<(), String> {
                 return Ok(());
             }
             let labels_ok = host.split('.').all(|l| {
-                !l.is_empty() && !l.starts_with('-') && !l.ends_with('-') && l.chars().all(|c| c.is_alphanumeric() || c == '-')
+                !l.is_empty()
+                    && !l.starts_with('-')
+                    && !l.ends_with('-')
+                    && l.chars().all(|c| c.is_alphanumeric() || c == '-')
             });
             if host.is_empty() || !labels_ok {
                 return Err(format!("`{host}` is not a valid host name"));
@@ -254,12 +302,20 @@ pub fn check_external_syntax(url: &str) -> Result<(), String> {
         "mailto" => {
             let address = rest.split('?').next().unwrap_or_default();
             match address.split_once('@') {
-                Some((local, domain)) if !local.is_empty() && domain.contains('.') && !domain.ends_with('.') => Ok(()),
+                Some((local, domain))
+                    if !local.is_empty() && domain.contains('.') && !domain.ends_with('.') =>
+                {
+                    Ok(())
+                }
                 _ => Err(format!("`{address}` is not an email address")),
             }
         }
         "tel" => {
-            if !rest.is_empty() && rest.chars().all(|c| c.is_ascii_digit() || matches!(c, '+' | '-' | '.' | '(' | ')')) {
+            if !rest.is_empty()
+                && rest
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || matches!(c, '+' | '-' | '.' | '(' | ')'))
+            {
                 Ok(())
             } else {
                 Err(format!("`{rest}` is not a phone number"))
@@ -284,17 +340,35 @@ mod tests {
     fn classifies_internal_relative_and_external_links() {
         assert_eq!(
             classify("@/layanan/paw.md#syarat", "berita/"),
-            Dest::Document { path: "layanan/paw.md".into(), fragment: Some("syarat") }
+            Dest::Document {
+                path: "layanan/paw.md".into(),
+                fragment: Some("syarat")
+            }
         );
         assert_eq!(
             classify("../layanan/paw.md", "berita/"),
-            Dest::Document { path: "layanan/paw.md".into(), fragment: None }
+            Dest::Document {
+                path: "layanan/paw.md".into(),
+                fragment: None
+            }
         );
-        assert_eq!(classify("foto.jpg", "berita/rapat/"), Dest::ContentFile("berita/rapat/foto.jpg".into()));
+        assert_eq!(
+            classify("foto.jpg", "berita/rapat/"),
+            Dest::ContentFile("berita/rapat/foto.jpg".into())
+        );
         assert_eq!(classify("#biaya", "x/"), Dest::Fragment("biaya"));
-        assert_eq!(classify("https://kpu.go.id", ""), Dest::External("https://kpu.go.id"));
-        assert_eq!(classify("mailto:ppid@example.go.id", ""), Dest::External("mailto:ppid@example.go.id"));
-        assert_eq!(classify("/gambar/logo.png", ""), Dest::RootFile("gambar/logo.png"));
+        assert_eq!(
+            classify("https://kpu.go.id", ""),
+            Dest::External("https://kpu.go.id")
+        );
+        assert_eq!(
+            classify("mailto:ppid@example.go.id", ""),
+            Dest::External("mailto:ppid@example.go.id")
+        );
+        assert_eq!(
+            classify("/gambar/logo.png", ""),
+            Dest::RootFile("gambar/logo.png")
+        );
         assert_eq!(classify("/layanan/", ""), Dest::Other);
         assert_eq!(classify("../../x.md", "a/"), Dest::Outside("../../x.md"));
     }

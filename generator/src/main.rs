@@ -78,7 +78,11 @@ fn main() -> ExitCode {
                 strict,
                 ..BuildOptions::default()
             };
-            let output = if output.is_absolute() { output } else { site.root.join(output) };
+            let output = if output.is_absolute() {
+                output
+            } else {
+                site.root.join(output)
+            };
             generator::build(&options).and_then(|built| {
                 print_warnings(&built.warnings);
                 let stats = generator::output::write(&output, &built.outputs)?;

@@ -55,8 +55,9 @@ pub fn options() -> Options {
 /// Renders `markdown`. `rewrite` maps a link destination to the URL to publish instead
 /// (internal `.md` links become page URLs); `None` keeps it as written.
 pub fn to_html(markdown: &str, rewrite: &dyn Fn(&str) -> Option<String>) -> Rendered {
-    let mut events: Vec<(Event<'_>, Range<usize>)> =
-        Parser::new_ext(markdown, options()).into_offset_iter().collect();
+    let mut events: Vec<(Event<'_>, Range<usize>)> = Parser::new_ext(markdown, options())
+        .into_offset_iter()
+        .collect();
     let mut out = Rendered::default();
 
     assign_heading_ids(&mut events, &mut out);
@@ -103,7 +104,10 @@ pub fn to_html(markdown: &str, rewrite: &dyn Fn(&str) -> Option<String>) -> Rend
     );
 
     out.html.reserve(markdown.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut out.html, wrap_tables(events.into_iter().map(|(e, _)| e)));
+    pulldown_cmark::html::push_html(
+        &mut out.html,
+        wrap_tables(events.into_iter().map(|(e, _)| e)),
+    );
     out
 }
 
@@ -124,7 +128,9 @@ fn wrap_tables<'a>(events: impl Iterator<Item = Event<'a>>) -> impl Iterator<Ite
 }
 
 /// The first paragraph that has words (a paragraph holding only an image is skipped).
-fn first_paragraph<'a, 'e>(events: &'a [(Event<'e>, Range<usize>)]) -> &'a [(Event<'e>, Range<usize>)] {
+fn first_paragraph<'a, 'e>(
+    events: &'a [(Event<'e>, Range<usize>)],
+) -> &'a [(Event<'e>, Range<usize>)] {
     let mut start = None;
     for (i, (event, _)) in events.iter().enumerate() {
         match event {
@@ -178,7 +184,11 @@ fn assign_heading_ids(events: &mut [(Event<'_>, Range<usize>)], out: &mut Render
             Some(id) => id.to_string(),
             None => {
                 let slug = slugify(&title);
-                if slug.is_empty() { "bagian".to_string() } else { slug }
+                if slug.is_empty() {
+                    "bagian".to_string()
+                } else {
+                    slug
+                }
             }
         };
         let mut unique = wanted.clone();
@@ -240,8 +250,13 @@ mod tests {
 
     #[test]
     fn gives_headings_indonesian_friendly_unique_ids() {
-        let r = render("## Yang Perlu Disiapkan?\n\n## Yang perlu disiapkan\n\n### Biaya {#tarif}\n");
-        assert!(r.html.contains(r#"<h2 id="yang-perlu-disiapkan">"#), "{}", r.html);
+        let r =
+            render("## Yang Perlu Disiapkan?\n\n## Yang perlu disiapkan\n\n### Biaya {#tarif}\n");
+        assert!(
+            r.html.contains(r#"<h2 id="yang-perlu-disiapkan">"#),
+            "{}",
+            r.html
+        );
         assert!(r.html.contains(r#"<h2 id="yang-perlu-disiapkan-1">"#));
         assert!(r.html.contains(r#"<h3 id="tarif">"#));
         assert_eq!(r.toc.len(), 2);
@@ -250,8 +265,18 @@ mod tests {
 
     #[test]
     fn supports_tables_footnotes_strikethrough_tasks_and_smart_quotes() {
-        let r = render("| a | b |\n|---|---|\n| 1 | 2 |\n\nTeks[^1] ~~lama~~ \"baru\" -- ok\n\n- [x] selesai\n\n[^1]: Catatan.\n");
-        for needle in ["<table>", "table-scroll", "<del>lama</del>", "“baru”", "–", "checkbox", "footnote-definition"] {
+        let r = render(
+            "| a | b |\n|---|---|\n| 1 | 2 |\n\nTeks[^1] ~~lama~~ \"baru\" -- ok\n\n- [x] selesai\n\n[^1]: Catatan.\n",
+        );
+        for needle in [
+            "<table>",
+            "table-scroll",
+            "<del>lama</del>",
+            "“baru”",
+            "–",
+            "checkbox",
+            "footnote-definition",
+        ] {
             assert!(r.html.contains(needle), "missing {needle} in {}", r.html);
         }
     }
@@ -267,10 +292,20 @@ mod tests {
     #[test]
     fn rewrites_links_and_records_where_they_are() {
         let md = "Lihat [PAW](@/layanan/paw.md#syarat) dan ![foto](a.png).";
-        let r = to_html(md, &|d| d.starts_with("@/").then(|| "/layanan/paw/#syarat".to_string()));
-        assert!(r.html.contains(r#"href="/layanan/paw/#syarat""#), "{}", r.html);
+        let r = to_html(md, &|d| {
+            d.starts_with("@/")
+                .then(|| "/layanan/paw/#syarat".to_string())
+        });
+        assert!(
+            r.html.contains(r#"href="/layanan/paw/#syarat""#),
+            "{}",
+            r.html
+        );
         assert_eq!(r.links.len(), 2);
-        assert_eq!(&md[r.links[0].span.clone()], "[PAW](@/layanan/paw.md#syarat)");
+        assert_eq!(
+            &md[r.links[0].span.clone()],
+            "[PAW](@/layanan/paw.md#syarat)"
+        );
         assert!(r.links[1].is_image);
     }
 

@@ -58,7 +58,9 @@ pub fn write(out_dir: &Path, files: &[OutputFile]) -> Result<WriteStats> {
     for dir in dirs {
         fs::create_dir_all(&out_dir.join(dir))?;
     }
-    files.par_iter().try_for_each(|file| write_one(out_dir, file))?;
+    files
+        .par_iter()
+        .try_for_each(|file| write_one(out_dir, file))?;
 
     let keep: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
     let removed = remove_stale(out_dir, &keep)?;
@@ -115,7 +117,10 @@ mod tests {
         std::fs::write(out.join("lama/halaman/index.html"), "old").expect("write");
         let files = vec![OutputFile::html("baru/index.html".into(), "new".into())];
         let stats = write(&out, &files).expect("writes");
-        assert_eq!(std::fs::read_to_string(out.join("baru/index.html")).expect("read"), "new");
+        assert_eq!(
+            std::fs::read_to_string(out.join("baru/index.html")).expect("read"),
+            "new"
+        );
         assert!(!out.join("lama").exists());
         assert_eq!(stats.written, 1);
         assert_eq!(stats.removed, 3);

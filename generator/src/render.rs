@@ -52,6 +52,13 @@ struct LinkCtx<'a> {
 }
 
 #[derive(Serialize)]
+struct SubsectionCtx<'a> {
+    title: &'a str,
+    description: Option<&'a str>,
+    url: &'a str,
+}
+
+#[derive(Serialize)]
 struct TagRef<'a> {
     name: &'a str,
     slug: String,
@@ -99,7 +106,7 @@ struct SectionCtx<'a> {
     summary: String,
     extra: &'a serde_yaml::Mapping,
     pages: Vec<Value>,
-    subsections: Vec<LinkCtx<'a>>,
+    subsections: Vec<SubsectionCtx<'a>>,
     feed_url: Option<String>,
 }
 
@@ -198,12 +205,17 @@ impl Listings {
             content: &doc.rendered.html,
             summary: doc.rendered.summary.clone(),
             extra: &doc.meta.extra,
-            pages: section.pages.iter().map(|&p| self.summaries[p].clone()).collect(),
+            pages: section
+                .pages
+                .iter()
+                .map(|&p| self.summaries[p].clone())
+                .collect(),
             subsections: section
                 .subsections
                 .iter()
-                .map(|&s| LinkCtx {
+                .map(|&s| SubsectionCtx {
                     title: &site.sections[s].doc.meta.title,
+                    description: site.sections[s].doc.meta.description.as_deref(),
                     url: &site.sections[s].doc.url,
                 })
                 .collect(),
@@ -242,12 +254,14 @@ pub fn render(
     jobs: &[Job],
     options: RenderOptions,
 ) -> (Vec<OutputFile>, Vec<Diagnostic>) {
-    let results: Vec<(Vec<OutputFile>, Option<(Diagnostic, String)>)> = jobs
+    let results: Vec<(Vec<OutputFile>, Option<Failure>)> = jobs
         .par_iter()
-        .map(|job| match render_job(site, templates, listings, job, options) {
-            Ok(files) => (files, None),
-            Err(failure) => (Vec::new(), Some(failure)),
-        })
+        .map(
+            |job| match render_job(site, templates, listings, job, options) {
+                Ok(files) => (files, None),
+                Err(failure) => (Vec::new(), Some(failure)),
+            },
+        )
         .collect();
 
     let mut files = Vec::with_capacity(results.len());
@@ -268,7 +282,11 @@ pub fn render(
             let note = if others == 0 {
                 format!("while rendering {}", whats[0])
             } else {
-                format!("while rendering {} and {others} other page{}", whats[0], if others == 1 { "" } else { "s" })
+                format!(
+                    "while rendering {} and {others} other page{}",
+                    whats[0],
+                    if others == 1 { "" } else { "s" }
+                )
             };
             match &d.help {
                 Some(_) => d.detail(note),
@@ -279,6 +297,7 @@ pub fn render(
     (files, diagnostics)
 }
 
+/// What went wrong, and while rendering what.
 type Failure = (Diagnostic, String);
 
 fn render_job(
@@ -319,7 +338,11 @@ fn render_job(
             }
             let ancestors = section.parent.map(|p| site.ancestry(p)).unwrap_or_default();
             let per_page = doc.meta.paginate_by.unwrap_or(usize::MAX).max(1);
-            let summaries: Vec<&Value> = section.pages.iter().map(|&p| &listings.summaries[p]).collect();
+            let summaries: Vec<&Value> = section
+                .pages
+                .iter()
+                .map(|&p| &listings.summaries[p])
+                .collect();
             let chunks: Vec<&[&Value]> = if summaries.is_empty() {
                 vec![&[]]
             } else {
@@ -346,10 +369,14 @@ fn render_job(
                         next: (n < total).then(|| page_url(n + 1)),
                     },
                 );
-                let html = render_one(templates, &name, &ctx, options, base).map_err(|d| (d, what.clone()))?;
+                let html = render_one(templates, &name, &ctx, options, base)
+                    .map_err(|d| (d, what.clone()))?;
                 let path = match n {
                     1 => doc.out_path.clone(),
-                    n => format!("{}halaman/{n}/index.html", doc.out_path.trim_end_matches("index.html")),
+                    n => format!(
+                        "{}halaman/{n}/index.html",
+                        doc.out_path.trim_end_matches("index.html")
+                    ),
                 };
                 files.push(OutputFile::html(path, html));
             }
@@ -377,7 +404,11 @@ fn render_job(
             };
             let url = tag_url(site, slug);
             let mut ctx = base_context(site, &url, crumbs(site, vec![0]));
-            let pages: Vec<Value> = tag.pages.iter().map(|&p| listings.summaries[p].clone()).collect();
+            let pages: Vec<Value> = tag
+                .pages
+                .iter()
+                .map(|&p| listings.summaries[p].clone())
+                .collect();
             ctx.insert(
                 "tag",
                 &TagCtx {
@@ -398,7 +429,10 @@ fn render_job(
                 },
             );
             let html = render_required(templates, "tag.html", &ctx, options, base)?;
-            Ok(vec![OutputFile::html(format!("tag/{slug}/index.html"), html)])
+            Ok(vec![OutputFile::html(
+                format!("tag/{slug}/index.html"),
+                html,
+            )])
         }
         Job::NotFound => {
             let url = format!("{base}404.html");
@@ -417,8 +451,11 @@ fn render_required(
     base: &str,
 ) -> Result<String, Failure> {
     if !templates.has(name) {
-        let d = Diagnostic::error(format!("templates/{name}"), format!("the theme has no `{name}`"))
-            .help(format!("create templates/{name}; the site needs it"));
+        let d = Diagnostic::error(
+            format!("templates/{name}"),
+            format!("the theme has no `{name}`"),
+        )
+        .help(format!("create templates/{name}; the site needs it"));
         return Err((d, name.to_string()));
     }
     render_one(templates, name, ctx, options, base).map_err(|d| (d, name.to_string()))
@@ -448,8 +485,15 @@ pub fn inject_live_reload(html: &mut String, base: &str) {
 }
 
 fn section_template(index: usize, doc: &Document) -> String {
-    let default = if index == 0 { "index.html" } else { "section.html" };
-    doc.meta.template.clone().unwrap_or_else(|| default.to_string())
+    let default = if index == 0 {
+        "index.html"
+    } else {
+        "section.html"
+    };
+    doc.meta
+        .template
+        .clone()
+        .unwrap_or_else(|| default.to_string())
 }
 
 /// Checks that every page and section has its template, pages with other errors included;
@@ -467,7 +511,8 @@ pub fn check_templates(site: &Site, templates: &Templates) -> Vec<Diagnostic> {
         }
     }
     for (i, section) in site.sections.iter().enumerate() {
-        if let Err(d) = check_template(templates, &section_template(i, &section.doc), &section.doc) {
+        if let Err(d) = check_template(templates, &section_template(i, &section.doc), &section.doc)
+        {
             push(d);
         }
     }
@@ -503,8 +548,13 @@ fn check_template(templates: &Templates, name: &str, doc: &Document) -> Result<(
     } else if doc.meta.template.as_deref() == Some(name) {
         Err(missing_template(doc, name, templates))
     } else {
-        Err(Diagnostic::error(format!("templates/{name}"), format!("the theme has no `{name}`"))
-            .help(format!("create templates/{name}; pages and sections use it by default")))
+        Err(Diagnostic::error(
+            format!("templates/{name}"),
+            format!("the theme has no `{name}`"),
+        )
+        .help(format!(
+            "create templates/{name}; pages and sections use it by default"
+        )))
     }
 }
 
@@ -516,8 +566,15 @@ fn missing_template(doc: &Document, name: &str, templates: &Templates) -> Diagno
         .lines()
         .position(|l| l.contains(name) && l.contains("template"))
         .map_or(1, |i| i + 1);
-    let column = doc.source.lines().nth(line - 1).and_then(|l| l.find(name)).map_or(1, |c| c + 1);
-    let d = d.at(&doc.source, line, column).underline(name.chars().count());
+    let column = doc
+        .source
+        .lines()
+        .nth(line - 1)
+        .and_then(|l| l.find(name))
+        .map_or(1, |c| c + 1);
+    let d = d
+        .at(&doc.source, line, column)
+        .underline(name.chars().count());
     match crate::diagnostic::did_you_mean(name, &names) {
         Some(s) => d.help(format!("did you mean `{s}`?")),
         None => d.help(format!("templates/ has: {}", names.join(", "))),

@@ -124,7 +124,11 @@ pub fn run(options: &ServeOptions) -> Result<()> {
     Ok(())
 }
 
-fn watch_loop(rx: &mpsc::Receiver<notify::Result<notify::Event>>, shared: &Shared, options: &BuildOptions) {
+fn watch_loop(
+    rx: &mpsc::Receiver<notify::Result<notify::Event>>,
+    shared: &Shared,
+    options: &BuildOptions,
+) {
     while let Ok(first) = rx.recv() {
         let started = Instant::now();
         let mut paths: Vec<PathBuf> = Vec::new();
@@ -145,26 +149,45 @@ fn watch_loop(rx: &mpsc::Receiver<notify::Result<notify::Event>>, shared: &Share
         if paths.is_empty() {
             continue;
         }
-        let root = options.root.canonicalize().unwrap_or_else(|_| options.root.clone());
+        let root = options
+            .root
+            .canonicalize()
+            .unwrap_or_else(|_| options.root.clone());
         let rel: Vec<String> = paths
             .iter()
             .filter_map(|p| {
-                let p = p.strip_prefix(&root).or_else(|_| p.strip_prefix(&options.root)).ok()?;
+                let p = p
+                    .strip_prefix(&root)
+                    .or_else(|_| p.strip_prefix(&options.root))
+                    .ok()?;
                 Some(p.to_string_lossy().replace('\\', "/"))
             })
             .collect();
         let summary = match incremental(shared, options, &rel) {
-            Some(n) => format!("rebuilt {} ({n} page{})", rel.join(", "), if n == 1 { "" } else { "s" }),
+            Some(n) => format!(
+                "rebuilt {} ({n} page{})",
+                rel.join(", "),
+                if n == 1 { "" } else { "s" }
+            ),
             None if full_rebuild(shared, options) => "rebuilt the whole site".to_string(),
             None => "the build failed (see above); fix it and save".to_string(),
         };
-        eprintln!("{summary} in {:.1} ms", started.elapsed().as_secs_f64() * 1000.0);
+        eprintln!(
+            "{summary} in {:.1} ms",
+            started.elapsed().as_secs_f64() * 1000.0
+        );
     }
 }
 
 fn is_editor_temp(path: &Path) -> bool {
-    let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
-    name.starts_with(".#") || name.ends_with('~') || name.ends_with(".swp") || name.ends_with(".tmp")
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    name.starts_with(".#")
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".tmp")
 }
 
 /// Rebuilds everything; `false` when the site has errors (shown in the browser instead).
@@ -224,7 +247,12 @@ fn incremental(shared: &Shared, options: &BuildOptions, changed: &[String]) -> O
         }
         let target = *built.site.by_content_path.get(content_path)?;
         let mut diagnostics = Vec::new();
-        let mut doc = content::read_document(&options.root, content_path, &built.site.config, &mut diagnostics)?;
+        let mut doc = content::read_document(
+            &options.root,
+            content_path,
+            &built.site.config,
+            &mut diagnostics,
+        )?;
         if diagnostics.iter().any(Diagnostic::is_error) {
             return None;
         }
@@ -251,7 +279,14 @@ fn incremental(shared: &Shared, options: &BuildOptions, changed: &[String]) -> O
                 let section = built.site.pages[i].section;
                 jobs.push(Job::Page(i));
                 jobs.extend(built.site.ancestry(section).into_iter().map(Job::Section));
-                jobs.extend(built.site.pages[i].doc.meta.tags.iter().map(|t| Job::Tag(crate::slug::slugify(t))));
+                jobs.extend(
+                    built.site.pages[i]
+                        .doc
+                        .meta
+                        .tags
+                        .iter()
+                        .map(|t| Job::Tag(crate::slug::slugify(t))),
+                );
             }
             Target::Section(i) => {
                 built.listings.refresh_section(&built.site, i);
@@ -293,7 +328,10 @@ fn respond(shared: &Shared, request: Request) {
     let url = request.url().to_string();
     let (path, query) = url.split_once('?').unwrap_or((&url, ""));
     let response = match path {
-        "/__livereload.js" => Some(ok(LIVE_RELOAD_JS.replace("__ROOT__", "/").into_bytes(), "text/javascript; charset=utf-8")),
+        "/__livereload.js" => Some(ok(
+            LIVE_RELOAD_JS.replace("__ROOT__", "/").into_bytes(),
+            "text/javascript; charset=utf-8",
+        )),
         "/__livereload" => Some(poll(shared, query)),
         _ => None,
     };
@@ -311,9 +349,14 @@ fn poll(shared: &Shared, query: &str) -> Response<std::io::Cursor<Vec<u8>>> {
     let served = shared.lock();
     let (served, _) = shared
         .changed
-        .wait_timeout_while(served, POLL_WAIT, |s| since >= 0 && s.generation as i64 <= since)
+        .wait_timeout_while(served, POLL_WAIT, |s| {
+            since >= 0 && s.generation as i64 <= since
+        })
         .unwrap_or_else(|e| e.into_inner());
-    ok(served.generation.to_string().into_bytes(), "text/plain; charset=utf-8")
+    ok(
+        served.generation.to_string().into_bytes(),
+        "text/plain; charset=utf-8",
+    )
 }
 
 fn serve_file(shared: &Shared, path: &str) -> Response<std::io::Cursor<Vec<u8>>> {
@@ -364,12 +407,17 @@ fn ok(body: Vec<u8>, content_type: &str) -> Response<std::io::Cursor<Vec<u8>>> {
 
 fn header(name: &str, value: &str) -> Header {
     Header::from_bytes(name.as_bytes(), value.as_bytes()).unwrap_or_else(|()| {
-        Header::from_bytes(&b"X-Invalid"[..], &b"1"[..]).unwrap_or_else(|()| unreachable!("a valid header"))
+        Header::from_bytes(&b"X-Invalid"[..], &b"1"[..])
+            .unwrap_or_else(|()| unreachable!("a valid header"))
     })
 }
 
 pub fn content_type(path: &str) -> &'static str {
-    match path.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).as_deref() {
+    match path
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .as_deref()
+    {
         Some("html") => "text/html; charset=utf-8",
         Some("css") => "text/css; charset=utf-8",
         Some("js") => "text/javascript; charset=utf-8",
@@ -395,7 +443,10 @@ fn percent_decode(s: &str) -> String {
     while i < bytes.len() {
         if bytes[i] == b'%'
             && i + 2 < bytes.len()
-            && let Ok(b) = u8::from_str_radix(std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("zz"), 16)
+            && let Ok(b) = u8::from_str_radix(
+                std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("zz"),
+                16,
+            )
         {
             out.push(b);
             i += 3;

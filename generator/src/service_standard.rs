@@ -132,7 +132,9 @@ impl TryFrom<RawRequirement> for Requirement {
     fn try_from(raw: RawRequirement) -> Result<Self, Self::Error> {
         Ok(match raw {
             RawRequirement::Other(_) => {
-                return Err("each item of persyaratan must be text, or `{nama: ..., keterangan: ..., wajib: true}`");
+                return Err(
+                    "each item of persyaratan must be text, or `{nama: ..., keterangan: ..., wajib: true}`",
+                );
             }
             RawRequirement::Text(nama) => Requirement {
                 nama,
@@ -177,7 +179,9 @@ impl TryFrom<RawStep> for Step {
     fn try_from(raw: RawStep) -> Result<Self, Self::Error> {
         Ok(match raw {
             RawStep::Other(_) => {
-                return Err("each step of prosedur must be text, or `{langkah: ..., keterangan: ...}`");
+                return Err(
+                    "each step of prosedur must be text, or `{langkah: ..., keterangan: ...}`",
+                );
             }
             RawStep::Text(langkah) => Step {
                 langkah,
@@ -264,8 +268,12 @@ impl TryFrom<RawDuration> for Duration {
             RawDuration::Other(_) => return Err(DURATION_HELP.to_string()),
             RawDuration::Text(text) => {
                 let text = text.trim();
-                let digits = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
-                let nilai = text[..digits].parse().map_err(|_| DURATION_HELP.to_string())?;
+                let digits = text
+                    .find(|c: char| !c.is_ascii_digit())
+                    .unwrap_or(text.len());
+                let nilai = text[..digits]
+                    .parse()
+                    .map_err(|_| DURATION_HELP.to_string())?;
                 let satuan = Unit::from_label(&text[digits..]).ok_or(DURATION_HELP)?;
                 (nilai, satuan, None)
             }
@@ -310,7 +318,9 @@ impl TryFrom<RawCost> for Cost {
     fn try_from(raw: RawCost) -> Result<Self, Self::Error> {
         Ok(match raw {
             RawCost::Other(_) => {
-                return Err("biaya must be text such as `Gratis`, or `{gratis: false, teks: ..., keterangan: ...}`");
+                return Err(
+                    "biaya must be text such as `Gratis`, or `{gratis: false, teks: ..., keterangan: ...}`",
+                );
             }
             RawCost::Text(teks) => {
                 let lower = teks.to_lowercase();
@@ -348,7 +358,10 @@ mod tests {
         let Some(Confirmable::Known(d)) = s.jangka_waktu else {
             panic!("expected a duration")
         };
-        assert_eq!((d.nilai, d.satuan, d.teks.as_str()), (14, Unit::HariKerja, "14 hari kerja"));
+        assert_eq!(
+            (d.nilai, d.satuan, d.teks.as_str()),
+            (14, Unit::HariKerja, "14 hari kerja")
+        );
     }
 
     #[test]
@@ -361,8 +374,10 @@ mod tests {
 
     #[test]
     fn accepts_placeholders_anywhere_a_value_goes() {
-        let s = parse("jumlah_pelaksana: {konfirmasi: jumlah petugas}\nproduk: [{konfirmasi: nama produk}]")
-            .expect("valid");
+        let s = parse(
+            "jumlah_pelaksana: {konfirmasi: jumlah petugas}\nproduk: [{konfirmasi: nama produk}]",
+        )
+        .expect("valid");
         assert_eq!(
             s.jumlah_pelaksana,
             Some(Confirmable::Pending {

@@ -39,7 +39,10 @@ mod tests {
 
     #[test]
     fn slugs_are_lowercase_words_joined_by_dashes() {
-        assert_eq!(slugify("Syarat & Ketentuan (2026)"), "syarat-ketentuan-2026");
+        assert_eq!(
+            slugify("Syarat & Ketentuan (2026)"),
+            "syarat-ketentuan-2026"
+        );
         assert_eq!(slugify("  Yang perlu disiapkan?  "), "yang-perlu-disiapkan");
         assert_eq!(slugify("Pemilu Café"), "pemilu-cafe");
         assert_eq!(slugify("Jum'at"), "jumat");

@@ -54,7 +54,8 @@ impl Templates {
                         } else {
                             1
                         };
-                        d.at(source, span.start_line, span.start_col + 1).underline(width)
+                        d.at(source, span.start_line, span.start_col + 1)
+                            .underline(width)
                     }
                     None => d,
                 }
@@ -144,10 +145,11 @@ pub fn load(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Option<Templates>
     if let Err(err) = templates.tera.add_raw_templates(all) {
         let d = templates.diagnostic("", &err);
         diagnostics.push(match err.kind() {
-            ErrorKind::MissingParent { current, parent } => {
-                Diagnostic::error(template_path(current), format!("extends `{parent}`, which does not exist"))
-                    .help("create that template in templates/ or fix the name in `{% extends %}`")
-            }
+            ErrorKind::MissingParent { current, parent } => Diagnostic::error(
+                template_path(current),
+                format!("extends `{parent}`, which does not exist"),
+            )
+            .help("create that template in templates/ or fix the name in `{% extends %}`"),
             _ => d,
         });
         return None;
@@ -174,7 +176,9 @@ fn new_tera(sections: &SectionIndex) -> Tera {
 mod tests {
     use super::*;
 
-    fn site_with(templates: &[(&str, &str)]) -> (tempfile::TempDir, Vec<Diagnostic>, Option<Templates>) {
+    fn site_with(
+        templates: &[(&str, &str)],
+    ) -> (tempfile::TempDir, Vec<Diagnostic>, Option<Templates>) {
         let dir = tempfile::tempdir().expect("temp dir");
         std::fs::create_dir_all(dir.path().join("templates/static")).expect("mkdir");
         std::fs::write(dir.path().join("templates/static/x.html"), "{% broken").expect("write");
