@@ -8,17 +8,31 @@ use std::path::Path;
 use common::{copy_site, generator, read, site, stderr};
 
 fn build_into(root: &Path, out: &Path, extra: &[&str]) {
-    let mut args = vec!["build", "--root", root.to_str().expect("utf-8"), "--output", out.to_str().expect("utf-8")];
+    let mut args = vec![
+        "build",
+        "--root",
+        root.to_str().expect("utf-8"),
+        "--output",
+        out.to_str().expect("utf-8"),
+    ];
     args.extend(extra);
     let output = generator(&args);
-    assert!(output.status.success(), "build failed:\n{}", stderr(&output));
+    assert!(
+        output.status.success(),
+        "build failed:\n{}",
+        stderr(&output)
+    );
 }
 
 fn files_of(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     walkdir(dir)
         .into_iter()
         .map(|p| {
-            let rel = p.strip_prefix(dir).expect("inside").to_string_lossy().replace('\\', "/");
+            let rel = p
+                .strip_prefix(dir)
+                .expect("inside")
+                .to_string_lossy()
+                .replace('\\', "/");
             (rel, std::fs::read(&p).expect("read"))
         })
         .collect()
@@ -62,17 +76,41 @@ fn builds_every_kind_of_output_of_the_basic_site() {
     ] {
         assert!(names.contains(&expected), "missing {expected} in {names:?}");
     }
-    assert!(!names.iter().any(|n| n.contains("draf")), "a draft was published: {names:?}");
-    let css: Vec<&&str> = names.iter().filter(|n| n.starts_with("css/main.")).collect();
+    assert!(
+        !names.iter().any(|n| n.contains("draf")),
+        "a draft was published: {names:?}"
+    );
+    let css: Vec<&&str> = names
+        .iter()
+        .filter(|n| n.starts_with("css/main."))
+        .collect();
     assert_eq!(css.len(), 1, "{names:?}");
-    assert!(css[0].len() == "css/main.0123456789abcdef.css".len(), "not fingerprinted: {css:?}");
+    assert!(
+        css[0].len() == "css/main.0123456789abcdef.css".len(),
+        "not fingerprinted: {css:?}"
+    );
 
     let home = read(out.path().join("index.html"));
-    assert!(home.contains(&format!("href=\"/{}\"", css[0])), "CSS referenced by its hashed name");
-    assert!(home.contains(r#"<a href="/layanan/paw/#yang-perlu-disiapkan">layanan PAW</a>"#), "internal link with anchor");
-    assert!(home.contains(r#"<nav><a href="/layanan/">Layanan</a>"#), "menu link from @/ path");
-    assert!(home.contains(r#"<ul class="latest"><li><a href="/berita/rapat-pleno/">Rapat Pleno</a>"#), "get_section, newest first");
-    assert!(!home.contains("livereload"), "no live reload in build output");
+    assert!(
+        home.contains(&format!("href=\"/{}\"", css[0])),
+        "CSS referenced by its hashed name"
+    );
+    assert!(
+        home.contains(r#"<a href="/layanan/paw/#yang-perlu-disiapkan">layanan PAW</a>"#),
+        "internal link with anchor"
+    );
+    assert!(
+        home.contains(r#"<nav><a href="/layanan/">Layanan</a>"#),
+        "menu link from @/ path"
+    );
+    assert!(
+        home.contains(r#"<ul class="latest"><li><a href="/berita/rapat-pleno/">Rapat Pleno</a>"#),
+        "get_section, newest first"
+    );
+    assert!(
+        !home.contains("livereload"),
+        "no live reload in build output"
+    );
 
     let paw = read(out.path().join("layanan/paw/index.html"));
     for fact in [
@@ -92,18 +130,36 @@ fn builds_every_kind_of_output_of_the_basic_site() {
     assert!(news.contains("Halaman 1 dari 2"), "{news}");
     assert!(news.contains(r#"<a rel="next" href="/berita/halaman/2/">"#));
     assert!(news.contains("10 Maret 2026"), "Indonesian dates");
-    assert!(news.contains("<p>Rapat pleno terbuka.</p>"), "a summary skips an image-only paragraph");
+    assert!(
+        news.contains("<p>Rapat pleno terbuka.</p>"),
+        "a summary skips an image-only paragraph"
+    );
     let bundle = read(out.path().join("berita/rapat-pleno/index.html"));
-    assert!(bundle.contains(r#"<img src="/berita/rapat-pleno/foto.svg" alt="Suasana rapat" />"#), "bundle image");
+    assert!(
+        bundle.contains(r#"<img src="/berita/rapat-pleno/foto.svg" alt="Suasana rapat" />"#),
+        "bundle image"
+    );
 
     let sitemap = read(out.path().join("sitemap.xml"));
-    assert!(sitemap.contains("<loc>https://uji.example/layanan/paw/</loc>\n    <lastmod>2026-03-01</lastmod>"), "{sitemap}");
+    assert!(
+        sitemap.contains(
+            "<loc>https://uji.example/layanan/paw/</loc>\n    <lastmod>2026-03-01</lastmod>"
+        ),
+        "{sitemap}"
+    );
     let feed = read(out.path().join("berita/atom.xml"));
-    assert!(feed.contains("<updated>2026-03-10T00:00:00+08:00</updated>"), "{feed}");
+    assert!(
+        feed.contains("<updated>2026-03-10T00:00:00+08:00</updated>"),
+        "{feed}"
+    );
     assert_eq!(feed.matches("<entry>").count(), 3);
     let alias = read(out.path().join("paw/index.html"));
-    assert!(alias.contains(r#"<meta http-equiv="refresh" content="0; url=https://uji.example/layanan/paw/">"#));
-    assert!(read(out.path().join("robots.txt")).contains("Sitemap: https://uji.example/sitemap.xml"));
+    assert!(alias.contains(
+        r#"<meta http-equiv="refresh" content="0; url=https://uji.example/layanan/paw/">"#
+    ));
+    assert!(
+        read(out.path().join("robots.txt")).contains("Sitemap: https://uji.example/sitemap.xml")
+    );
 }
 
 #[test]
@@ -126,23 +182,48 @@ fn removes_stale_files_and_publishes_drafts_only_when_asked() {
     std::fs::create_dir_all(out.path().join("lama")).expect("mkdir");
     std::fs::write(out.path().join("lama/index.html"), "old").expect("write");
     build_into(src.path(), out.path(), &["--drafts"]);
-    assert!(!out.path().join("lama").exists(), "stale output left behind");
-    assert!(out.path().join("berita/draf/index.html").exists(), "--drafts publishes drafts");
+    assert!(
+        !out.path().join("lama").exists(),
+        "stale output left behind"
+    );
+    assert!(
+        out.path().join("berita/draf/index.html").exists(),
+        "--drafts publishes drafts"
+    );
 
     std::fs::remove_file(src.path().join("content/berita/sosialisasi.md")).expect("remove");
     build_into(src.path(), out.path(), &[]);
-    assert!(!out.path().join("berita/sosialisasi").exists(), "a deleted page's output stays");
-    assert!(!out.path().join("berita/draf").exists(), "a draft stays published");
-    assert!(!out.path().join("tag/paw/index.html").exists() || !read(out.path().join("tag/paw/index.html")).contains("Sosialisasi"));
+    assert!(
+        !out.path().join("berita/sosialisasi").exists(),
+        "a deleted page's output stays"
+    );
+    assert!(
+        !out.path().join("berita/draf").exists(),
+        "a draft stays published"
+    );
+    assert!(
+        !out.path().join("tag/paw/index.html").exists()
+            || !read(out.path().join("tag/paw/index.html")).contains("Sosialisasi")
+    );
 }
 
 #[test]
 fn base_url_option_moves_every_link_under_a_path() {
     let out = tempfile::tempdir().expect("temp dir");
-    build_into(&site("basic"), out.path(), &["--base-url", "https://cdn.example/portal"]);
+    build_into(
+        &site("basic"),
+        out.path(),
+        &["--base-url", "https://cdn.example/portal"],
+    );
     let home = read(out.path().join("index.html"));
-    assert!(home.contains(r#"<link rel="canonical" href="https://cdn.example/portal/">"#), "{home}");
-    assert!(home.contains(r#"href="/portal/layanan/paw/#yang-perlu-disiapkan""#), "{home}");
+    assert!(
+        home.contains(r#"<link rel="canonical" href="https://cdn.example/portal/">"#),
+        "{home}"
+    );
+    assert!(
+        home.contains(r#"href="/portal/layanan/paw/#yang-perlu-disiapkan""#),
+        "{home}"
+    );
     assert!(home.contains(r#"href="/portal/css/main."#), "{home}");
 }
 
@@ -150,19 +231,38 @@ fn base_url_option_moves_every_link_under_a_path() {
 fn strict_build_refuses_values_still_to_confirm() {
     let out = tempfile::tempdir().expect("temp dir");
     let root = site("basic");
-    let output = generator(&["build", "--strict", "--root", root.to_str().expect("utf-8"), "--output", out.path().to_str().expect("utf-8")]);
+    let output = generator(&[
+        "build",
+        "--strict",
+        "--root",
+        root.to_str().expect("utf-8"),
+        "--output",
+        out.path().to_str().expect("utf-8"),
+    ]);
     assert_eq!(output.status.code(), Some(1));
     let err = stderr(&output);
-    assert!(err.contains("warning: value to confirm before publishing: jumlah petugas"), "{err}");
+    assert!(
+        err.contains("warning: value to confirm before publishing: jumlah petugas"),
+        "{err}"
+    );
     assert!(err.contains("--> content/site.yaml:9:13"), "{err}");
-    assert!(!out.path().join("index.html").exists(), "strict build wrote files");
+    assert!(
+        !out.path().join("index.html").exists(),
+        "strict build wrote files"
+    );
 }
 
 #[test]
 fn plain_build_warns_about_values_still_to_confirm_and_succeeds() {
     let out = tempfile::tempdir().expect("temp dir");
     let root = site("basic");
-    let output = generator(&["build", "--root", root.to_str().expect("utf-8"), "--output", out.path().to_str().expect("utf-8")]);
+    let output = generator(&[
+        "build",
+        "--root",
+        root.to_str().expect("utf-8"),
+        "--output",
+        out.path().to_str().expect("utf-8"),
+    ]);
     assert!(output.status.success());
     let err = stderr(&output);
     assert_eq!(err.matches("warning: value to confirm").count(), 2, "{err}");
@@ -178,7 +278,10 @@ fn every_command_has_help_and_the_binary_a_version() {
         assert!(text.contains("--root"), "{command} --help: {text}");
     }
     let output = generator(&["--version"]);
-    assert_eq!(String::from_utf8_lossy(&output.stdout).trim(), format!("generator {}", env!("CARGO_PKG_VERSION")));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout).trim(),
+        format!("generator {}", env!("CARGO_PKG_VERSION"))
+    );
     let output = generator(&["publish"]);
     assert_eq!(output.status.code(), Some(2), "unknown command");
 }

@@ -15,7 +15,12 @@ fn pin(case: &str, command: &str) {
         args.extend(["--output", out.path().to_str().expect("utf-8")]);
     }
     let output = generator(&args);
-    assert_eq!(output.status.code(), Some(1), "{case} must fail:\n{}", stderr(&output));
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "{case} must fail:\n{}",
+        stderr(&output)
+    );
     let actual = stderr(&output);
     let expected_file = root.join("expected.txt");
     if std::env::var_os("UPDATE_EXPECTED").is_some() {
@@ -27,7 +32,10 @@ fn pin(case: &str, command: &str) {
         "{case}: messages differ from {}\n--- actual ---\n{actual}\n--- expected ---\n{expected}",
         expected_file.display()
     );
-    assert!(std::fs::read_dir(out.path()).expect("out").next().is_none(), "{case}: a failed build wrote files");
+    assert!(
+        std::fs::read_dir(out.path()).expect("out").next().is_none(),
+        "{case}: a failed build wrote files"
+    );
 }
 
 #[test]
@@ -46,12 +54,27 @@ fn template_runtime_errors_are_reported_once_with_the_pages_they_hit() {
 }
 
 #[test]
+fn a_template_extending_a_missing_one_is_named() {
+    pin("errors-template-missing", "build");
+}
+
+#[test]
 fn check_reports_malformed_external_links() {
     pin("external-links", "check");
     let root = site("external-links");
     let out = tempfile::tempdir().expect("temp dir");
-    let build = generator(&["build", "--root", root.to_str().expect("utf-8"), "--output", out.path().to_str().expect("utf-8")]);
-    assert!(build.status.success(), "build does not check external links: {}", stderr(&build));
+    let build = generator(&[
+        "build",
+        "--root",
+        root.to_str().expect("utf-8"),
+        "--output",
+        out.path().to_str().expect("utf-8"),
+    ]);
+    assert!(
+        build.status.success(),
+        "build does not check external links: {}",
+        stderr(&build)
+    );
 }
 
 #[test]

@@ -27,9 +27,19 @@ impl Drop for Server {
 impl Server {
     fn start(root: &std::path::Path) -> Server {
         // Port 0 asks the system for a free port; it is free again once the probe closes.
-        let port = TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port();
+        let port = TcpListener::bind("127.0.0.1:0")
+            .expect("bind")
+            .local_addr()
+            .expect("addr")
+            .port();
         let mut child = Command::new(env!("CARGO_BIN_EXE_generator"))
-            .args(["serve", "--root", root.to_str().expect("utf-8"), "--port", &port.to_string()])
+            .args([
+                "serve",
+                "--root",
+                root.to_str().expect("utf-8"),
+                "--port",
+                &port.to_string(),
+            ])
             .stderr(Stdio::piped())
             .spawn()
             .expect("serve starts");
@@ -64,18 +74,35 @@ impl Server {
 
 fn get(port: u16, path: &str) -> (u16, String) {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
-    stream.set_read_timeout(Some(Duration::from_secs(40))).expect("timeout");
-    write!(stream, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").expect("send");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(40)))
+        .expect("timeout");
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    )
+    .expect("send");
     let mut response = String::new();
     stream.read_to_string(&mut response).expect("read");
-    let status = response.split(' ').nth(1).and_then(|s| s.parse().ok()).expect("status");
-    let body = response.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default();
+    let status = response
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .expect("status");
+    let body = response
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
     (status, body)
 }
 
 fn edit(path: &std::path::Path, from: &str, to: &str) {
     let text = std::fs::read_to_string(path).expect("read");
-    assert!(text.contains(from), "fixture changed: {from} not in {}", path.display());
+    assert!(
+        text.contains(from),
+        "fixture changed: {from} not in {}",
+        path.display()
+    );
     std::fs::write(path, text.replace(from, to)).expect("write");
 }
 
@@ -86,7 +113,10 @@ fn serves_the_site_and_reloads_pages_after_an_edit() {
 
     let (status, home) = server.get("/");
     assert_eq!(status, 200);
-    assert!(home.contains(r#"<script src="/__livereload.js" defer></script>"#), "{home}");
+    assert!(
+        home.contains(r#"<script src="/__livereload.js" defer></script>"#),
+        "{home}"
+    );
     let (status, script) = server.get("/__livereload.js");
     assert_eq!((status, script.contains("location.reload()")), (200, true));
     assert_eq!(server.get("/tidak-ada/").0, 404);
@@ -97,9 +127,17 @@ fn serves_the_site_and_reloads_pages_after_an_edit() {
     let port = server.port;
     let poll = std::thread::spawn(move || get(port, &format!("/__livereload?since={generation}")));
 
-    edit(&site.path().join("content/layanan/paw.md"), "Layanan ini untuk", "Layanan ini khusus untuk");
+    edit(
+        &site.path().join("content/layanan/paw.md"),
+        "Layanan ini untuk",
+        "Layanan ini khusus untuk",
+    );
     let (_, after) = poll.join().expect("poll");
-    assert_eq!(after.trim().parse::<u64>().expect("a number"), generation + 1, "the poll answered without a change");
+    assert_eq!(
+        after.trim().parse::<u64>().expect("a number"),
+        generation + 1,
+        "the poll answered without a change"
+    );
     let line = server.wait_for_line("rebuilt content/layanan/paw.md");
     assert!(line.contains(" ms"), "{line}");
     let (_, page) = server.get("/layanan/paw/");
@@ -112,14 +150,25 @@ fn shows_build_errors_in_the_browser_until_they_are_fixed() {
     let server = Server::start(site.path());
     let page = site.path().join("content/layanan/paw.md");
 
-    edit(&page, "title: Penggantian Antar Waktu", "titel: Penggantian Antar Waktu");
+    edit(
+        &page,
+        "title: Penggantian Antar Waktu",
+        "titel: Penggantian Antar Waktu",
+    );
     server.wait_for_line("error: the site has");
     let (status, body) = server.get("/layanan/paw/");
     assert_eq!(status, 500);
     assert!(body.contains("unknown front matter key `titel`"), "{body}");
-    assert!(body.contains("__livereload.js"), "the error page reloads itself");
+    assert!(
+        body.contains("__livereload.js"),
+        "the error page reloads itself"
+    );
 
-    edit(&page, "titel: Penggantian Antar Waktu", "title: Penggantian Antar Waktu");
+    edit(
+        &page,
+        "titel: Penggantian Antar Waktu",
+        "title: Penggantian Antar Waktu",
+    );
     server.wait_for_line("rebuilt the whole site");
     assert_eq!(server.get("/layanan/paw/").0, 200);
 }
@@ -135,6 +184,9 @@ fn a_new_page_appears_in_its_section() {
     .expect("write");
     server.wait_for_line("rebuilt the whole site");
     let (_, list) = server.get("/layanan/");
-    assert!(list.contains(r#"<a href="/layanan/magang/">Magang Mahasiswa</a>"#), "{list}");
+    assert!(
+        list.contains(r#"<a href="/layanan/magang/">Magang Mahasiswa</a>"#),
+        "{list}"
+    );
     assert_eq!(server.get("/layanan/magang/").0, 200);
 }

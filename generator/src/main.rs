@@ -21,9 +21,9 @@ enum Command {
     Build {
         #[command(flatten)]
         site: SiteArgs,
-        /// Where to write the site.
-        #[arg(long, short, default_value = "public")]
-        output: PathBuf,
+        /// Where to write the site [default: public/ inside the site's folder].
+        #[arg(long, short)]
+        output: Option<PathBuf>,
         /// Publish at this address instead of site.yaml's `base_url`.
         #[arg(long)]
         base_url: Option<String>,
@@ -78,11 +78,7 @@ fn main() -> ExitCode {
                 strict,
                 ..BuildOptions::default()
             };
-            let output = if output.is_absolute() {
-                output
-            } else {
-                site.root.join(output)
-            };
+            let output = output.unwrap_or_else(|| site.root.join("public"));
             generator::build(&options).and_then(|built| {
                 print_warnings(&built.warnings);
                 let stats = generator::output::write(&output, &built.outputs)?;

@@ -6,7 +6,9 @@ use std::process::{Command, Output};
 
 /// A fixture site under `tests/sites/`.
 pub fn site(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/sites").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/sites")
+        .join(name)
 }
 
 /// Runs the `generator` binary.
