@@ -205,6 +205,7 @@ fn resolve_menu(root: &Path, site: &mut Site, diagnostics: &mut Vec<Diagnostic>)
 pub fn set_globals(templates: &mut Templates, site: &Site, static_files: &StaticFiles) {
     let globals = templates.tera.global_context();
     globals.insert("site", &site.config);
+    globals.insert("home_url", site.config.base_path());
     globals.insert("assets", &static_files.urls);
 }
 

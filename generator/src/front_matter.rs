@@ -522,7 +522,13 @@ fn reword_type_error(message: &str) -> String {
 /// Placeholders `{konfirmasi: "..."}` written in `yaml`, as (line, column, text).
 pub fn placeholders(yaml: &str, first_line: usize) -> Vec<(usize, usize, String)> {
     let mut found = Vec::new();
-    for (i, line) in yaml.lines().enumerate() {
+    for (i, full_line) in yaml.lines().enumerate() {
+        // A comment may mention the marker; only values count.
+        let line = match full_line.find('#') {
+            Some(0) => "",
+            Some(c) if full_line[..c].ends_with(char::is_whitespace) => &full_line[..c],
+            _ => full_line,
+        };
         let mut rest = line;
         let mut base = 0;
         while let Some(pos) = rest.find("konfirmasi:") {
@@ -609,9 +615,9 @@ mod tests {
 
     #[test]
     fn finds_placeholders_with_their_lines() {
-        let yaml = "a: {konfirmasi: \"nomor telepon\"}\nb:\n  - {konfirmasi: x}\n";
+        let yaml = "# {konfirmasi: \"...\"}\na: {konfirmasi: \"nomor telepon\"} # {konfirmasi: y}\nb:\n  - {konfirmasi: x}\n";
         assert_eq!(
-            placeholders(yaml, 2),
+            placeholders(yaml, 1),
             [(2, 5, "nomor telepon".to_string()), (4, 6, "x".to_string())]
         );
     }

@@ -131,6 +131,16 @@ fn print_warnings(warnings: &[Diagnostic]) {
     for w in warnings {
         eprintln!("{w}");
     }
+    let to_confirm = warnings
+        .iter()
+        .filter(|w| w.message.starts_with("value to confirm"))
+        .count();
+    if to_confirm > 0 {
+        eprintln!(
+            "{to_confirm} value{} to confirm: replace each `{{konfirmasi: ...}}` with the confirmed fact before publishing (`build --strict` refuses them)",
+            if to_confirm == 1 { "" } else { "s" }
+        );
+    }
     if !warnings.is_empty() {
         eprintln!(
             "{} warning{}\n",
