@@ -321,7 +321,7 @@ fn render_job(
                 return Ok(Vec::new());
             };
             let mut ctx = base_context(site, &doc.url, crumbs(site, site.ancestry(page.section)));
-            ctx.insert("page", &page_context(site, listings, *i));
+            ctx.insert("page", &page_context(site, *i));
             let html = render_one(templates, &name, &ctx, options, base).map_err(|d| (d, what))?;
             Ok(vec![OutputFile::html(doc.out_path.clone(), html)])
         }
@@ -599,7 +599,7 @@ fn crumbs(site: &Site, sections: Vec<usize>) -> Vec<LinkCtx<'_>> {
         .collect()
 }
 
-fn page_context<'a>(site: &'a Site, _listings: &Listings, index: usize) -> PageCtx<'a> {
+fn page_context(site: &Site, index: usize) -> PageCtx<'_> {
     let page = &site.pages[index];
     let doc = &page.doc;
     let section = &site.sections[page.section];
