@@ -337,50 +337,24 @@ fn render_job(
                 return Ok(Vec::new());
             }
             let ancestors = section.parent.map(|p| site.ancestry(p)).unwrap_or_default();
-            let per_page = doc.meta.paginate_by.unwrap_or(usize::MAX).max(1);
-            let summaries: Vec<&Value> = section
+            let items: Vec<Value> = section
                 .pages
                 .iter()
-                .map(|&p| &listings.summaries[p])
+                .map(|&p| listings.summaries[p].clone())
                 .collect();
-            let chunks: Vec<&[&Value]> = if summaries.is_empty() {
-                vec![&[]]
-            } else {
-                summaries.chunks(per_page).collect()
+            let list = List {
+                template: &name,
+                items: &items,
+                per_page: doc.meta.paginate_by.unwrap_or(usize::MAX),
+                url: &doc.url,
+                out_dir: doc.out_path.trim_end_matches("index.html"),
             };
-            let total = chunks.len();
-            let page_url = |n: usize| match n {
-                1 => doc.url.clone(),
-                n => format!("{}halaman/{n}/", doc.url),
-            };
-            let mut files = Vec::with_capacity(total);
-            for (k, chunk) in chunks.into_iter().enumerate() {
-                let n = k + 1;
-                let url = page_url(n);
-                let mut ctx = base_context(site, &url, crumbs(site, ancestors.clone()));
+            paginate(&list, templates, options, base, |url| {
+                let mut ctx = base_context(site, url, crumbs(site, ancestors.clone()));
                 ctx.insert_value("section", listings.sections[*i].clone());
-                ctx.insert(
-                    "paginator",
-                    &Paginator {
-                        current: n,
-                        total,
-                        pages: chunk.iter().map(|v| (*v).clone()).collect(),
-                        previous: (n > 1).then(|| page_url(n - 1)),
-                        next: (n < total).then(|| page_url(n + 1)),
-                    },
-                );
-                let html = render_one(templates, &name, &ctx, options, base)
-                    .map_err(|d| (d, what.clone()))?;
-                let path = match n {
-                    1 => doc.out_path.clone(),
-                    n => format!(
-                        "{}halaman/{n}/index.html",
-                        doc.out_path.trim_end_matches("index.html")
-                    ),
-                };
-                files.push(OutputFile::html(path, html));
-            }
-            Ok(files)
+                ctx
+            })
+            .map_err(|d| (d, what))
         }
         Job::TagIndex => {
             let url = format!("{base}tag/");
@@ -402,37 +376,35 @@ fn render_job(
             let Some(tag) = site.tags.get(slug) else {
                 return Ok(Vec::new());
             };
+            require(templates, "tag.html")?;
             let url = tag_url(site, slug);
-            let mut ctx = base_context(site, &url, crumbs(site, vec![0]));
-            let pages: Vec<Value> = tag
+            let items: Vec<Value> = tag
                 .pages
                 .iter()
                 .map(|&p| listings.summaries[p].clone())
                 .collect();
-            ctx.insert(
-                "tag",
-                &TagCtx {
-                    name: &tag.name,
-                    slug: &tag.slug,
-                    url: &url,
-                    pages: &pages,
-                },
-            );
-            ctx.insert(
-                "paginator",
-                &Paginator {
-                    current: 1,
-                    total: 1,
-                    pages,
-                    previous: None,
-                    next: None,
-                },
-            );
-            let html = render_required(templates, "tag.html", &ctx, options, base)?;
-            Ok(vec![OutputFile::html(
-                format!("tag/{slug}/index.html"),
-                html,
-            )])
+            let out_dir = format!("tag/{slug}/");
+            let list = List {
+                template: "tag.html",
+                items: &items,
+                per_page: TAG_PAGE_SIZE,
+                url: &url,
+                out_dir: &out_dir,
+            };
+            paginate(&list, templates, options, base, |page_url| {
+                let mut ctx = base_context(site, page_url, crumbs(site, vec![0]));
+                ctx.insert(
+                    "tag",
+                    &TagCtx {
+                        name: &tag.name,
+                        slug: &tag.slug,
+                        url: &url,
+                        pages: &items,
+                    },
+                );
+                ctx
+            })
+            .map_err(|d| (d, "tag.html".to_string()))
         }
         Job::NotFound => {
             let url = format!("{base}404.html");
@@ -443,6 +415,78 @@ fn render_job(
     }
 }
 
+/// Pages listed on one tag page: a popular tag can hold thousands, too many for a phone
+/// on a weak signal.
+pub const TAG_PAGE_SIZE: usize = 20;
+
+/// A list of page summaries to render on one or more pages.
+struct List<'a> {
+    template: &'a str,
+    items: &'a [Value],
+    per_page: usize,
+    /// URL of the first page; page n is at `{url}halaman/{n}/`.
+    url: &'a str,
+    /// Output folder of the first page (`berita/`).
+    out_dir: &'a str,
+}
+
+/// Renders `list` split into pages, each with a `paginator`; `context` gives the rest of a
+/// page's context from its URL.
+fn paginate(
+    list: &List<'_>,
+    templates: &Templates,
+    options: RenderOptions,
+    base: &str,
+    context: impl Fn(&str) -> Context,
+) -> Result<Vec<OutputFile>, Diagnostic> {
+    let chunks: Vec<&[Value]> = if list.items.is_empty() {
+        vec![&[]]
+    } else {
+        list.items.chunks(list.per_page.max(1)).collect()
+    };
+    let total = chunks.len();
+    let page_url = |n: usize| match n {
+        1 => list.url.to_string(),
+        n => format!("{}halaman/{n}/", list.url),
+    };
+    let mut files = Vec::with_capacity(total);
+    for (k, chunk) in chunks.into_iter().enumerate() {
+        let n = k + 1;
+        let url = page_url(n);
+        let mut ctx = context(&url);
+        ctx.insert(
+            "paginator",
+            &Paginator {
+                current: n,
+                total,
+                pages: chunk.to_vec(),
+                previous: (n > 1).then(|| page_url(n - 1)),
+                next: (n < total).then(|| page_url(n + 1)),
+            },
+        );
+        let html = render_one(templates, list.template, &ctx, options, base)?;
+        let path = match n {
+            1 => format!("{}index.html", list.out_dir),
+            n => format!("{}halaman/{n}/index.html", list.out_dir),
+        };
+        files.push(OutputFile::html(path, html));
+    }
+    Ok(files)
+}
+
+/// Fails when the theme lacks a template the site cannot do without.
+fn require(templates: &Templates, name: &str) -> Result<(), Failure> {
+    if templates.has(name) {
+        return Ok(());
+    }
+    let d = Diagnostic::error(
+        format!("templates/{name}"),
+        format!("the theme has no `{name}`"),
+    )
+    .help(format!("create templates/{name}; the site needs it"));
+    Err((d, name.to_string()))
+}
+
 fn render_required(
     templates: &Templates,
     name: &str,
@@ -450,14 +494,7 @@ fn render_required(
     options: RenderOptions,
     base: &str,
 ) -> Result<String, Failure> {
-    if !templates.has(name) {
-        let d = Diagnostic::error(
-            format!("templates/{name}"),
-            format!("the theme has no `{name}`"),
-        )
-        .help(format!("create templates/{name}; the site needs it"));
-        return Err((d, name.to_string()));
-    }
+    require(templates, name)?;
     render_one(templates, name, ctx, options, base).map_err(|d| (d, name.to_string()))
 }
 
