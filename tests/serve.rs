@@ -177,11 +177,9 @@ fn shows_build_errors_in_the_browser_until_they_are_fixed() {
 fn a_new_page_appears_in_its_section() {
     let site = copy_site("basic");
     let server = Server::start(site.path());
-    std::fs::write(
-        site.path().join("content/layanan/magang.md"),
-        "---\ntitle: Magang Mahasiswa\nweight: 1\n---\nMagang di KPU.\n",
-    )
-    .expect("write");
+    let temp = site.path().join("content/layanan/magang.md.tmp");
+    std::fs::write(&temp, "---\ntitle: Magang Mahasiswa\nweight: 1\n---\nMagang di KPU.\n").expect("write");
+    std::fs::rename(&temp, site.path().join("content/layanan/magang.md")).expect("rename");
     server.wait_for_line("rebuilt the whole site");
     let (_, list) = server.get("/layanan/");
     assert!(
