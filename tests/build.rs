@@ -319,7 +319,10 @@ fn long_tag_lists_are_split_into_pages_of_twenty() {
     for n in 0..25 {
         std::fs::write(
             src.path().join(format!("content/berita/uji-{n:02}.md")),
-            format!("---\ntitle: Uji {n:02}\ndate: 2025-01-{:02}\ntags: [uji]\n---\nTeks.\n", n + 1),
+            format!(
+                "---\ntitle: Uji {n:02}\ndate: 2025-01-{:02}\ntags: [uji]\n---\nTeks.\n",
+                n + 1
+            ),
         )
         .expect("write");
     }
@@ -327,8 +330,16 @@ fn long_tag_lists_are_split_into_pages_of_twenty() {
     build_into(src.path(), out.path(), &[]);
     let first = read(out.path().join("tag/uji/index.html"));
     let second = read(out.path().join("tag/uji/halaman/2/index.html"));
-    assert_eq!(first.matches("<li><a href=\"/berita/uji-").count(), 20, "{first}");
-    assert_eq!(second.matches("<li><a href=\"/berita/uji-").count(), 5, "{second}");
+    assert_eq!(
+        first.matches("<li><a href=\"/berita/uji-").count(),
+        20,
+        "{first}"
+    );
+    assert_eq!(
+        second.matches("<li><a href=\"/berita/uji-").count(),
+        5,
+        "{second}"
+    );
     assert!(first.contains("Uji 24"), "newest first: {first}");
     assert!(!out.path().join("tag/uji/halaman/3").exists());
 }

@@ -178,7 +178,11 @@ fn a_new_page_appears_in_its_section() {
     let site = copy_site("basic");
     let server = Server::start(site.path());
     let temp = site.path().join("content/layanan/magang.md.tmp");
-    std::fs::write(&temp, "---\ntitle: Magang Mahasiswa\nweight: 1\n---\nMagang di KPU.\n").expect("write");
+    std::fs::write(
+        &temp,
+        "---\ntitle: Magang Mahasiswa\nweight: 1\n---\nMagang di KPU.\n",
+    )
+    .expect("write");
     std::fs::rename(&temp, site.path().join("content/layanan/magang.md")).expect("rename");
     server.wait_for_line("rebuilt the whole site");
     let (_, list) = server.get("/layanan/");

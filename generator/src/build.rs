@@ -10,13 +10,14 @@ use rayon::prelude::*;
 use crate::assets::{self, StaticFiles};
 use crate::config::{self, CONFIG_FILE};
 use crate::content;
+use crate::context::Listings;
 use crate::diagnostic::{self, Diagnostic};
 use crate::error::{Error, Result};
 use crate::feeds;
 use crate::links::{self, FileIndex};
 use crate::markdown::{self, Rendered};
 use crate::output::{Contents, OutputFile};
-use crate::render::{self, Listings, RenderOptions};
+use crate::render::{self, RenderOptions};
 use crate::site::{Document, Site, Target};
 use crate::templates::{self, Templates};
 

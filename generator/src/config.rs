@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::{Diagnostic, did_you_mean};
 use crate::front_matter::{self, top_level_keys};
+use crate::yaml_error::yaml_error;
 
 pub const CONFIG_FILE: &str = "content/site.yaml";
 
@@ -112,7 +113,7 @@ pub fn parse(
     let mut config: SiteConfig = match serde_yaml::from_str(source) {
         Ok(c) => c,
         Err(err) => {
-            diagnostics.push(front_matter::yaml_error(file, source, 1, &err));
+            diagnostics.push(yaml_error(file, source, 1, &err));
             return None;
         }
     };

@@ -10,6 +10,7 @@ pub mod assets;
 pub mod build;
 pub mod config;
 pub mod content;
+pub mod context;
 pub mod dates;
 pub mod diagnostic;
 pub mod error;
@@ -25,6 +26,7 @@ pub mod service_standard;
 pub mod site;
 pub mod slug;
 pub mod templates;
+pub mod yaml_error;
 
 pub use build::{BuildOptions, Built, build};
 pub use error::{Error, Result};
