@@ -157,8 +157,7 @@ pub fn check(
                 None => {
                     let keys: Vec<&str> = site.by_content_path.keys().map(String::as_str).collect();
                     let d = at(format!("broken link: there is no page `content/{path}`"));
-                    // Paths share long prefixes, so only a near miss is worth suggesting.
-                    diagnostics.push(match did_you_mean_within(&path, &keys, |_| 2) {
+                    diagnostics.push(match suggest_page(&path, &keys) {
                         Some(s) => d.help(format!("did you mean `@/{s}`?")),
                         None => d.help("link to a Markdown file that exists, from the content folder (`@/layanan/paw.md`) or relative to this file"),
                     });
@@ -211,6 +210,23 @@ pub fn check(
             Dest::External(_) | Dest::Other => {}
         }
     }
+}
+
+/// The page an editor probably meant: one with the same file name elsewhere (a page that
+/// moved), or a near miss of the whole path (paths share long prefixes, so only a near one).
+fn suggest_page<'a>(path: &str, pages: &[&'a str]) -> Option<&'a str> {
+    let name = |p: &str| p.rsplit('/').next().unwrap_or(p).to_string();
+    let wanted = name(path);
+    let mut same_name: Vec<&str> = pages
+        .iter()
+        .copied()
+        .filter(|p| name(p) == wanted && wanted != "_index.md")
+        .collect();
+    same_name.sort_unstable();
+    same_name
+        .first()
+        .copied()
+        .or_else(|| did_you_mean_within(path, pages, |_| 2))
 }
 
 fn check_fragment(
@@ -371,6 +387,17 @@ mod tests {
         );
         assert_eq!(classify("/layanan/", ""), Dest::Other);
         assert_eq!(classify("../../x.md", "a/"), Dest::Outside("../../x.md"));
+    }
+
+    #[test]
+    fn suggests_a_moved_page_or_a_near_miss() {
+        let pages = ["profil/kontak.md", "layanan/paw.md", "layanan/_index.md"];
+        assert_eq!(suggest_page("kontak.md", &pages), Some("profil/kontak.md"));
+        assert_eq!(
+            suggest_page("layanan/pau.md", &pages),
+            Some("layanan/paw.md")
+        );
+        assert_eq!(suggest_page("berita/_index.md", &pages), None);
     }
 
     #[test]

@@ -4,6 +4,8 @@
 use serde::de::{DeserializeOwned, Error as _};
 use serde::{Deserialize, Deserializer, Serialize};
 
+use crate::dates::Date;
+
 /// A value, or a marked placeholder `{konfirmasi: "what to confirm"}` for a fact the office
 /// has not confirmed yet. Templates see a placeholder as a map with one key, `konfirmasi`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -60,9 +62,12 @@ pub struct ServiceStandard {
     pub jaminan_pelayanan: Option<Confirmable<String>>,
     pub jaminan_keamanan: Option<Confirmable<String>>,
     pub evaluasi_kinerja: Option<Confirmable<String>>,
+    /// When the office last reviewed this standard, shown as "Ditinjau" (a standard is to be
+    /// reviewed periodically; citizens and evaluators should see how current it is).
+    pub ditinjau: Option<Confirmable<ReviewDate>>,
 }
 
-/// Every key `standar_pelayanan` accepts, in the regulation's order of presentation.
+/// The 14 components, in the regulation's order of presentation.
 pub const KEYS: [&str; 14] = [
     "persyaratan",
     "prosedur",
@@ -79,6 +84,47 @@ pub const KEYS: [&str; 14] = [
     "jaminan_keamanan",
     "evaluasi_kinerja",
 ];
+
+/// Every key `standar_pelayanan` accepts: the 14 components and the review date.
+pub const ACCEPTED: [&str; 15] = [
+    "persyaratan",
+    "prosedur",
+    "jangka_waktu",
+    "biaya",
+    "produk",
+    "pengaduan",
+    "dasar_hukum",
+    "sarana_prasarana",
+    "kompetensi_pelaksana",
+    "pengawasan_internal",
+    "jumlah_pelaksana",
+    "jaminan_pelayanan",
+    "jaminan_keamanan",
+    "evaluasi_kinerja",
+    "ditinjau",
+];
+
+/// The date a standard was last reviewed, as `{iso, teks}` for templates
+/// (`2026-02-12`, `12 Februari 2026`).
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(try_from = "String")]
+pub struct ReviewDate {
+    pub iso: String,
+    pub teks: String,
+}
+
+impl TryFrom<String> for ReviewDate {
+    type Error = &'static str;
+
+    fn try_from(text: String) -> Result<Self, Self::Error> {
+        let date = Date::parse(&text)
+            .ok_or("ditinjau must be a date written YYYY-MM-DD, e.g. `ditinjau: 2026-02-12`")?;
+        Ok(ReviewDate {
+            iso: date.iso(),
+            teks: date.display_id(),
+        })
+    }
+}
 
 impl ServiceStandard {
     /// The user-facing components that are missing (they are required).
@@ -399,6 +445,20 @@ mod tests {
             panic!("expected a cost")
         };
         assert!(cost.gratis);
+    }
+
+    #[test]
+    fn review_date_is_checked_and_shown_in_indonesian() {
+        let s = parse("ditinjau: 2026-02-12").expect("valid");
+        let Some(Confirmable::Known(d)) = s.ditinjau else {
+            panic!("expected a date")
+        };
+        assert_eq!(
+            (d.iso.as_str(), d.teks.as_str()),
+            ("2026-02-12", "12 Februari 2026")
+        );
+        let err = parse("ditinjau: 12-02-2026").expect_err("not ISO");
+        assert!(err.contains("ditinjau must be a date"), "{err}");
     }
 
     #[test]
