@@ -247,6 +247,10 @@ fn strict_build_refuses_values_still_to_confirm() {
     );
     assert!(err.contains("--> content/site.yaml:9:13"), "{err}");
     assert!(
+        err.contains("error: the site has 2 warnings, and --strict refuses to build with any"),
+        "{err}"
+    );
+    assert!(
         !out.path().join("index.html").exists(),
         "strict build wrote files"
     );

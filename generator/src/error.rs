@@ -30,8 +30,18 @@ impl fmt::Display for Error {
             }
             Error::Site(diagnostics) => {
                 let errors = diagnostics.iter().filter(|d| d.is_error()).count();
-                let plural = if errors == 1 { "" } else { "s" };
-                write!(f, "the site has {errors} error{plural}")
+                let plural = |n: usize| if n == 1 { "" } else { "s" };
+                if errors == 0 {
+                    // Only `--strict` fails a build on warnings alone.
+                    let warnings = diagnostics.len();
+                    write!(
+                        f,
+                        "the site has {warnings} warning{}, and --strict refuses to build with any",
+                        plural(warnings)
+                    )
+                } else {
+                    write!(f, "the site has {errors} error{}", plural(errors))
+                }
             }
             Error::Message(message) => f.write_str(message),
         }
