@@ -1,0 +1,318 @@
+//! The portal itself (the repo's `content/` and `templates/`), built once and checked page by
+//! page: the frame every page shares, unique titles, heading order, what a strict
+//! Content-Security-Policy allows, links that lead somewhere, the service standard on every
+//! service page, and the page-weight budget.
+
+mod common;
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+struct Built {
+    _dir: tempfile::TempDir,
+    root: PathBuf,
+    /// Output path → text, for every HTML file.
+    pages: BTreeMap<String, String>,
+}
+
+fn site() -> &'static Built {
+    static SITE: OnceLock<Built> = OnceLock::new();
+    SITE.get_or_init(|| {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let root = dir.path().join("public");
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let output = common::generator(&[
+            "build",
+            "--root",
+            repo.to_str().expect("utf-8"),
+            "--output",
+            root.to_str().expect("utf-8"),
+        ]);
+        assert!(output.status.success(), "{}", common::stderr(&output));
+        let errors = common::stderr(&output)
+            .lines()
+            .filter(|l| l.starts_with("error"))
+            .count();
+        assert_eq!(errors, 0);
+        let mut pages = BTreeMap::new();
+        collect(&root, &root, &mut pages);
+        Built {
+            _dir: dir,
+            root,
+            pages,
+        }
+    })
+}
+
+fn collect(root: &Path, dir: &Path, pages: &mut BTreeMap<String, String>) {
+    for entry in std::fs::read_dir(dir).expect("read dir") {
+        let path = entry.expect("entry").path();
+        if path.is_dir() {
+            collect(root, &path, pages);
+        } else if path.extension().is_some_and(|e| e == "html") {
+            let rel = path
+                .strip_prefix(root)
+                .expect("inside")
+                .to_string_lossy()
+                .replace('\\', "/");
+            pages.insert(rel, std::fs::read_to_string(&path).expect("read"));
+        }
+    }
+}
+
+/// Pages people read (not the redirect pages of aliases).
+fn content_pages() -> impl Iterator<Item = (&'static String, &'static String)> {
+    site()
+        .pages
+        .iter()
+        .filter(|(_, html)| !html.contains("http-equiv=\"refresh\""))
+}
+
+fn first<'a>(re: &Regex, text: &'a str) -> Option<&'a str> {
+    re.captures(text).and_then(|c| c.get(1)).map(|m| m.as_str())
+}
+
+#[test]
+fn every_page_has_the_shared_frame() {
+    let mut checked = 0;
+    for (path, html) in content_pages() {
+        assert!(html.contains("<html lang=\"id\">"), "{path}: lang");
+        assert!(html.contains("href=\"#isi\""), "{path}: skip link");
+        assert!(html.contains("id=\"isi\""), "{path}: skip link target");
+        assert_eq!(html.matches("<h1").count(), 1, "{path}: exactly one h1");
+        for landmark in ["<header", "<nav", "<main", "<footer"] {
+            assert!(html.contains(landmark), "{path}: {landmark}");
+        }
+        assert!(
+            html.contains("type=\"image/svg+xml\""),
+            "{path}: SVG favicon"
+        );
+        assert!(html.contains("<meta name=\"viewport\""), "{path}: viewport");
+        checked += 1;
+    }
+    assert!(checked > 30, "only {checked} pages");
+}
+
+#[test]
+fn titles_descriptions_and_canonical_links_are_unique() {
+    let title = Regex::new(r"<title>([^<]*)</title>").expect("regex");
+    let description = Regex::new(r#"<meta name="description" content="([^"]*)""#).expect("regex");
+    let canonical = Regex::new(r#"<link rel="canonical" href="([^"]*)""#).expect("regex");
+    let mut seen: HashMap<String, &str> = HashMap::new();
+    for (path, html) in content_pages() {
+        let t = first(&title, html).unwrap_or_else(|| panic!("{path}: no title"));
+        let d = first(&description, html).unwrap_or_else(|| panic!("{path}: no description"));
+        assert!(
+            !t.trim().is_empty() && !d.trim().is_empty(),
+            "{path}: empty title or description"
+        );
+        for (kind, value) in [("title", t), ("description", d)] {
+            let key = format!("{kind}:{value}");
+            if let Some(other) = seen.insert(key, path) {
+                panic!("{path} and {other} share the {kind} `{value}`");
+            }
+        }
+        if path != "404.html" {
+            let c = first(&canonical, html).unwrap_or_else(|| panic!("{path}: no canonical link"));
+            let expected = format!(
+                "https://kpu-ntb.example/{}",
+                path.trim_end_matches("index.html")
+            );
+            assert_eq!(c, expected, "{path}: canonical");
+        }
+    }
+}
+
+#[test]
+fn headings_never_skip_a_level() {
+    let heading = Regex::new(r"<h([1-6])[ >]").expect("regex");
+    for (path, html) in content_pages() {
+        let mut previous = 0;
+        for level in heading
+            .captures_iter(html)
+            .map(|c| c[1].parse::<u32>().expect("digit"))
+        {
+            assert!(
+                level <= previous + 1,
+                "{path}: h{previous} is followed by h{level}"
+            );
+            previous = level;
+        }
+    }
+}
+
+#[test]
+fn pages_work_under_a_strict_content_security_policy() {
+    let script = Regex::new(r"<script([^>]*)>").expect("regex");
+    let handler = Regex::new(r#"\son[a-z]+\s*="#).expect("regex");
+    let external = Regex::new(r#"(?:src|href)="(?:https?:)?//[^"]*"[^>]*>"#).expect("regex");
+    for (path, html) in content_pages() {
+        assert!(!html.contains("<style"), "{path}: <style> element");
+        assert!(!html.contains(" style="), "{path}: style attribute");
+        assert!(!handler.is_match(html), "{path}: inline event handler");
+        for attrs in script.captures_iter(html) {
+            assert_eq!(
+                attrs[1].trim(),
+                "type=\"application/ld+json\"",
+                "{path}: script other than JSON-LD"
+            );
+        }
+        // Links may point outside; nothing may be loaded from outside.
+        for m in external.find_iter(html) {
+            let tag_start = html[..m.start()].rfind('<').expect("inside a tag");
+            let tag = &html[tag_start..m.end()];
+            let ok = tag.starts_with("<a ") || tag.contains("rel=\"canonical\"");
+            assert!(ok, "{path}: loads an external resource: {tag}");
+        }
+    }
+}
+
+#[test]
+fn every_internal_link_and_anchor_leads_somewhere() {
+    let built = site();
+    let link = Regex::new(r#"(?:href|src)="(/[^"]*)""#).expect("regex");
+    let id = Regex::new(r#"\sid="([^"]+)""#).expect("regex");
+    let same_page = Regex::new(r##"href="#([^"]+)""##).expect("regex");
+    let ids: HashMap<&str, Vec<&str>> = built
+        .pages
+        .iter()
+        .map(|(p, html)| {
+            (
+                p.as_str(),
+                id.captures_iter(html)
+                    .map(|c| c.get(1).expect("id").as_str())
+                    .collect(),
+            )
+        })
+        .collect();
+    for (path, html) in content_pages() {
+        for target in link.captures_iter(html).map(|c| c[1].to_string()) {
+            if target.starts_with("//") {
+                continue;
+            }
+            let (target_path, fragment) = target
+                .split_once('#')
+                .map_or((target.as_str(), None), |(p, f)| (p, Some(f)));
+            let mut file = target_path.trim_start_matches('/').to_string();
+            if file.is_empty() || file.ends_with('/') {
+                file.push_str("index.html");
+            }
+            assert!(
+                built.root.join(&file).is_file(),
+                "{path}: broken link to {target}"
+            );
+            if let Some(fragment) = fragment.filter(|f| !f.is_empty()) {
+                let known = ids
+                    .get(file.as_str())
+                    .is_some_and(|ids| ids.contains(&fragment));
+                assert!(
+                    known,
+                    "{path}: {target} has no element with id `{fragment}`"
+                );
+            }
+        }
+        for fragment in same_page.captures_iter(html) {
+            let known = ids
+                .get(path.as_str())
+                .is_some_and(|ids| ids.contains(&&fragment[1]));
+            assert!(
+                known,
+                "{path}: #{} points nowhere on the page",
+                &fragment[1]
+            );
+        }
+    }
+}
+
+#[test]
+fn every_service_page_shows_the_six_components_and_the_full_standard() {
+    let services = [
+        "autentifikasi",
+        "paw",
+        "informasi-publik",
+        "pengaduan",
+        "magang",
+        "data-pemilih",
+        "pendidikan-pemilih",
+    ];
+    let rows = Regex::new(r#"<tr><th scope="row">"#).expect("regex");
+    for service in services {
+        let path = format!("layanan/{service}/index.html");
+        let html = &site().pages[&path];
+        for (marker, what) in [
+            (r#"<h3 id="sp-persyaratan">"#, "persyaratan"),
+            (r#"<ul class="periksa">"#, "persyaratan as a checklist"),
+            (r#"<h3 id="sp-prosedur">"#, "prosedur"),
+            (r#"<ol class="langkah">"#, "prosedur as numbered steps"),
+            ("<dt>Jangka waktu</dt>", "jangka waktu, prominent"),
+            ("<dt>Biaya</dt>", "biaya, prominent"),
+            (r#"<h3 id="sp-produk">"#, "produk"),
+            (r#"<h3 id="sp-pengaduan">"#, "pengaduan"),
+            (r#"<h3 id="sp-dasar-hukum">"#, "dasar hukum"),
+            (r#"<h2 id="sp-kanal">"#, "channels"),
+            ("Jam layanan", "service hours"),
+            ("Standar pelayanan ditinjau", "review date"),
+            (r#"<table class="tabel-standar">"#, "the full standard"),
+        ] {
+            assert!(html.contains(marker), "{path}: lacks {what}");
+        }
+        let table = &html[html.find("tabel-standar").expect("table")..];
+        assert_eq!(
+            rows.find_iter(table).count(),
+            14,
+            "{path}: the table has all 14 components"
+        );
+    }
+}
+
+#[test]
+fn a_typical_page_with_its_css_is_under_30_kb_gzipped() {
+    let built = site();
+    let css_link = Regex::new(r#"<link rel="stylesheet" href="/([^"]+)""#).expect("regex");
+    let gz = |bytes: &[u8]| {
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        e.write_all(bytes).expect("gzip");
+        e.finish().expect("gzip").len()
+    };
+    for (path, html) in content_pages() {
+        let css: usize = css_link
+            .captures_iter(html)
+            .map(|c| gz(&std::fs::read(built.root.join(&c[1])).expect("css")))
+            .sum();
+        let total = gz(html.as_bytes()) + css;
+        assert!(
+            total < 30 * 1024,
+            "{path}: {total} bytes gzipped with its CSS"
+        );
+    }
+}
+
+#[test]
+fn every_page_passes_the_nu_html_checker() {
+    let jar =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../node_modules/vnu-jar/build/dist/vnu.jar");
+    assert!(
+        jar.is_file(),
+        "the Nu Html Checker is missing: run scripts/test, which installs it (npm ci)"
+    );
+    let output = std::process::Command::new("java")
+        .arg("-jar")
+        .arg(&jar)
+        .args(["--errors-only", "--skip-non-html", "--format", "gnu"])
+        .arg(&site().root)
+        .output()
+        .expect("java runs (scripts/test installs it when missing)");
+    let report = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        output.status.success() && report.trim().is_empty(),
+        "Nu Html Checker errors:\n{report}"
+    );
+}
