@@ -1,0 +1,167 @@
+//! Everything the handler needs, loaded once: the form definitions and desk addresses (from
+//! the site's own `content/`), the mailer, the outbox. Configured by environment variables.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use lettre::message::Mailbox;
+use serde::Deserialize;
+
+use crate::calendar::Day;
+use crate::mailer::Mailer;
+use crate::outbox::Outbox;
+use crate::schema::{self, Form};
+use crate::submission::Limits;
+
+/// Settings, from the environment (see the README of `forms-fn`).
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The site's folder: `content/site.yaml` and `content/forms/` are read from it.
+    pub site_dir: PathBuf,
+    pub outbox_dir: PathBuf,
+    /// Where mail is written as `.eml` when there is no SMTP server.
+    pub mail_dir: PathBuf,
+    pub smtp_url: Option<String>,
+    pub mail_from: String,
+    /// The site's stylesheet, linked from the pages the function answers with.
+    pub stylesheet: Option<String>,
+}
+
+impl Config {
+    pub fn from_env() -> Config {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+        let outbox_dir = PathBuf::from(var("OUTBOX_DIR").unwrap_or_else(|| "outbox".into()));
+        Config {
+            site_dir: PathBuf::from(var("SITE_DIR").unwrap_or_else(|| ".".into())),
+            mail_dir: var("MAIL_DIR").map_or_else(|| outbox_dir.join("mail"), PathBuf::from),
+            outbox_dir,
+            smtp_url: var("SMTP_URL"),
+            mail_from: var("MAIL_FROM")
+                .unwrap_or_else(|| "Formulir KPU Provinsi NTB <formulir@localhost>".into()),
+            stylesheet: var("STYLESHEET_URL"),
+        }
+    }
+}
+
+pub struct App {
+    pub forms: BTreeMap<String, Form>,
+    /// Desk key → address.
+    pub desks: BTreeMap<String, String>,
+    pub from: Mailbox,
+    pub mailer: Mailer,
+    pub outbox: Outbox,
+    /// The site's address, for "back to the site" links.
+    pub site_url: String,
+    pub stylesheet: Option<String>,
+    pub limits: Limits,
+    /// Today in WITA; a parameter so tests can fix the date.
+    pub today: fn() -> Day,
+}
+
+/// The part of `site.yaml` the function reads.
+#[derive(Deserialize)]
+struct SiteFile {
+    base_url: String,
+    #[serde(default)]
+    forms: FormsSettings,
+}
+
+/// `forms:` in site.yaml.
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct FormsSettings {
+    /// Where the rendered forms post: `{endpoint}/{id}`. A path (`/api/forms`) or an
+    /// absolute URL (the function's address).
+    #[serde(default)]
+    pub endpoint: Option<String>,
+    /// Desk key → email address (or a placeholder still to confirm).
+    #[serde(default)]
+    pub desks: BTreeMap<String, serde_yaml::Value>,
+}
+
+/// A desk address that is still a placeholder, when mail only goes to a local folder.
+fn local_address(desk: &str) -> String {
+    format!("meja-{desk}@contoh.invalid")
+}
+
+pub fn load(config: &Config) -> Result<App, String> {
+    let site_file = config.site_dir.join("content/site.yaml");
+    let text = std::fs::read_to_string(&site_file)
+        .map_err(|e| format!("cannot read `{}`: {e}", site_file.display()))?;
+    let site: SiteFile =
+        serde_yaml::from_str(&text).map_err(|e| format!("`{}`: {e}", site_file.display()))?;
+    let forms = schema::load_dir(&config.site_dir).map_err(|errors| {
+        errors
+            .iter()
+            .map(|e| format!("{}: {}", e.file, e.message))
+            .collect::<Vec<_>>()
+            .join("\n")
+    })?;
+    let mailer = match &config.smtp_url {
+        Some(url) => Mailer::smtp(url)?,
+        None => Mailer::files(&config.mail_dir)?,
+    };
+    let mut desks = BTreeMap::new();
+    let mut unconfirmed = Vec::new();
+    for (key, value) in &site.forms.desks {
+        match value.as_str() {
+            Some(address) => {
+                address.parse::<Mailbox>().map_err(|e| {
+                    format!("desk `{key}`: `{address}` is not an email address ({e})")
+                })?;
+                desks.insert(key.clone(), address.to_string());
+            }
+            None if mailer.is_local() => {
+                desks.insert(key.clone(), local_address(key));
+            }
+            None => unconfirmed.push(key.clone()),
+        }
+    }
+    if !unconfirmed.is_empty() {
+        return Err(format!(
+            "these desks have no confirmed address in content/site.yaml, so their mail cannot be sent: {}",
+            unconfirmed.join(", ")
+        ));
+    }
+    for form in forms.values() {
+        let named =
+            std::iter::once(&form.desk).chain(form.routes.iter().filter_map(|r| r.desk.as_ref()));
+        for desk in named {
+            if !desks.contains_key(desk) {
+                return Err(format!(
+                    "form `{}` sends to the desk `{desk}`, which `forms.desks` in site.yaml does not list",
+                    form.id
+                ));
+            }
+        }
+    }
+    let from: Mailbox = config
+        .mail_from
+        .parse()
+        .map_err(|e| format!("MAIL_FROM `{}`: {e}", config.mail_from))?;
+    let outbox = Outbox::open(&config.outbox_dir).map_err(|e| {
+        format!(
+            "cannot open the outbox `{}`: {e}",
+            config.outbox_dir.display()
+        )
+    })?;
+    Ok(App {
+        forms,
+        desks,
+        from,
+        mailer,
+        outbox,
+        site_url: site.base_url,
+        stylesheet: config.stylesheet.clone(),
+        limits: Limits::default(),
+        today: Day::today,
+    })
+}
+
+/// Reads only `forms:` of a site's settings (for the generator).
+pub fn forms_settings(site_dir: &Path) -> Result<FormsSettings, String> {
+    let path = site_dir.join("content/site.yaml");
+    let text = std::fs::read_to_string(&path).map_err(|e| e.to_string())?;
+    let site: SiteFile = serde_yaml::from_str(&text).map_err(|e| e.to_string())?;
+    Ok(site.forms)
+}

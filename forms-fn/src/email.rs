@@ -1,0 +1,154 @@
+//! The messages: to the desk (every answer labelled as on the form, attachments attached,
+//! `Reply-To` the citizen), and a short confirmation to the citizen (reference, what happens
+//! next, the deadline; none of their own text echoed back). Subjects carry the reference and
+//! the form's title only, never personal data.
+
+use std::fmt::Write as _;
+
+use lettre::Message;
+use lettre::message::header::ContentType;
+use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
+
+use crate::calendar::Day;
+use crate::html::escape;
+use crate::outbox::Record;
+use crate::schema::Form;
+use crate::validate::{Answer, Value};
+
+fn message_id(record: &Record, kind: &str, from: &Mailbox) -> String {
+    // Stable per submission, so a message re-sent after a crash can be recognised as the same.
+    format!("<{}.{kind}@{}>", record.reference, from.email.domain())
+}
+
+fn lines(answers: &[Answer], record: &Record, text: &mut String, html: &mut String, indent: &str) {
+    for answer in answers {
+        let _ = writeln!(text, "{indent}{}:", answer.label);
+        let _ = write!(
+            html,
+            "<tr><th scope=\"row\">{}</th><td>",
+            escape(&answer.label)
+        );
+        match &answer.value {
+            Value::Text(t) => {
+                for line in t.lines() {
+                    let _ = writeln!(text, "{indent}  {line}");
+                }
+                let _ = write!(html, "{}", escape(t).replace('\n', "<br>"));
+            }
+            Value::Choices(c) => {
+                let _ = writeln!(text, "{indent}  {}", c.join("; "));
+                let _ = write!(html, "{}", escape(&c.join("; ")));
+            }
+            Value::Files(indices) => {
+                let names: Vec<String> = indices
+                    .iter()
+                    .filter_map(|&i| record.files.get(i))
+                    .map(|f| {
+                        format!(
+                            "{} ({} KB, terlampir)",
+                            f.filename,
+                            f.bytes.len().div_ceil(1024)
+                        )
+                    })
+                    .collect();
+                let _ = writeln!(text, "{indent}  {}", names.join("; "));
+                let _ = write!(html, "{}", escape(&names.join("; ")));
+            }
+            Value::Rows(rows) => {
+                html.push_str("<table>");
+                for (i, row) in rows.iter().enumerate() {
+                    let _ = writeln!(text, "{indent}  {} {}:", answer.label, i + 1);
+                    let _ = write!(
+                        html,
+                        "<tr><th colspan=\"2\">{} {}</th></tr>",
+                        escape(&answer.label),
+                        i + 1
+                    );
+                    lines(row, record, text, html, &format!("{indent}    "));
+                }
+                html.push_str("</table>");
+            }
+            Value::Empty => {
+                let _ = writeln!(text, "{indent}  (tidak diisi)");
+                html.push_str("<em>(tidak diisi)</em>");
+            }
+        }
+        text.push('\n');
+        html.push_str("</td></tr>\n");
+    }
+}
+
+/// The message to the desk.
+pub fn to_desk(form: &Form, record: &Record, from: &Mailbox) -> Result<Message, String> {
+    let to: Mailbox = record
+        .desk
+        .parse()
+        .map_err(|e| format!("desk address: {e}"))?;
+    let answer_by = Day::parse(&record.answer_by)
+        .map(Day::display_id)
+        .unwrap_or_default();
+    let mut text = format!(
+        "Kiriman baru melalui formulir \"{}\".\n\nNomor referensi: {}\nBatas jawaban: {answer_by} ({} hari kerja)\n\n",
+        form.title, record.reference, form.deadline_days
+    );
+    let mut rows = String::new();
+    lines(&record.answers, record, &mut text, &mut rows, "");
+    text.push_str("Balas surel ini untuk menjawab pengirim, bila ia memberikan alamat surel.\n");
+    let html = format!(
+        "<!DOCTYPE html><html lang=\"id\"><head><meta charset=\"utf-8\"><title>{title}</title></head><body>\n<p>Kiriman baru melalui formulir <strong>{title}</strong>.</p>\n<p>Nomor referensi: <strong>{reference}</strong><br>Batas jawaban: {answer_by} ({days} hari kerja)</p>\n<table>\n{rows}</table>\n</body></html>\n",
+        title = escape(&form.title),
+        reference = escape(&record.reference),
+        answer_by = escape(&answer_by),
+        days = form.deadline_days,
+    );
+    let mut builder = Message::builder()
+        .from(from.clone())
+        .to(to)
+        .subject(format!("[{}] {}", record.reference, form.title))
+        .message_id(Some(message_id(record, "meja", from)));
+    if let Some(email) = &record.citizen_email
+        && let Ok(mailbox) = email.parse::<Mailbox>()
+    {
+        builder = builder.reply_to(mailbox);
+    }
+    let mut mixed = MultiPart::mixed().multipart(MultiPart::alternative_plain_html(text, html));
+    for file in &record.files {
+        let kind = ContentType::parse(match crate::validate::sniff(&file.bytes) {
+            Some("pdf") => "application/pdf",
+            Some("jpg") => "image/jpeg",
+            Some("png") => "image/png",
+            _ => "application/octet-stream",
+        })
+        .map_err(|e| e.to_string())?;
+        mixed =
+            mixed.singlepart(Attachment::new(file.filename.clone()).body(file.bytes.clone(), kind));
+    }
+    builder.multipart(mixed).map_err(|e| e.to_string())
+}
+
+/// The confirmation to the citizen, when they gave an email address.
+pub fn to_citizen(form: &Form, record: &Record, from: &Mailbox) -> Option<Result<Message, String>> {
+    let email = record.citizen_email.as_ref()?;
+    Some((|| {
+        let to: Mailbox = email.parse().map_err(|e| format!("citizen address: {e}"))?;
+        let answer_by = Day::parse(&record.answer_by)
+            .map(Day::display_id)
+            .unwrap_or_default();
+        let text = format!(
+            "Terima kasih. Kiriman Anda melalui formulir \"{title}\" sudah kami terima dan tercatat.\n\nNomor referensi: {reference}\n\nSimpan nomor ini: sebutkan nomor ini bila Anda menanyakan perkembangannya.\nKami akan menjawab paling lambat {answer_by} ({days} hari kerja).\n\nSurel ini dikirim otomatis. Jangan membalas dengan data pribadi.\n\nKPU Provinsi Nusa Tenggara Barat\n",
+            title = form.title,
+            reference = record.reference,
+            days = form.deadline_days,
+        );
+        Message::builder()
+            .from(from.clone())
+            .to(to)
+            .subject(format!(
+                "[{}] Kiriman Anda sudah kami terima",
+                record.reference
+            ))
+            .message_id(Some(message_id(record, "warga", from)))
+            .singlepart(SinglePart::plain(text))
+            .map_err(|e| e.to_string())
+    })())
+}

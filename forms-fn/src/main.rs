@@ -1,0 +1,125 @@
+//! `forms-fn`: the form function. Under AWS Lambda (or `cargo lambda watch`) it answers the
+//! runtime's events; `forms-fn serve` answers HTTP on this machine; `forms-fn resend` sends
+//! what the outbox still holds.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{Parser, Subcommand};
+use forms_fn::{App, Config, handle};
+
+/// Receives the portal's form submissions, records them and emails the service desk.
+/// Settings come from the environment: SITE_DIR, OUTBOX_DIR, MAIL_DIR, SMTP_URL, MAIL_FROM,
+/// STYLESHEET_URL.
+#[derive(Parser)]
+#[command(version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Answer form posts over HTTP on this machine (the same handler as under Lambda).
+    Serve {
+        #[arg(long, short, default_value_t = 9000)]
+        port: u16,
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: String,
+    },
+    /// Send every submission still pending in the outbox.
+    Resend,
+    /// Run under the AWS Lambda runtime (the default when no command is given).
+    Lambda,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let app = match forms_fn::app::load(&Config::from_env()) {
+        Ok(app) => Arc::new(app),
+        Err(err) => {
+            eprintln!("error: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = match cli.command.unwrap_or(Command::Lambda) {
+        Command::Serve { port, bind } => serve(&app, &bind, port),
+        Command::Resend => resend(&app),
+        Command::Lambda => lambda(app),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn resend(app: &App) -> Result<(), String> {
+    let (delivered, pending) = forms_fn::handler::resend_pending(app)?;
+    println!("{delivered} delivered, {pending} still pending");
+    if pending == 0 {
+        Ok(())
+    } else {
+        Err(format!("{pending} submissions could not be sent yet"))
+    }
+}
+
+fn serve(app: &Arc<App>, bind: &str, port: u16) -> Result<(), String> {
+    init_logs(false);
+    let address = format!("{bind}:{port}");
+    let server = tiny_http::Server::http(&address)
+        .map_err(|e| format!("cannot listen on {address}: {e}"))?;
+    eprintln!("forms-fn listening on http://{address}/ (POST /<form id>)");
+    for mut request in server.incoming_requests() {
+        let app = Arc::clone(app);
+        std::thread::spawn(move || {
+            let answer = forms_fn::handler::from_tiny_http(&app, &mut request);
+            let _ = request.respond(answer);
+        });
+    }
+    Ok(())
+}
+
+fn lambda(app: Arc<App>) -> Result<(), String> {
+    init_logs(true);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the runtime: {e}"))?;
+    runtime
+        .block_on(lambda_http::run(lambda_http::service_fn(
+            move |event: lambda_http::Request| {
+                let app = Arc::clone(&app);
+                async move {
+                    let (parts, body) = event.into_parts();
+                    let request = http::Request::from_parts(parts, body.to_vec());
+                    // Mail is sent synchronously: keep it off the runtime's thread.
+                    let answer =
+                        tokio::task::spawn_blocking(move || handle(&app, &request)).await?;
+                    let (parts, body) = answer.into_parts();
+                    Ok::<_, lambda_http::Error>(lambda_http::Response::from_parts(
+                        parts,
+                        lambda_http::Body::from(body),
+                    ))
+                }
+            },
+        )))
+        .map_err(|e| e.to_string())
+}
+
+/// Logs carry references, form ids, outcomes and timings, never field values; JSON under
+/// Lambda (CloudWatch), text on a terminal.
+fn init_logs(json: bool) {
+    let filter =
+        tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if json {
+        builder.json().without_time().init();
+    } else {
+        builder.init();
+    }
+}

@@ -1,0 +1,343 @@
+//! The HTML form of a definition: every input labelled, hints and errors tied to it with
+//! `aria-describedby`, the right `type`, `inputmode` and `autocomplete`, required fields
+//! marked in words, choices in fieldsets. Works without JavaScript. The same renderer serves
+//! the generator (an empty form) and the function (the form again, with the citizen's values
+//! and the errors, after a failed submission).
+
+use std::fmt::Write as _;
+
+use crate::html::escape;
+use crate::schema::{Field, FieldType, Form};
+use crate::submission::Submission;
+use crate::validate::Errors;
+
+/// The name of the hidden field that carries the definition's hash.
+pub const HASH_FIELD: &str = "_skema";
+
+/// Renders `form` posting to `action`, filled with `values`, showing `errors`.
+pub fn form(form: &Form, action: &str, values: &Submission, errors: &Errors) -> String {
+    let mut html = String::with_capacity(8 * 1024);
+    let has_files = form
+        .fields
+        .iter()
+        .any(|f| f.kind == FieldType::File || f.fields.iter().any(|g| g.kind == FieldType::File));
+    let enctype = if has_files {
+        "multipart/form-data"
+    } else {
+        "application/x-www-form-urlencoded"
+    };
+    let _ = writeln!(
+        html,
+        "<form class=\"formulir-isian\" id=\"formulir-{id}\" method=\"post\" action=\"{action}\" enctype=\"{enctype}\" novalidate data-formulir=\"{id}\">",
+        id = escape(&form.id),
+        action = escape(action),
+    );
+    error_summary(&mut html, form, errors);
+    let _ = writeln!(
+        html,
+        "<input type=\"hidden\" name=\"{HASH_FIELD}\" value=\"{}\">",
+        escape(&form.hash)
+    );
+    html.push_str(
+        "<p class=\"keterangan-wajib\">Isian bertanda <strong>(wajib)</strong> harus diisi.</p>\n",
+    );
+    for field in &form.fields {
+        if field.kind == FieldType::Group {
+            group(&mut html, field, values, errors);
+        } else {
+            one(&mut html, field, &field.name, values, errors);
+        }
+    }
+    let _ = write!(
+        html,
+        "<p class=\"tujuan-data\"><strong>Untuk apa data Anda:</strong> {}</p>\n<p class=\"tujuan-data\"><strong>Dasar hukum:</strong> {}. <strong>Disimpan:</strong> {}.</p>\n",
+        escape(&form.purpose),
+        escape(&form.legal_basis),
+        escape(&form.retention.shown())
+    );
+    html.push_str("<button type=\"submit\" class=\"tombol-kirim\">Kirim</button>\n</form>\n");
+    html
+}
+
+fn error_summary(html: &mut String, form: &Form, errors: &Errors) {
+    let _ = write!(
+        html,
+        "<div class=\"ringkasan-galat\" id=\"galat-{}\" tabindex=\"-1\"",
+        escape(&form.id)
+    );
+    if errors.is_empty() {
+        html.push_str(" hidden></div>\n");
+        return;
+    }
+    html.push_str(" role=\"alert\">\n<h2>Ada yang perlu diperbaiki</h2>\n<ul>\n");
+    for (name, message) in errors {
+        let _ = writeln!(
+            html,
+            "<li><a href=\"#f-{}\">{}</a></li>",
+            escape(name),
+            escape(message)
+        );
+    }
+    html.push_str("</ul>\n</div>\n");
+}
+
+fn group(html: &mut String, field: &Field, values: &Submission, errors: &Errors) {
+    let shown_rows = field.rows.unwrap_or(1).max(field.min_rows.unwrap_or(1));
+    // Rows the citizen filled beyond the default stay visible after a failed submission.
+    let filled = (1..=field.max_rows.unwrap_or(shown_rows))
+        .filter(|row| {
+            field.fields.iter().any(|f| {
+                values
+                    .value(&format!("{}-{row}-{}", field.name, f.name))
+                    .is_some_and(|v| !v.is_empty())
+            })
+        })
+        .max()
+        .unwrap_or(0);
+    let rows = shown_rows.max(filled);
+    let _ = write!(
+        html,
+        "<fieldset class=\"grup\" data-grup=\"{name}\" data-maks=\"{max}\">\n<legend>{label}{required}</legend>\n",
+        name = escape(&field.name),
+        max = field.max_rows.unwrap_or(rows),
+        label = escape(&field.label),
+        required = if field.required || field.min_rows.unwrap_or(0) > 0 {
+            " <span class=\"wajib\">(wajib)</span>"
+        } else {
+            ""
+        },
+    );
+    if let Some(hint) = &field.hint {
+        let _ = writeln!(html, "<p class=\"petunjuk\">{}</p>", escape(hint));
+    }
+    for row in 1..=rows {
+        let _ = writeln!(
+            html,
+            "<fieldset class=\"baris\" data-baris=\"{row}\">\n<legend>{} {row}</legend>",
+            escape(&field.label)
+        );
+        for inner in &field.fields {
+            let name = format!("{}-{row}-{}", field.name, inner.name);
+            // Inside a row, a field is required only when the row is used.
+            let relaxed = Field {
+                required: inner.required && row <= field.min_rows.unwrap_or(0),
+                ..inner.clone()
+            };
+            one(html, &relaxed, &name, values, errors);
+        }
+        html.push_str("</fieldset>\n");
+    }
+    html.push_str("</fieldset>\n");
+}
+
+fn one(html: &mut String, field: &Field, name: &str, values: &Submission, errors: &Errors) {
+    let id = format!("f-{}", name);
+    let error = errors
+        .iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, m)| m.as_str());
+    let hint_id = format!("{id}-petunjuk");
+    let error_id = format!("{id}-galat");
+    let mut described = Vec::new();
+    let hint = hint_text(field);
+    if hint.is_some() {
+        described.push(hint_id.clone());
+    }
+    described.push(error_id.clone());
+    let described = described.join(" ");
+    let required_mark = if field.required {
+        " <span class=\"wajib\">(wajib)</span>"
+    } else {
+        ""
+    };
+    let invalid = if error.is_some() {
+        " aria-invalid=\"true\""
+    } else {
+        ""
+    };
+    let value = values.value(name).unwrap_or_default();
+    let hint_html = hint
+        .map(|h| {
+            format!(
+                "<p class=\"petunjuk\" id=\"{hint_id}\">{}</p>\n",
+                escape(&h)
+            )
+        })
+        .unwrap_or_default();
+    let error_html = format!(
+        "<p class=\"galat\" id=\"{error_id}\"{}>{}</p>\n",
+        if error.is_some() { "" } else { " hidden" },
+        error.map(escape).unwrap_or_default()
+    );
+    let class = if error.is_some() {
+        "isian isian-galat"
+    } else {
+        "isian"
+    };
+
+    match field.kind {
+        FieldType::Choice | FieldType::Multi => {
+            let input_type = if field.kind == FieldType::Choice {
+                "radio"
+            } else {
+                "checkbox"
+            };
+            let chosen = values.values(name);
+            let _ = write!(
+                html,
+                "<fieldset class=\"{class} pilihan\" id=\"{id}\" aria-describedby=\"{described}\"{invalid}>\n<legend>{}{required_mark}</legend>\n{hint_html}{error_html}",
+                escape(&field.label)
+            );
+            for (i, (v, label)) in Form::options_of(field).iter().enumerate() {
+                let checked = if chosen.contains(&v.as_str()) {
+                    " checked"
+                } else {
+                    ""
+                };
+                let _ = writeln!(
+                    html,
+                    "<div class=\"opsi\"><input type=\"{input_type}\" id=\"{id}-{i}\" name=\"{n}\" value=\"{v}\"{checked}><label for=\"{id}-{i}\">{l}</label></div>",
+                    n = escape(name),
+                    v = escape(v),
+                    l = escape(label)
+                );
+            }
+            html.push_str("</fieldset>\n");
+        }
+        FieldType::Consent => {
+            let checked = if value.is_empty() { "" } else { " checked" };
+            let _ = write!(
+                html,
+                "<div class=\"{class} persetujuan\">\n{error_html}<input type=\"checkbox\" id=\"{id}\" name=\"{n}\" value=\"ya\"{checked} aria-describedby=\"{described}\"{invalid}{req}><label for=\"{id}\">{l}{required_mark}</label>\n{hint_html}</div>\n",
+                n = escape(name),
+                l = escape(&field.label),
+                req = if field.required { " required" } else { "" },
+            );
+        }
+        _ => {
+            let _ = write!(
+                html,
+                "<div class=\"{class}\">\n<label for=\"{id}\">{}{required_mark}</label>\n{hint_html}{error_html}",
+                escape(&field.label)
+            );
+            let common = format!(
+                "id=\"{id}\" name=\"{}\" aria-describedby=\"{described}\"{invalid}{}",
+                escape(name),
+                if field.required { " required" } else { "" }
+            );
+            let autocomplete = field
+                .autocomplete
+                .as_deref()
+                .or(match field.kind {
+                    FieldType::Email => Some("email"),
+                    FieldType::Phone => Some("tel"),
+                    FieldType::Nik => Some("off"),
+                    _ => None,
+                })
+                .map(|a| format!(" autocomplete=\"{}\"", escape(a)))
+                .unwrap_or_default();
+            match field.kind {
+                FieldType::Textarea => {
+                    let max = field
+                        .max_length
+                        .map(|m| format!(" maxlength=\"{m}\""))
+                        .unwrap_or_default();
+                    let _ = writeln!(
+                        html,
+                        "<textarea {common}{autocomplete}{max} rows=\"6\">{}</textarea>",
+                        escape(value)
+                    );
+                }
+                FieldType::Kabkota => {
+                    let _ = writeln!(
+                        html,
+                        "<select {common}{autocomplete}>\n<option value=\"\">Pilih kabupaten/kota</option>"
+                    );
+                    for (v, label) in Form::options_of(field) {
+                        let selected = if v == value { " selected" } else { "" };
+                        let _ = writeln!(
+                            html,
+                            "<option value=\"{}\"{selected}>{}</option>",
+                            escape(&v),
+                            escape(&label)
+                        );
+                    }
+                    html.push_str("</select>\n");
+                }
+                FieldType::File => {
+                    let accept: Vec<String> =
+                        field.accept.iter().map(|a| format!(".{a}")).collect();
+                    let _ = writeln!(
+                        html,
+                        "<input type=\"file\" {common} accept=\"{}\">",
+                        escape(&accept.join(","))
+                    );
+                }
+                _ => {
+                    let (input_type, extra) = match field.kind {
+                        FieldType::Email => (
+                            "email",
+                            " inputmode=\"email\" spellcheck=\"false\"".to_string(),
+                        ),
+                        FieldType::Phone => ("tel", " inputmode=\"tel\"".to_string()),
+                        FieldType::Nik => (
+                            "text",
+                            " inputmode=\"numeric\" maxlength=\"16\" spellcheck=\"false\""
+                                .to_string(),
+                        ),
+                        FieldType::Date => ("date", String::new()),
+                        FieldType::Number => (
+                            "number",
+                            format!(
+                                " inputmode=\"numeric\"{}{}",
+                                field
+                                    .min
+                                    .map(|m| format!(" min=\"{m}\""))
+                                    .unwrap_or_default(),
+                                field
+                                    .max
+                                    .map(|m| format!(" max=\"{m}\""))
+                                    .unwrap_or_default()
+                            ),
+                        ),
+                        _ => (
+                            "text",
+                            field
+                                .max_length
+                                .map(|m| format!(" maxlength=\"{m}\""))
+                                .unwrap_or_default(),
+                        ),
+                    };
+                    let _ = writeln!(
+                        html,
+                        "<input type=\"{input_type}\" {common}{autocomplete}{extra} value=\"{}\">",
+                        escape(value)
+                    );
+                }
+            }
+            html.push_str("</div>\n");
+        }
+    }
+}
+
+/// The hint shown under a label: the definition's, plus what the type implies.
+fn hint_text(field: &Field) -> Option<String> {
+    let implied = match field.kind {
+        FieldType::File => Some(format!(
+            "Berkas {} paling besar {} MB.",
+            field
+                .accept
+                .iter()
+                .map(|a| a.to_uppercase())
+                .collect::<Vec<_>>()
+                .join(", "),
+            field.max_mb.unwrap_or(2)
+        )),
+        _ => None,
+    };
+    match (&field.hint, implied) {
+        (Some(h), Some(i)) => Some(format!("{h} {i}")),
+        (Some(h), None) => Some(h.clone()),
+        (None, i) => i,
+    }
+}

@@ -1,0 +1,363 @@
+//! A form's definition (`content/forms/<id>.yaml`): its fields and their rules, who receives
+//! it, and what the citizen is told. One definition serves the generator (the HTML form), the
+//! function (validation, routing, the email) and the docs.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+/// Where form definitions live, inside a site's folder.
+pub const FORMS_DIR: &str = "content/forms";
+
+/// The form ids the site publishes; part of the public contract (URLs, endpoints).
+pub const FORM_IDS: [&str; 8] = [
+    "autentifikasi",
+    "tanggapan-paw",
+    "informasi-publik",
+    "keberatan-informasi",
+    "pengaduan",
+    "magang",
+    "data-pemilih",
+    "pendidikan-pemilih",
+];
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Form {
+    /// Set from the file name when loaded.
+    #[serde(skip_deserializing, default)]
+    pub id: String,
+    pub title: String,
+    /// Three capital letters that start every reference (`INF-7K3M-Q9XP`).
+    pub prefix: String,
+    /// Shown above the form.
+    pub intro: String,
+    /// Why the data is collected, shown beside the consent box.
+    pub purpose: String,
+    pub legal_basis: String,
+    /// How long a submission is kept (a text, or a placeholder to confirm).
+    pub retention: Text,
+    /// Working days within which the receipt promises an answer.
+    pub deadline_days: u32,
+    /// The desk (a key of `forms.desks` in site.yaml) that receives the form.
+    pub desk: String,
+    /// Routing rules, first match wins: a desk for some answers, or guidance instead of mail.
+    #[serde(default)]
+    pub routes: Vec<Route>,
+    pub fields: Vec<Field>,
+    /// Hash of the definition's text, set when loaded; the rendered form carries it.
+    #[serde(skip_deserializing, default)]
+    pub hash: String,
+}
+
+/// Text, or a placeholder still to be confirmed by the office.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(untagged)]
+pub enum Text {
+    Known(String),
+    Pending { konfirmasi: String },
+}
+
+impl Text {
+    /// The text, or a visible "to be confirmed" note.
+    pub fn shown(&self) -> String {
+        match self {
+            Text::Known(t) => t.clone(),
+            Text::Pending { konfirmasi } => format!("[perlu konfirmasi: {konfirmasi}]"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Route {
+    /// The field whose answer decides.
+    pub field: String,
+    /// The answers this rule applies to.
+    pub equals: Vec<String>,
+    /// Send to this desk instead of the form's.
+    #[serde(default)]
+    pub desk: Option<String>,
+    /// Or: do not send; answer the citizen with this guidance (e.g. "this belongs to Bawaslu").
+    #[serde(default)]
+    pub guidance: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FieldType {
+    Text,
+    Textarea,
+    Email,
+    Phone,
+    Nik,
+    Date,
+    Number,
+    Choice,
+    Multi,
+    Kabkota,
+    Consent,
+    File,
+    Group,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Field {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub kind: FieldType,
+    pub label: String,
+    #[serde(default)]
+    pub hint: Option<String>,
+    #[serde(default)]
+    pub required: bool,
+    /// The `autocomplete` token for the browser (`name`, `email`, `tel`...).
+    #[serde(default)]
+    pub autocomplete: Option<String>,
+    #[serde(default)]
+    pub min_length: Option<usize>,
+    #[serde(default)]
+    pub max_length: Option<usize>,
+    /// Number range.
+    #[serde(default)]
+    pub min: Option<i64>,
+    #[serde(default)]
+    pub max: Option<i64>,
+    /// Dates: at least this many days after today.
+    #[serde(default)]
+    pub min_days_ahead: Option<u32>,
+    /// Dates: at most this many days after today.
+    #[serde(default)]
+    pub max_days_ahead: Option<u32>,
+    /// Dates: must not be in the future (a date of birth, the day something happened).
+    #[serde(default)]
+    pub not_future: bool,
+    /// Dates: must fall on a working day (Monday to Friday).
+    #[serde(default)]
+    pub working_day: bool,
+    /// Choices.
+    #[serde(default)]
+    pub options: Vec<Choice>,
+    /// Files: allowed kinds (`pdf`, `jpg`, `png`) and the largest size.
+    #[serde(default)]
+    pub accept: Vec<String>,
+    #[serde(default)]
+    pub max_mb: Option<u32>,
+    /// Groups: the fields of one row, and how many rows.
+    #[serde(default)]
+    pub fields: Vec<Field>,
+    #[serde(default)]
+    pub min_rows: Option<usize>,
+    #[serde(default)]
+    pub max_rows: Option<usize>,
+    /// Groups: rows offered without JavaScript.
+    #[serde(default)]
+    pub rows: Option<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+}
+
+/// The ten kabupaten and kota of NTB, by their Kemendagri codes.
+pub const KAB_KOTA: [(&str, &str); 10] = [
+    ("52.01", "Kabupaten Lombok Barat"),
+    ("52.02", "Kabupaten Lombok Tengah"),
+    ("52.03", "Kabupaten Lombok Timur"),
+    ("52.04", "Kabupaten Sumbawa"),
+    ("52.05", "Kabupaten Dompu"),
+    ("52.06", "Kabupaten Bima"),
+    ("52.07", "Kabupaten Sumbawa Barat"),
+    ("52.08", "Kabupaten Lombok Utara"),
+    ("52.71", "Kota Mataram"),
+    ("52.72", "Kota Bima"),
+];
+
+impl Form {
+    /// Every field, groups' fields included, with its name path (`anggota.nama`).
+    pub fn field(&self, name: &str) -> Option<&Field> {
+        self.fields.iter().find(|f| f.name == name)
+    }
+
+    /// The options a choice-like field offers (kab/kota included).
+    pub fn options_of(field: &Field) -> Vec<(String, String)> {
+        match field.kind {
+            FieldType::Kabkota => KAB_KOTA
+                .iter()
+                .map(|(v, l)| (v.to_string(), l.to_string()))
+                .collect(),
+            _ => field
+                .options
+                .iter()
+                .map(|c| (c.value.clone(), c.label.clone()))
+                .collect(),
+        }
+    }
+}
+
+/// A problem with a form definition, for the build's report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SchemaError {
+    pub file: String,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    pub message: String,
+}
+
+/// Parses one definition; `id` is its file name without `.yaml`.
+pub fn parse(id: &str, file: &str, text: &str) -> Result<Form, Vec<SchemaError>> {
+    let mut form: Form = serde_yaml::from_str(text).map_err(|e| {
+        vec![SchemaError {
+            file: file.to_string(),
+            line: e.location().map(|l| l.line()),
+            column: e.location().map(|l| l.column()),
+            message: e.to_string(),
+        }]
+    })?;
+    form.id = id.to_string();
+    form.hash = format!("{:016x}", fnv1a(text.as_bytes()));
+    let problems = check(&form);
+    if problems.is_empty() {
+        Ok(form)
+    } else {
+        Err(problems
+            .into_iter()
+            .map(|message| SchemaError {
+                file: file.to_string(),
+                line: None,
+                column: None,
+                message,
+            })
+            .collect())
+    }
+}
+
+/// Rules serde cannot express: unique names, options where needed, routes that name real
+/// fields and answers, a three-letter prefix.
+fn check(form: &Form) -> Vec<String> {
+    let mut problems = Vec::new();
+    if form.prefix.len() != 3 || !form.prefix.chars().all(|c| c.is_ascii_uppercase()) {
+        problems.push(format!(
+            "`prefix` must be three capital letters, not `{}`",
+            form.prefix
+        ));
+    }
+    let mut seen = BTreeMap::new();
+    for field in &form.fields {
+        check_field(field, &mut problems, false);
+        if seen.insert(field.name.clone(), ()).is_some() {
+            problems.push(format!("two fields are named `{}`", field.name));
+        }
+    }
+    for route in &form.routes {
+        match form.field(&route.field) {
+            None => problems.push(format!(
+                "a route names the field `{}`, which the form does not have",
+                route.field
+            )),
+            Some(field) => {
+                let options = Form::options_of(field);
+                for answer in &route.equals {
+                    if !options.iter().any(|(v, _)| v == answer) {
+                        problems.push(format!(
+                            "a route expects `{answer}` in `{}`, which is not one of its options",
+                            route.field
+                        ));
+                    }
+                }
+            }
+        }
+        if route.desk.is_some() == route.guidance.is_some() {
+            problems.push(format!(
+                "a route on `{}` needs either `desk` or `guidance`",
+                route.field
+            ));
+        }
+    }
+    problems
+}
+
+fn check_field(field: &Field, problems: &mut Vec<String>, in_group: bool) {
+    let valid_name = !field.name.is_empty()
+        && field
+            .name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+    if !valid_name {
+        problems.push(format!(
+            "field name `{}` must be lowercase letters, digits and `_`",
+            field.name
+        ));
+    }
+    match field.kind {
+        FieldType::Choice | FieldType::Multi if field.options.is_empty() => {
+            problems.push(format!("`{}` needs `options`", field.name));
+        }
+        FieldType::File if field.accept.is_empty() || field.max_mb.is_none() => {
+            problems.push(format!("`{}` needs `accept` and `max_mb`", field.name));
+        }
+        FieldType::Group if in_group => {
+            problems.push(format!("`{}`: a group cannot hold a group", field.name))
+        }
+        FieldType::Group if field.fields.is_empty() => {
+            problems.push(format!("`{}` needs `fields`", field.name))
+        }
+        _ => {}
+    }
+    for inner in &field.fields {
+        check_field(inner, problems, true);
+    }
+}
+
+/// FNV-1a, 64 bits: the definition's fingerprint (the generator uses the same for assets).
+pub fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &b| {
+        (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// Loads every definition in `<root>/content/forms/`.
+pub fn load_dir(root: &Path) -> Result<BTreeMap<String, Form>, Vec<SchemaError>> {
+    let dir = root.join(FORMS_DIR);
+    let mut forms = BTreeMap::new();
+    let mut errors = Vec::new();
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return Ok(forms);
+    };
+    let mut paths: Vec<_> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    paths.sort();
+    for path in paths {
+        if path.extension().is_none_or(|e| e != "yaml") {
+            continue;
+        }
+        let id = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let file = format!("{FORMS_DIR}/{id}.yaml");
+        match std::fs::read_to_string(&path) {
+            Ok(text) => match parse(&id, &file, &text) {
+                Ok(form) => {
+                    forms.insert(id, form);
+                }
+                Err(e) => errors.extend(e),
+            },
+            Err(e) => errors.push(SchemaError {
+                file,
+                line: None,
+                column: None,
+                message: format!("cannot read: {e}"),
+            }),
+        }
+    }
+    if errors.is_empty() {
+        Ok(forms)
+    } else {
+        Err(errors)
+    }
+}

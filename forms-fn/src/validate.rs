@@ -1,0 +1,775 @@
+//! The rules every answer must meet, per field type, with the messages citizens read
+//! (Indonesian). Pure: no I/O; "today" is a parameter.
+
+use std::collections::BTreeMap;
+
+use crate::calendar::Day;
+use crate::schema::{Field, FieldType, Form};
+use crate::submission::{Submission, Upload};
+
+/// A checked answer, ready for the email and the outbox.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Answer {
+    /// The field's name (`nama`, or `anggota-2-nama` in a group row).
+    pub name: String,
+    pub label: String,
+    pub value: Value,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub enum Value {
+    Text(String),
+    /// The labels of the chosen options.
+    Choices(Vec<String>),
+    /// Indices into the submission's files.
+    Files(Vec<usize>),
+    Rows(Vec<Vec<Answer>>),
+    Empty,
+}
+
+/// Field name → message, in the order the fields appear.
+pub type Errors = Vec<(String, String)>;
+
+/// Checks a submission against its form. `today` is the current day in WITA.
+pub fn validate(form: &Form, submission: &Submission, today: Day) -> Result<Vec<Answer>, Errors> {
+    let mut answers = Vec::new();
+    let mut errors = Errors::new();
+    for field in &form.fields {
+        if field.kind == FieldType::Group {
+            match group(field, submission, today) {
+                Ok(rows) => answers.push(Answer {
+                    name: field.name.clone(),
+                    label: field.label.clone(),
+                    value: Value::Rows(rows),
+                }),
+                Err(e) => errors.extend(e),
+            }
+            continue;
+        }
+        match one(field, &field.name, submission, today) {
+            Ok(value) => answers.push(Answer {
+                name: field.name.clone(),
+                label: field.label.clone(),
+                value,
+            }),
+            Err(message) => errors.push((field.name.clone(), message)),
+        }
+    }
+    if errors.is_empty() {
+        Ok(answers)
+    } else {
+        Err(errors)
+    }
+}
+
+fn group(field: &Field, submission: &Submission, today: Day) -> Result<Vec<Vec<Answer>>, Errors> {
+    let max = field.max_rows.unwrap_or(20);
+    let mut rows = Vec::new();
+    let mut errors = Errors::new();
+    for row in 1..=max {
+        let key = |inner: &Field| format!("{}-{row}-{}", field.name, inner.name);
+        let filled = field.fields.iter().any(|inner| {
+            submission
+                .values(&key(inner))
+                .iter()
+                .any(|v| !v.trim().is_empty())
+                || submission.files_for(&key(inner)).next().is_some()
+        });
+        if !filled {
+            continue;
+        }
+        let mut answers = Vec::new();
+        for inner in &field.fields {
+            let name = key(inner);
+            match one(inner, &name, submission, today) {
+                Ok(value) => answers.push(Answer {
+                    name,
+                    label: inner.label.clone(),
+                    value,
+                }),
+                Err(message) => errors.push((name, format!("Baris {row}: {message}"))),
+            }
+        }
+        rows.push(answers);
+    }
+    let min = field.min_rows.unwrap_or(usize::from(field.required));
+    if rows.len() < min {
+        errors.insert(
+            0,
+            (
+                format!("{}-1-{}", field.name, field.fields[0].name),
+                format!("{}: isi paling sedikit {min} baris.", field.label),
+            ),
+        );
+    }
+    if errors.is_empty() {
+        Ok(rows)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Checks one field's answer under the form name `name`.
+fn one(field: &Field, name: &str, submission: &Submission, today: Day) -> Result<Value, String> {
+    if field.kind == FieldType::File {
+        return files(field, name, submission);
+    }
+    let values: Vec<&str> = submission
+        .values(name)
+        .iter()
+        .map(|v| v.trim())
+        .filter(|v| !v.is_empty())
+        .collect();
+    if values.is_empty() {
+        return if field.required {
+            Err(match field.kind {
+                FieldType::Consent => format!("Centang \"{}\" untuk melanjutkan.", field.label),
+                FieldType::Choice | FieldType::Kabkota => {
+                    format!("Pilih {}.", lower_first(&field.label))
+                }
+                FieldType::Multi => {
+                    format!("Pilih paling sedikit satu {}.", lower_first(&field.label))
+                }
+                _ => format!("{} wajib diisi.", field.label),
+            })
+        } else {
+            Ok(Value::Empty)
+        };
+    }
+    if field.kind != FieldType::Multi && values.len() > 1 {
+        return Err(format!("{} hanya boleh diisi satu kali.", field.label));
+    }
+    let value = values[0];
+    if value
+        .chars()
+        .any(|c| (c.is_control() && c != '\n' && c != '\r' && c != '\t') || is_bidi_control(c))
+    {
+        return Err(format!(
+            "{} berisi karakter yang tidak diizinkan.",
+            field.label
+        ));
+    }
+    match field.kind {
+        FieldType::Text | FieldType::Textarea => text(field, value),
+        FieldType::Email => email(value).map(Value::Text),
+        FieldType::Phone => phone(value).map(Value::Text),
+        FieldType::Nik => nik(value).map(Value::Text),
+        FieldType::Date => date(field, value, today),
+        FieldType::Number => number(field, value),
+        FieldType::Choice | FieldType::Kabkota => {
+            let options = Form::options_of(field);
+            match options.iter().find(|(v, _)| v == value) {
+                Some((_, label)) => Ok(Value::Choices(vec![label.clone()])),
+                None => Err(format!(
+                    "Pilih salah satu pilihan {}.",
+                    lower_first(&field.label)
+                )),
+            }
+        }
+        FieldType::Multi => {
+            let options = Form::options_of(field);
+            let mut labels = Vec::new();
+            for v in &values {
+                match options.iter().find(|(o, _)| o == v) {
+                    Some((_, label)) if !labels.contains(label) => labels.push(label.clone()),
+                    Some(_) => {}
+                    None => {
+                        return Err(format!(
+                            "Ada pilihan {} yang tidak dikenal.",
+                            lower_first(&field.label)
+                        ));
+                    }
+                }
+            }
+            Ok(Value::Choices(labels))
+        }
+        FieldType::Consent => match value {
+            "ya" | "on" | "1" | "true" => Ok(Value::Text("Ya".into())),
+            _ => Err(format!("Centang \"{}\" untuk melanjutkan.", field.label)),
+        },
+        FieldType::File | FieldType::Group => unreachable!("handled above"),
+    }
+}
+
+fn lower_first(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_lowercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}')
+}
+
+fn text(field: &Field, value: &str) -> Result<Value, String> {
+    let len = value.chars().count();
+    if let Some(min) = field.min_length
+        && len < min
+    {
+        return Err(format!(
+            "{} terlalu pendek: tulis paling sedikit {min} huruf (sekarang {len}).",
+            field.label
+        ));
+    }
+    let max = field
+        .max_length
+        .unwrap_or(if field.kind == FieldType::Textarea {
+            4000
+        } else {
+            200
+        });
+    if len > max {
+        return Err(format!(
+            "{} terlalu panjang: paling banyak {max} huruf (sekarang {len}).",
+            field.label
+        ));
+    }
+    if field.kind == FieldType::Text && value.contains(['\n', '\r']) {
+        return Err(format!("{} harus satu baris.", field.label));
+    }
+    Ok(Value::Text(value.to_string()))
+}
+
+/// A plausible email address (the mail server has the last word).
+pub fn email(value: &str) -> Result<String, String> {
+    let bad = || "Tulis alamat surel yang benar, misalnya nama@contoh.id.".to_string();
+    if value.len() > 254
+        || value.chars().any(|c| {
+            c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | ',' | ';' | '"')
+        })
+    {
+        return Err(bad());
+    }
+    let (local, domain) = value.rsplit_once('@').ok_or_else(bad)?;
+    let domain_ok = domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !domain.contains("..")
+        && domain
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '.' || c == '-');
+    if local.is_empty() || local.contains('@') || !domain_ok {
+        return Err(bad());
+    }
+    Ok(value.to_string())
+}
+
+/// An Indonesian mobile number, returned in E.164 form (`+62812...`).
+pub fn phone(value: &str) -> Result<String, String> {
+    let bad = || "Tulis nomor HP yang benar, misalnya 0812 3456 7890.".to_string();
+    let compact: String = value
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '-' | '.' | '(' | ')'))
+        .collect();
+    let national = compact
+        .strip_prefix("+62")
+        .or_else(|| compact.strip_prefix("62"))
+        .or_else(|| compact.strip_prefix('0'))
+        .ok_or_else(bad)?;
+    let digits_ok = national.chars().all(|c| c.is_ascii_digit());
+    let mut chars = national.chars();
+    let shape_ok =
+        chars.next() == Some('8') && chars.next().is_some_and(|c| ('1'..='9').contains(&c));
+    if !digits_ok || !shape_ok || !(9..=12).contains(&national.len()) {
+        return Err(bad());
+    }
+    Ok(format!("+62{national}"))
+}
+
+/// A NIK (Nomor Induk Kependudukan): 16 digits with the structure Dukcapil gives it.
+pub fn nik(value: &str) -> Result<String, String> {
+    let compact: String = value.chars().filter(|c| *c != ' ' && *c != '.').collect();
+    if compact.len() != 16 || !compact.chars().all(|c| c.is_ascii_digit()) {
+        return Err("NIK terdiri atas 16 angka. Lihat KTP-el atau Kartu Keluarga.".into());
+    }
+    let n = |range: std::ops::Range<usize>| compact[range].parse::<u32>().unwrap_or(0);
+    if !(11..=94).contains(&n(0..2)) {
+        return Err("Dua angka pertama NIK (kode provinsi) tidak dikenal. Periksa lagi.".into());
+    }
+    let day = n(6..8);
+    if !((1..=31).contains(&day) || (41..=71).contains(&day)) || !(1..=12).contains(&n(8..10)) {
+        return Err(
+            "Angka ke-7 sampai ke-12 NIK (tanggal lahir) tidak sesuai. Periksa lagi.".into(),
+        );
+    }
+    if &compact[12..] == "0000" {
+        return Err("Empat angka terakhir NIK tidak boleh 0000. Periksa lagi.".into());
+    }
+    Ok(compact)
+}
+
+fn date(field: &Field, value: &str, today: Day) -> Result<Value, String> {
+    let day = Day::parse(value).ok_or_else(|| {
+        format!(
+            "{}: tulis tanggal yang benar (hari, bulan, tahun).",
+            field.label
+        )
+    })?;
+    if field.not_future && day > today {
+        return Err(format!("{} tidak boleh setelah hari ini.", field.label));
+    }
+    if let Some(n) = field.min_days_ahead
+        && day < today.plus_days(n.into())
+    {
+        return Err(format!(
+            "{} paling cepat {}.",
+            field.label,
+            today.plus_days(n.into()).display_id()
+        ));
+    }
+    if let Some(n) = field.max_days_ahead
+        && day > today.plus_days(n.into())
+    {
+        return Err(format!(
+            "{} paling lambat {}.",
+            field.label,
+            today.plus_days(n.into()).display_id()
+        ));
+    }
+    if field.working_day && !day.is_weekday() {
+        return Err(format!(
+            "{} harus hari kerja (Senin sampai Jumat).",
+            field.label
+        ));
+    }
+    Ok(Value::Text(day.display_id()))
+}
+
+fn number(field: &Field, value: &str) -> Result<Value, String> {
+    let n: i64 = value
+        .parse()
+        .map_err(|_| format!("{}: tulis angka bulat, misalnya 3.", field.label))?;
+    if let Some(min) = field.min
+        && n < min
+    {
+        return Err(format!("{} paling sedikit {min}.", field.label));
+    }
+    if let Some(max) = field.max
+        && n > max
+    {
+        return Err(format!("{} paling banyak {max}.", field.label));
+    }
+    Ok(Value::Text(n.to_string()))
+}
+
+/// The kind of a file by its first bytes, whatever its name says.
+pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(b"%PDF-") {
+        Some("pdf")
+    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some("jpg")
+    } else if bytes.starts_with(&[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A]) {
+        Some("png")
+    } else {
+        None
+    }
+}
+
+fn files(field: &Field, name: &str, submission: &Submission) -> Result<Value, String> {
+    let uploads: Vec<(usize, &Upload)> = submission.files_for(name).collect();
+    if uploads.is_empty() {
+        return if field.required {
+            Err(format!("Lampirkan {}.", lower_first(&field.label)))
+        } else {
+            Ok(Value::Empty)
+        };
+    }
+    let max_bytes = u64::from(field.max_mb.unwrap_or(2)) * 1024 * 1024;
+    for (_, upload) in &uploads {
+        let kind = sniff(&upload.bytes);
+        if kind.is_none_or(|k| {
+            !field
+                .accept
+                .iter()
+                .any(|a| a == k || (a == "jpeg" && k == "jpg"))
+        }) {
+            return Err(format!(
+                "{}: berkas harus {}.",
+                field.label,
+                field.accept.join(", ").to_uppercase()
+            ));
+        }
+        if upload.bytes.len() as u64 > max_bytes {
+            return Err(format!(
+                "{}: ukuran berkas paling besar {} MB.",
+                field.label,
+                field.max_mb.unwrap_or(2)
+            ));
+        }
+    }
+    Ok(Value::Files(uploads.into_iter().map(|(i, _)| i).collect()))
+}
+
+/// Values as field name → message, for JSON answers.
+pub fn errors_map(errors: &Errors) -> BTreeMap<String, String> {
+    errors.iter().cloned().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::Choice;
+
+    fn field(kind: FieldType) -> Field {
+        Field {
+            name: "x".into(),
+            kind,
+            label: "Isian".into(),
+            hint: None,
+            required: true,
+            autocomplete: None,
+            min_length: None,
+            max_length: None,
+            min: None,
+            max: None,
+            min_days_ahead: None,
+            max_days_ahead: None,
+            not_future: false,
+            working_day: false,
+            options: vec![
+                Choice {
+                    value: "a".into(),
+                    label: "Pilihan A".into(),
+                },
+                Choice {
+                    value: "b".into(),
+                    label: "Pilihan B".into(),
+                },
+            ],
+            accept: vec!["pdf".into(), "jpg".into()],
+            max_mb: Some(1),
+            fields: Vec::new(),
+            min_rows: None,
+            max_rows: None,
+            rows: None,
+        }
+    }
+
+    fn form(fields: Vec<Field>) -> Form {
+        serde_yaml::from_str::<Form>(
+            "title: T\nprefix: TES\nintro: i\npurpose: p\nlegal_basis: l\nretention: r\ndeadline_days: 5\ndesk: d\nfields: []\n",
+        )
+        .map(|f| Form { fields, ..f })
+        .expect("valid")
+    }
+
+    fn today() -> Day {
+        Day::parse("2026-02-12").expect("a Thursday")
+    }
+
+    /// Checks one field of `kind` (adjusted by `tweak`) against `value`.
+    fn check(kind: FieldType, tweak: fn(&mut Field), value: &str) -> Result<Vec<Answer>, Errors> {
+        let mut f = field(kind);
+        tweak(&mut f);
+        let submission = Submission {
+            fields: vec![("x".into(), value.into())],
+            files: Vec::new(),
+        };
+        validate(&form(vec![f]), &submission, today())
+    }
+
+    fn ok(kind: FieldType, tweak: fn(&mut Field), value: &str) -> String {
+        match check(kind, tweak, value) {
+            Ok(answers) => match &answers[0].value {
+                Value::Text(t) => t.clone(),
+                Value::Choices(c) => c.join("|"),
+                other => format!("{other:?}"),
+            },
+            Err(e) => panic!("{kind:?} `{value}` rejected: {e:?}"),
+        }
+    }
+
+    fn err(kind: FieldType, tweak: fn(&mut Field), value: &str) -> String {
+        match check(kind, tweak, value) {
+            Ok(a) => panic!("{kind:?} `{value}` accepted: {a:?}"),
+            Err(e) => e[0].1.clone(),
+        }
+    }
+
+    fn none(_: &mut Field) {}
+
+    /// A field type, how its definition is adjusted, the answer, and what must come out.
+    type Case = (FieldType, fn(&mut Field), &'static str, &'static str);
+
+    #[test]
+    fn accepts_and_normalises_valid_answers_of_every_type() {
+        let cases: Vec<Case> = vec![
+            (FieldType::Text, none, "  Siti Aminah ", "Siti Aminah"),
+            (
+                FieldType::Textarea,
+                none,
+                "Baris satu\nBaris dua",
+                "Baris satu\nBaris dua",
+            ),
+            (FieldType::Email, none, "siti@contoh.id", "siti@contoh.id"),
+            (FieldType::Phone, none, "0812-3456-7890", "+6281234567890"),
+            (FieldType::Phone, none, "+62 812 3456 789", "+628123456789"),
+            (FieldType::Phone, none, "6281234567890", "+6281234567890"),
+            (FieldType::Nik, none, "5201014101900001", "5201014101900001"),
+            (
+                FieldType::Nik,
+                none,
+                "5271 0112 0390 0123",
+                "5271011203900123",
+            ),
+            (
+                FieldType::Date,
+                |f| f.not_future = true,
+                "2000-01-31",
+                "31 Januari 2000",
+            ),
+            (
+                FieldType::Date,
+                |f| {
+                    f.min_days_ahead = Some(14);
+                    f.working_day = true;
+                },
+                "2026-02-26",
+                "26 Februari 2026",
+            ),
+            (
+                FieldType::Number,
+                |f| {
+                    f.min = Some(1);
+                    f.max = Some(20);
+                },
+                "20",
+                "20",
+            ),
+            (FieldType::Choice, none, "b", "Pilihan B"),
+            (FieldType::Kabkota, none, "52.71", "Kota Mataram"),
+            (FieldType::Consent, none, "ya", "Ya"),
+        ];
+        for (kind, tweak, input, expected) in cases {
+            assert_eq!(ok(kind, tweak, input), expected, "{kind:?} `{input}`");
+        }
+    }
+
+    #[test]
+    fn rejects_invalid_answers_with_a_message_that_says_what_to_do() {
+        let cases: Vec<Case> = vec![
+            (FieldType::Text, none, "", "Isian wajib diisi."),
+            (
+                FieldType::Text,
+                |f| f.max_length = Some(5),
+                "enam!!",
+                "terlalu panjang: paling banyak 5 huruf (sekarang 6)",
+            ),
+            (
+                FieldType::Textarea,
+                |f| f.min_length = Some(30),
+                "pendek",
+                "terlalu pendek: tulis paling sedikit 30 huruf",
+            ),
+            (FieldType::Text, none, "dua\nbaris", "harus satu baris"),
+            (
+                FieldType::Text,
+                none,
+                "teks \u{202E}terbalik",
+                "karakter yang tidak diizinkan",
+            ),
+            (
+                FieldType::Email,
+                none,
+                "siti@contoh",
+                "alamat surel yang benar",
+            ),
+            (
+                FieldType::Email,
+                none,
+                "siti contoh.id",
+                "alamat surel yang benar",
+            ),
+            (
+                FieldType::Email,
+                none,
+                "a@b@c.id",
+                "alamat surel yang benar",
+            ),
+            (FieldType::Phone, none, "0370 123456", "nomor HP yang benar"),
+            (FieldType::Phone, none, "0812345", "nomor HP yang benar"),
+            (
+                FieldType::Phone,
+                none,
+                "08123456789012345",
+                "nomor HP yang benar",
+            ),
+            (
+                FieldType::Phone,
+                none,
+                "0802 3456 7890",
+                "nomor HP yang benar",
+            ),
+            (FieldType::Nik, none, "520101410190000", "16 angka"),
+            (FieldType::Nik, none, "52010141019000012", "16 angka"),
+            (FieldType::Nik, none, "1001014101900001", "kode provinsi"),
+            (FieldType::Nik, none, "9901014101900001", "kode provinsi"),
+            (FieldType::Nik, none, "5201013201900001", "tanggal lahir"),
+            (FieldType::Nik, none, "5201017201900001", "tanggal lahir"),
+            (FieldType::Nik, none, "5201011513900001", "tanggal lahir"),
+            (FieldType::Nik, none, "5201014101900000", "tidak boleh 0000"),
+            (
+                FieldType::Date,
+                none,
+                "31-01-2000",
+                "tulis tanggal yang benar",
+            ),
+            (
+                FieldType::Date,
+                none,
+                "2026-02-30",
+                "tulis tanggal yang benar",
+            ),
+            (
+                FieldType::Date,
+                |f| f.not_future = true,
+                "2026-02-13",
+                "tidak boleh setelah hari ini",
+            ),
+            (
+                FieldType::Date,
+                |f| f.min_days_ahead = Some(14),
+                "2026-02-25",
+                "paling cepat 26 Februari 2026",
+            ),
+            (
+                FieldType::Date,
+                |f| f.max_days_ahead = Some(30),
+                "2026-04-01",
+                "paling lambat 14 Maret 2026",
+            ),
+            (
+                FieldType::Date,
+                |f| f.working_day = true,
+                "2026-02-14",
+                "harus hari kerja",
+            ),
+            (FieldType::Number, none, "tiga", "tulis angka bulat"),
+            (
+                FieldType::Number,
+                |f| f.min = Some(1),
+                "0",
+                "paling sedikit 1",
+            ),
+            (
+                FieldType::Number,
+                |f| f.max = Some(20),
+                "21",
+                "paling banyak 20",
+            ),
+            (FieldType::Choice, none, "c", "Pilih salah satu pilihan"),
+            (FieldType::Choice, none, "", "Pilih isian."),
+            (
+                FieldType::Kabkota,
+                none,
+                "52.99",
+                "Pilih salah satu pilihan",
+            ),
+            (FieldType::Consent, none, "", "Centang \"Isian\""),
+            (FieldType::Multi, none, "z", "tidak dikenal"),
+        ];
+        for (kind, tweak, input, expected) in cases {
+            let message = err(kind, tweak, input);
+            assert!(
+                message.contains(expected),
+                "{kind:?} `{input}`: `{message}` lacks `{expected}`"
+            );
+        }
+    }
+
+    #[test]
+    fn keeps_every_choice_of_a_multiple_choice_and_refuses_a_repeated_single_field() {
+        let f = field(FieldType::Multi);
+        let s = Submission {
+            fields: vec![("x".into(), "a".into()), ("x".into(), "b".into())],
+            files: Vec::new(),
+        };
+        let answers = validate(&form(vec![f]), &s, today()).expect("valid");
+        assert_eq!(
+            answers[0].value,
+            Value::Choices(vec!["Pilihan A".into(), "Pilihan B".into()])
+        );
+        let f = field(FieldType::Text);
+        let s = Submission {
+            fields: vec![("x".into(), "a".into()), ("x".into(), "b".into())],
+            files: Vec::new(),
+        };
+        let e = validate(&form(vec![f]), &s, today()).expect_err("repeated");
+        assert!(e[0].1.contains("hanya boleh diisi satu kali"));
+    }
+
+    #[test]
+    fn checks_files_by_their_content_not_their_name() {
+        let f = field(FieldType::File);
+        let upload = |name: &str, bytes: &[u8]| Submission {
+            fields: Vec::new(),
+            files: vec![Upload {
+                field: "x".into(),
+                filename: name.into(),
+                bytes: bytes.to_vec(),
+            }],
+        };
+        assert!(
+            validate(
+                &form(vec![f.clone()]),
+                &upload("surat.pdf", b"%PDF-1.7 ..."),
+                today()
+            )
+            .is_ok()
+        );
+        assert!(
+            validate(
+                &form(vec![f.clone()]),
+                &upload("foto.pdf", &[0xFF, 0xD8, 0xFF, 0xE0]),
+                today()
+            )
+            .is_ok()
+        );
+        let e = validate(
+            &form(vec![f.clone()]),
+            &upload("surat.pdf", b"MZ\x90\x00 not a pdf"),
+            today(),
+        )
+        .expect_err("exe");
+        assert!(e[0].1.contains("berkas harus PDF, JPG"), "{e:?}");
+        let big = [b"%PDF-".as_slice(), &vec![b' '; 1024 * 1024 + 1]].concat();
+        let e =
+            validate(&form(vec![f.clone()]), &upload("besar.pdf", &big), today()).expect_err("big");
+        assert!(e[0].1.contains("paling besar 1 MB"), "{e:?}");
+        let e = validate(&form(vec![f]), &Submission::default(), today()).expect_err("missing");
+        assert!(e[0].1.contains("Lampirkan isian"), "{e:?}");
+    }
+
+    #[test]
+    fn validates_the_rows_of_a_group_that_were_filled() {
+        let mut g = field(FieldType::Group);
+        g.name = "anggota".into();
+        g.min_rows = Some(1);
+        g.max_rows = Some(3);
+        g.fields = vec![
+            Field {
+                name: "nama".into(),
+                ..field(FieldType::Text)
+            },
+            Field {
+                name: "hp".into(),
+                ..field(FieldType::Phone)
+            },
+        ];
+        let s = Submission {
+            fields: vec![
+                ("anggota-1-nama".into(), "Ani".into()),
+                ("anggota-1-hp".into(), "081234567890".into()),
+                ("anggota-3-nama".into(), "Budi".into()),
+                ("anggota-3-hp".into(), "123".into()),
+            ],
+            files: Vec::new(),
+        };
+        let e = validate(&form(vec![g.clone()]), &s, today()).expect_err("row 3 phone");
+        assert_eq!(e[0].0, "anggota-3-hp");
+        assert!(e[0].1.starts_with("Baris 3: "), "{e:?}");
+        let e = validate(&form(vec![g]), &Submission::default(), today()).expect_err("no rows");
+        assert!(e[0].1.contains("isi paling sedikit 1 baris"), "{e:?}");
+    }
+}
