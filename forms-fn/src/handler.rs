@@ -142,14 +142,8 @@ pub fn handle(app: &App, request: &Request<Vec<u8>>) -> Reply {
             "Formulir ini sudah diperbarui sejak halaman Anda dibuka. Muat ulang halaman formulir, lalu isi dan kirim lagi.",
         );
     }
-    let today = (app.today)();
-    let answers = match validate::validate(form, &submission, today) {
-        Ok(a) => a,
-        Err(errors) => {
-            tracing::info!(form = %id, outcome = "invalid", fields = errors.len(), "rejected");
-            return invalid(app, form, request, &submission, &errors, json);
-        }
-    };
+    // A matter that belongs elsewhere is answered first: the citizen should not have to
+    // complete a form we will not keep.
     if let Some(guidance) = guidance(form, &submission) {
         tracing::info!(form = %id, outcome = "guided", "answered with guidance");
         return if json {
@@ -166,6 +160,14 @@ pub fn handle(app: &App, request: &Request<Vec<u8>>) -> Reply {
             )
         };
     }
+    let today = (app.today)();
+    let answers = match validate::validate(form, &submission, today) {
+        Ok(a) => a,
+        Err(errors) => {
+            tracing::info!(form = %id, outcome = "invalid", fields = errors.len(), "rejected");
+            return invalid(app, form, request, &submission, &errors, json);
+        }
+    };
     let record = record(app, form, &submission, answers, today);
     if let Err(err) = app.outbox.save(&record) {
         tracing::error!(form = %id, outcome = "not_recorded", error = %err, "outbox write failed");

@@ -234,6 +234,14 @@ fn one(html: &mut String, field: &Field, name: &str, values: &Submission, errors
                     FieldType::Nik => Some("off"),
                     _ => None,
                 })
+                // `street-address` is multi-line: a one-line input takes its first line.
+                .map(|a| {
+                    if a == "street-address" && field.kind != FieldType::Textarea {
+                        "address-line1"
+                    } else {
+                        a
+                    }
+                })
                 .map(|a| format!(" autocomplete=\"{}\"", escape(a)))
                 .unwrap_or_default();
             match field.kind {

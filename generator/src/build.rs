@@ -14,6 +14,7 @@ use crate::context::Listings;
 use crate::diagnostic::{self, Diagnostic};
 use crate::error::{Error, Result};
 use crate::feeds;
+use crate::forms;
 use crate::links::{self, FileIndex};
 use crate::markdown::{self, Rendered};
 use crate::output::{Contents, OutputFile};
@@ -35,6 +36,8 @@ pub struct BuildOptions {
     pub check_external: bool,
     /// Adds the live-reload script to every page (`serve`).
     pub live_reload: bool,
+    /// Where the forms post instead of site.yaml's `forms.endpoint` (`serve`: its own).
+    pub forms_endpoint: Option<String>,
 }
 
 /// A finished build, ready to be written (or served).
@@ -76,6 +79,20 @@ pub fn build(options: &BuildOptions) -> Result<Built> {
     diagnostics.extend(template_diagnostics);
     let base_path = site.config.base_path().to_string();
     let static_files = assets::collect(root, &base_path, &mut diagnostics);
+    let forms = forms::load(root, &site.config, &mut diagnostics);
+    if !forms.is_empty() && site.config.forms.endpoint.is_none() && options.forms_endpoint.is_none()
+    {
+        diagnostics.push(
+            Diagnostic::warning(
+                CONFIG_FILE,
+                format!(
+                    "the forms post to `{}`, which only `generator serve` answers",
+                    config::LOCAL_FORMS_ENDPOINT
+                ),
+            )
+            .help("set `forms.endpoint` to the form function's address before publishing"),
+        );
+    }
     resolve_menu(root, &mut site, &mut diagnostics);
 
     render_all_markdown(&mut site);
@@ -87,6 +104,10 @@ pub fn build(options: &BuildOptions) -> Result<Built> {
         return Err(Error::Site(diagnostics));
     };
     set_globals(&mut templates, &site, &static_files);
+    let endpoint = forms::endpoint(&site.config, options.forms_endpoint.as_deref());
+    if let Ok(mut index) = templates.forms.write() {
+        *index = forms::render_all(&forms, &endpoint);
+    }
     let listings = Listings::build(&site);
     listings.publish(&site, &templates);
     diagnostics.extend(render::check_templates(&site, &templates));

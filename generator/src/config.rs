@@ -10,13 +10,14 @@ use crate::yaml_error::yaml_error;
 
 pub const CONFIG_FILE: &str = "content/site.yaml";
 
-const KEYS: [&str; 7] = [
+const KEYS: [&str; 8] = [
     "title",
     "description",
     "base_url",
     "language",
     "menu",
     "contact",
+    "forms",
     "extra",
 ];
 
@@ -34,9 +35,16 @@ pub struct SiteConfig {
     /// Free map of contact facts (address, phone, email...), placeholders allowed.
     #[serde(default)]
     pub contact: serde_yaml::Mapping,
+    /// Where forms post and which desk receives what (read by the form function too).
+    #[serde(default)]
+    pub forms: forms_fn::app::FormsSettings,
     #[serde(default)]
     pub extra: serde_yaml::Mapping,
 }
+
+/// Where the rendered forms post when site.yaml names no endpoint: the local server's
+/// address for the form function (`generator serve` answers there).
+pub const LOCAL_FORMS_ENDPOINT: &str = "/api/forms";
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

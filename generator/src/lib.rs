@@ -15,6 +15,7 @@ pub mod dates;
 pub mod diagnostic;
 pub mod error;
 pub mod feeds;
+pub mod forms;
 pub mod front_matter;
 pub mod fs;
 pub mod links;

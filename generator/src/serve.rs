@@ -44,6 +44,9 @@ struct Served {
     files: HashMap<String, Contents>,
     /// Bumped on every rebuild; open pages reload when it changes.
     generation: u64,
+    /// The form function, answering `/api/forms/{id}` with the same handler as under Lambda;
+    /// or why it could not start.
+    forms: Result<Arc<forms_fn::App>, String>,
 }
 
 struct Shared {
@@ -67,6 +70,7 @@ pub fn run(options: &ServeOptions) -> Result<()> {
         base_url: Some(format!("http://{address}/")),
         drafts: options.drafts,
         live_reload: true,
+        forms_endpoint: Some(crate::config::LOCAL_FORMS_ENDPOINT.to_string()),
         ..BuildOptions::default()
     };
     let shared = Arc::new(Shared {
@@ -74,6 +78,7 @@ pub fn run(options: &ServeOptions) -> Result<()> {
             state: State::Failed(String::new()),
             files: HashMap::new(),
             generation: 0,
+            forms: Err("not started".into()),
         }),
         changed: Condvar::new(),
     });
@@ -185,6 +190,10 @@ fn full_rebuild(shared: &Shared, options: &BuildOptions) -> bool {
                 .iter()
                 .map(|f| (f.path.clone(), f.contents.clone()))
                 .collect();
+            served.forms = start_forms(options, &built);
+            if let Err(err) = &served.forms {
+                eprintln!("warning: the forms cannot be answered: {err}");
+            }
             served.state = State::Ready(Box::new(built));
         }
         Err(err) => {
@@ -196,6 +205,23 @@ fn full_rebuild(shared: &Shared, options: &BuildOptions) -> bool {
     served.generation += 1;
     shared.changed.notify_all();
     ok
+}
+
+/// The form function for this site: mail to `outbox/mail/` as `.eml` files unless `SMTP_URL`
+/// is set, submissions recorded in `outbox/`.
+fn start_forms(options: &BuildOptions, built: &Built) -> Result<Arc<forms_fn::App>, String> {
+    let mut config = forms_fn::Config::from_env();
+    config.site_dir = options.root.clone();
+    if std::env::var_os("OUTBOX_DIR").is_none() {
+        config.outbox_dir = options.root.join("outbox");
+        if std::env::var_os("MAIL_DIR").is_none() {
+            config.mail_dir = config.outbox_dir.join("mail");
+        }
+    }
+    config.stylesheet = built.static_files.urls.get("css/main.css").cloned();
+    let mut app = forms_fn::app::load(&config)?;
+    app.site_url = built.site.config.base_url.clone();
+    Ok(Arc::new(app))
 }
 
 fn error_text(err: &Error) -> String {

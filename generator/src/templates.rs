@@ -18,11 +18,15 @@ pub const STATIC_DIR: &str = "static";
 /// Sections by content path, for the `get_section` function; replaced on every build.
 pub type SectionIndex = Arc<RwLock<HashMap<String, Value>>>;
 
+/// Each form's rendered HTML by id, for the `form` function; replaced on every build.
+pub type FormIndex = Arc<RwLock<HashMap<String, String>>>;
+
 pub struct Templates {
     pub tera: Tera,
     /// Template name → its text, for messages.
     sources: BTreeMap<String, String>,
     pub sections: SectionIndex,
+    pub forms: FormIndex,
 }
 
 impl Templates {
@@ -118,10 +122,12 @@ pub fn load(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Option<Templates>
     }
 
     let sections: SectionIndex = Arc::default();
+    let forms: FormIndex = Arc::default();
     let mut templates = Templates {
-        tera: new_tera(&sections),
+        tera: new_tera(&sections, &forms),
         sources,
         sections,
+        forms,
     };
 
     // Each template alone first, so every syntax error is reported, not just the first.
@@ -157,8 +163,30 @@ pub fn load(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Option<Templates>
     Some(templates)
 }
 
-fn new_tera(sections: &SectionIndex) -> Tera {
+fn new_tera(sections: &SectionIndex, forms: &FormIndex) -> Tera {
     let mut tera = Tera::new();
+    let form_index = Arc::clone(forms);
+    tera.register_function("form", move |kwargs: Kwargs, _: &State| {
+        let id: String = kwargs.must_get("id")?;
+        let forms = form_index
+            .read()
+            .map_err(|_| tera::Error::message("form index unavailable"))?;
+        forms
+            .get(&id)
+            .map(|html| Value::safe_string(html))
+            .ok_or_else(|| {
+                let mut known: Vec<&String> = forms.keys().collect();
+                known.sort();
+                tera::Error::message(format!(
+                    "form: there is no form `{id}` (content/forms/{id}.yaml); the forms are: {}",
+                    known
+                        .iter()
+                        .map(|k| k.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ))
+            })
+    });
     let index = Arc::clone(sections);
     tera.register_function("get_section", move |kwargs: Kwargs, _: &State| {
         let path: String = kwargs.must_get("path")?;

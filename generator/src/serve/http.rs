@@ -30,12 +30,62 @@ const LIVE_RELOAD_JS: &str = r#"(function () {
 })();
 "#;
 
+/// Where the form function answers, on the same server as the site.
+const FORMS_PREFIX: &str = "/api/forms/";
+
+/// Passes a form post to the form function's handler (the one the Lambda runs).
+fn forms(shared: &Shared, request: &mut Request) -> Response<Cursor<Vec<u8>>> {
+    let app = shared.lock().forms.clone();
+    let app = match app {
+        Ok(app) => app,
+        Err(err) => {
+            let body = format!("The forms cannot be answered: {err}");
+            return ok(body.into_bytes(), "text/plain; charset=utf-8").with_status_code(503);
+        }
+    };
+    let mut body = Vec::new();
+    let limit = app.limits.body_bytes as u64 + 1;
+    let _ = std::io::Read::read_to_end(
+        &mut std::io::Read::take(request.as_reader(), limit),
+        &mut body,
+    );
+    let headers: Vec<(String, String)> = request
+        .headers()
+        .iter()
+        .map(|h| {
+            (
+                h.field.as_str().as_str().to_string(),
+                h.value.as_str().to_string(),
+            )
+        })
+        .collect();
+    let http_request = forms_fn::handler::tiny_http_request_parts(
+        request.method().as_str(),
+        request.url(),
+        &headers,
+        body,
+    );
+    let (parts, body) = forms_fn::handle(&app, &http_request).into_parts();
+    let mut response = Response::from_data(body).with_status_code(parts.status.as_u16());
+    for (name, value) in &parts.headers {
+        if let Ok(h) = Header::from_bytes(name.as_str().as_bytes(), value.as_bytes()) {
+            response.add_header(h);
+        }
+    }
+    response
+}
+
 /// How long a live-reload poll waits for a change before answering "no change".
 const POLL_WAIT: Duration = Duration::from_secs(25);
 
-pub(super) fn respond(shared: &Shared, request: Request) {
+pub(super) fn respond(shared: &Shared, mut request: Request) {
     let url = request.url().to_string();
     let (path, query) = url.split_once('?').unwrap_or((&url, ""));
+    if path.starts_with(FORMS_PREFIX) {
+        let answer = forms(shared, &mut request);
+        let _ = request.respond(answer);
+        return;
+    }
     let response = match path {
         "/__livereload.js" => Some(ok(
             LIVE_RELOAD_JS.as_bytes().to_vec(),

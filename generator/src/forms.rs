@@ -1,0 +1,71 @@
+//! The generator's side of forms: reads the definitions in `content/forms/`, checks them
+//! against the desks of site.yaml, and renders each form's HTML once per build (templates
+//! place it with `form(id=...)`).
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use forms_fn::schema::{self, Form};
+use forms_fn::submission::Submission;
+
+use crate::config::{CONFIG_FILE, LOCAL_FORMS_ENDPOINT, SiteConfig};
+use crate::diagnostic::Diagnostic;
+
+/// Reads every definition; problems become diagnostics at the definition's line.
+pub fn load(
+    root: &Path,
+    config: &SiteConfig,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> BTreeMap<String, Form> {
+    let forms = match schema::load_dir(root) {
+        Ok(forms) => forms,
+        Err(errors) => {
+            for e in errors {
+                let d = Diagnostic::error(&e.file, e.message.clone());
+                let source = std::fs::read_to_string(root.join(&e.file)).unwrap_or_default();
+                diagnostics.push(match (e.line, e.column) {
+                    (Some(line), Some(column)) => d.at(&source, line, column),
+                    _ => d.help("see docs/forms.md for what a form definition holds"),
+                });
+            }
+            return BTreeMap::new();
+        }
+    };
+    for form in forms.values() {
+        let desks =
+            std::iter::once(&form.desk).chain(form.routes.iter().filter_map(|r| r.desk.as_ref()));
+        for desk in desks {
+            if !config.forms.desks.contains_key(desk) {
+                diagnostics.push(
+                    Diagnostic::error(format!("{}/{}.yaml", schema::FORMS_DIR, form.id), format!("the desk `{desk}` is not listed in site.yaml"))
+                        .help(format!("add `{desk}: address@example` under `forms.desks` in {CONFIG_FILE}, or a `{{konfirmasi: ...}}` placeholder")),
+                );
+            }
+        }
+    }
+    forms
+}
+
+/// Where forms post: site.yaml's `forms.endpoint`, or the local server's path.
+pub fn endpoint(config: &SiteConfig, override_endpoint: Option<&str>) -> String {
+    override_endpoint
+        .map(str::to_string)
+        .or_else(|| config.forms.endpoint.clone())
+        .unwrap_or_else(|| LOCAL_FORMS_ENDPOINT.to_string())
+        .trim_end_matches('/')
+        .to_string()
+}
+
+/// Each form's HTML, empty, posting to `{endpoint}/{id}`.
+pub fn render_all(forms: &BTreeMap<String, Form>, endpoint: &str) -> HashMap<String, String> {
+    forms
+        .iter()
+        .map(|(id, form)| {
+            let action = format!("{endpoint}/{id}");
+            (
+                id.clone(),
+                forms_fn::render::form(form, &action, &Submission::default(), &Vec::new()),
+            )
+        })
+        .collect()
+}
