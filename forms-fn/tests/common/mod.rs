@@ -1,0 +1,179 @@
+//! Helpers shared by the form function's tests: the portal's own form definitions, answers
+//! that pass them, and an app writing to a temporary folder.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use forms_fn::calendar::Day;
+use forms_fn::render::HASH_FIELD;
+use forms_fn::schema::{Field, FieldType, Form};
+use forms_fn::{App, Config};
+
+/// The repository's site folder (its `content/forms/` are the real definitions).
+pub fn site_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// A fixed "today" (a Thursday) so dates in answers are stable.
+pub fn today() -> Day {
+    Day::parse("2026-02-12").expect("valid")
+}
+
+pub fn config(dir: &Path, smtp_url: Option<String>) -> Config {
+    Config {
+        site_dir: site_dir(),
+        outbox_dir: dir.join("outbox"),
+        mail_dir: dir.join("mail"),
+        smtp_url,
+        mail_from: "Formulir KPU Provinsi NTB <formulir@kpu-ntb.example>".into(),
+        stylesheet: None,
+    }
+}
+
+pub fn app(dir: &Path) -> App {
+    let mut app = forms_fn::app::load(&config(dir, None)).expect("app loads");
+    app.today = today;
+    app
+}
+
+/// A small but real PDF's first bytes: enough for the type check.
+pub const PDF: &[u8] = b"%PDF-1.4\n% lampiran uji\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n";
+
+/// One valid answer for `field` under `name`, as (name, value) pairs and files.
+fn answer(
+    form: &Form,
+    field: &Field,
+    name: &str,
+    fields: &mut Vec<(String, String)>,
+    files: &mut Vec<(String, Vec<u8>)>,
+) {
+    let value = match field.kind {
+        FieldType::Text => format!("Uji {}", field.label.chars().take(20).collect::<String>()),
+        FieldType::Textarea => {
+            "Uraian uji yang cukup panjang untuk memenuhi batas paling sedikit tiga puluh huruf."
+                .to_string()
+        }
+        FieldType::Email => "warga@contoh.id".to_string(),
+        FieldType::Phone => "0812-3456-7890".to_string(),
+        FieldType::Nik => "5201014101900001".to_string(),
+        FieldType::Date => {
+            let mut day = today();
+            if let Some(n) = field.min_days_ahead {
+                day = day.plus_days(i64::from(n));
+            }
+            if field.not_future {
+                day = day.plus_days(-400);
+            }
+            while field.working_day && !day.is_weekday() {
+                day = day.plus_days(1);
+            }
+            day.iso()
+        }
+        FieldType::Number => field.min.unwrap_or(1).max(1).to_string(),
+        FieldType::Choice | FieldType::Multi => {
+            // An answer that a routing rule does not turn into guidance.
+            let guided = |v: &str| {
+                form.routes.iter().any(|r| {
+                    r.field == field.name && r.guidance.is_some() && r.equals.iter().any(|e| e == v)
+                })
+            };
+            field
+                .options
+                .iter()
+                .map(|o| o.value.clone())
+                .find(|v| !guided(v))
+                .expect("an option")
+        }
+        FieldType::Kabkota => "52.71".to_string(),
+        FieldType::Consent => "ya".to_string(),
+        FieldType::File => {
+            files.push((name.to_string(), PDF.to_vec()));
+            return;
+        }
+        FieldType::Group => {
+            for row in 1..=field.min_rows.unwrap_or(1).max(1) {
+                for inner in &field.fields {
+                    answer(
+                        form,
+                        inner,
+                        &format!("{}-{row}-{}", field.name, inner.name),
+                        fields,
+                        files,
+                    );
+                }
+            }
+            return;
+        }
+    };
+    fields.push((name.to_string(), value));
+}
+
+/// Answers to every field of `form` that pass validation, with its hash.
+pub fn valid_answers(form: &Form) -> (Vec<(String, String)>, Vec<(String, Vec<u8>)>) {
+    let mut fields = vec![(HASH_FIELD.to_string(), form.hash.clone())];
+    let mut files = Vec::new();
+    for field in &form.fields {
+        answer(form, field, &field.name, &mut fields, &mut files);
+    }
+    (fields, files)
+}
+
+fn encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                char::from(b).to_string()
+            }
+            b' ' => "+".to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+pub fn urlencoded(fields: &[(String, String)]) -> Vec<u8> {
+    fields
+        .iter()
+        .map(|(n, v)| format!("{}={}", encode(n), encode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+        .into_bytes()
+}
+
+pub const BOUNDARY: &str = "----batas-uji-7MA4YWxkTrZu0gW";
+
+pub fn multipart(fields: &[(String, String)], files: &[(String, Vec<u8>)]) -> Vec<u8> {
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend(
+            format!(
+                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .bytes(),
+        );
+    }
+    for (name, bytes) in files {
+        body.extend(format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"surat {name}.pdf\"\r\nContent-Type: application/pdf\r\n\r\n").bytes());
+        body.extend(bytes);
+        body.extend(b"\r\n");
+    }
+    body.extend(format!("--{BOUNDARY}--\r\n").bytes());
+    body
+}
+
+/// Every `.eml` written to `dir`, parsed.
+pub fn mails(dir: &Path) -> Vec<Vec<u8>> {
+    let mut mails: Vec<_> = std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(|e| e.ok())
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|e| e == "eml"))
+                .collect()
+        })
+        .unwrap_or_default();
+    mails.sort();
+    mails
+        .into_iter()
+        .map(|p| std::fs::read(p).expect("read mail"))
+        .collect()
+}
