@@ -108,8 +108,11 @@ fn answer(
     fields.push((name.to_string(), value));
 }
 
+/// Text answers as (name, value), and files as (field, bytes).
+pub type Answers = (Vec<(String, String)>, Vec<(String, Vec<u8>)>);
+
 /// Answers to every field of `form` that pass validation, with its hash.
-pub fn valid_answers(form: &Form) -> (Vec<(String, String)>, Vec<(String, Vec<u8>)>) {
+pub fn valid_answers(form: &Form) -> Answers {
     let mut fields = vec![(HASH_FIELD.to_string(), form.hash.clone())];
     let mut files = Vec::new();
     for field in &form.fields {
