@@ -44,11 +44,25 @@ fn answer(
     form: &Form,
     field: &Field,
     name: &str,
+    today: Day,
     fields: &mut Vec<(String, String)>,
     files: &mut Vec<(String, Vec<u8>)>,
 ) {
     let value = match field.kind {
-        FieldType::Text => format!("Uji {}", field.label.chars().take(20).collect::<String>()),
+        FieldType::Text => {
+            // A fixed-length number (such as a family card number) or a short text.
+            let text = if field.min_length.is_some() && field.min_length == field.max_length {
+                "5271011203900123".to_string()
+            } else {
+                format!("Uji-{}", field.label.replace(' ', "-"))
+            };
+            let len = field
+                .max_length
+                .unwrap_or(24)
+                .min(24)
+                .max(field.min_length.unwrap_or(0));
+            text.chars().cycle().take(len).collect::<String>()
+        }
         FieldType::Textarea => {
             "Uraian uji yang cukup panjang untuk memenuhi batas paling sedikit tiga puluh huruf."
                 .to_string()
@@ -57,7 +71,7 @@ fn answer(
         FieldType::Phone => "0812-3456-7890".to_string(),
         FieldType::Nik => "5201014101900001".to_string(),
         FieldType::Date => {
-            let mut day = today();
+            let mut day = today;
             if let Some(n) = field.min_days_ahead {
                 day = day.plus_days(i64::from(n));
             }
@@ -97,6 +111,7 @@ fn answer(
                         form,
                         inner,
                         &format!("{}-{row}-{}", field.name, inner.name),
+                        today,
                         fields,
                         files,
                     );
@@ -111,12 +126,17 @@ fn answer(
 /// Text answers as (name, value), and files as (field, bytes).
 pub type Answers = (Vec<(String, String)>, Vec<(String, Vec<u8>)>);
 
-/// Answers to every field of `form` that pass validation, with its hash.
+/// Answers to every field of `form` that pass validation on the fixed test day.
 pub fn valid_answers(form: &Form) -> Answers {
+    valid_answers_on(form, today())
+}
+
+/// Answers to every field of `form` that pass validation on `day`, with the form's hash.
+pub fn valid_answers_on(form: &Form, day: Day) -> Answers {
     let mut fields = vec![(HASH_FIELD.to_string(), form.hash.clone())];
     let mut files = Vec::new();
     for field in &form.fields {
-        answer(form, field, &field.name, &mut fields, &mut files);
+        answer(form, field, &field.name, day, &mut fields, &mut files);
     }
     (fields, files)
 }

@@ -1,0 +1,355 @@
+//! End to end over real SMTP: a real SMTP server on loopback (aiosmtpd, from PyPI, storing a
+//! Maildir), the `forms-fn serve` binary in front, every one of the eight forms submitted,
+//! and each message the server received checked. Then the server goes down: the submission
+//! is still recorded and the citizen told the truth; `forms-fn resend` delivers it once the
+//! server is back, exactly once.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use forms_fn::schema::FieldType;
+use mail_parser::MessageParser;
+
+/// A child process that is stopped when the test ends, whatever happens.
+struct Process(Child);
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port()
+}
+
+/// The Python that has aiosmtpd (the interpreter itself, not a pyenv shim, so killing the
+/// child stops the server).
+fn python() -> String {
+    let out = Command::new("python3")
+        .args(["-c", "import aiosmtpd, sys; print(sys.executable)"])
+        .output()
+        .expect("python3 runs");
+    assert!(
+        out.status.success(),
+        "aiosmtpd is missing: run scripts/test, which installs it (pip install aiosmtpd)"
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+fn smtp_server(port: u16, maildir: &Path) -> Process {
+    let child = Command::new(python())
+        .args([
+            "-m",
+            "aiosmtpd",
+            "-n",
+            "-l",
+            &format!("127.0.0.1:{port}"),
+            "-c",
+            "aiosmtpd.handlers.Mailbox",
+        ])
+        .arg(maildir)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("aiosmtpd starts");
+    wait_for_port(port);
+    Process(child)
+}
+
+/// Polls until something listens on `port` (a server's readiness, not a delay).
+fn wait_for_port(port: u16) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "nothing listens on {port}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// A copy of the site's forms with real desk addresses (the repo's are still placeholders).
+fn site_with_desks(dir: &Path) -> PathBuf {
+    let site = dir.join("site");
+    std::fs::create_dir_all(site.join("content/forms")).expect("mkdir");
+    for entry in std::fs::read_dir(common::site_dir().join("content/forms")).expect("forms") {
+        let path = entry.expect("entry").path();
+        std::fs::copy(
+            &path,
+            site.join("content/forms")
+                .join(path.file_name().expect("name")),
+        )
+        .expect("copy");
+    }
+    let desks = ["ppid", "pengaduan", "teknis", "sosdiklih", "sdm", "data"]
+        .iter()
+        .map(|d| d.to_string())
+        .chain(
+            forms_fn::schema::KAB_KOTA
+                .iter()
+                .map(|(code, _)| format!("data-{}", code.replace('.', "-"))),
+        )
+        .map(|d| format!("    {d}: meja-{d}@kpu-ntb.example\n"))
+        .collect::<String>();
+    std::fs::write(
+        site.join("content/site.yaml"),
+        format!("title: Uji\nbase_url: https://kpu-ntb.example/\nforms:\n  desks:\n{desks}"),
+    )
+    .expect("site.yaml");
+    site
+}
+
+fn forms_fn(args: &[&str], site: &Path, outbox: &Path, smtp_port: u16) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_forms-fn"));
+    command
+        .args(args)
+        .env("SITE_DIR", site)
+        .env("OUTBOX_DIR", outbox)
+        .env("SMTP_URL", format!("smtp://127.0.0.1:{smtp_port}"))
+        .env(
+            "MAIL_FROM",
+            "Formulir KPU Provinsi NTB <formulir@kpu-ntb.example>",
+        );
+    command
+}
+
+fn serve(site: &Path, outbox: &Path, smtp_port: u16) -> (Process, u16) {
+    let port = free_port();
+    let mut child = forms_fn(
+        &["serve", "--port", &port.to_string()],
+        site,
+        outbox,
+        smtp_port,
+    )
+    .stderr(Stdio::piped())
+    .spawn()
+    .expect("forms-fn starts");
+    let stderr = child.stderr.take().expect("stderr");
+    let mut lines = BufReader::new(stderr).lines();
+    loop {
+        let line = lines.next().expect("forms-fn said nothing").expect("line");
+        if line.contains("listening on") {
+            break;
+        }
+    }
+    // Keep draining its log so it never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines {});
+    (Process(child), port)
+}
+
+fn post(port: u16, path: &str, content_type: &str, body: &[u8]) -> (u16, String) {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .expect("timeout");
+    write!(
+        stream,
+        "POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: {content_type}\r\nAccept: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    )
+    .expect("send");
+    stream.write_all(body).expect("body");
+    let mut response = String::new();
+    stream.read_to_string(&mut response).expect("read");
+    let status = response
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .expect("status");
+    (
+        status,
+        response
+            .split_once("\r\n\r\n")
+            .map(|(_, b)| b.to_string())
+            .unwrap_or_default(),
+    )
+}
+
+fn submit(port: u16, form: &forms_fn::schema::Form) -> String {
+    // The server's clock is the real one.
+    let (fields, files) = common::valid_answers_on(form, forms_fn::calendar::Day::today());
+    let (content_type, body) = if files.is_empty() {
+        (
+            "application/x-www-form-urlencoded".to_string(),
+            common::urlencoded(&fields),
+        )
+    } else {
+        (
+            format!("multipart/form-data; boundary={}", common::BOUNDARY),
+            common::multipart(&fields, &files),
+        )
+    };
+    let (status, body) = post(port, &format!("/{}", form.id), &content_type, &body);
+    assert_eq!(status, 200, "{}: {body}", form.id);
+    let answer: serde_json::Value = serde_json::from_str(&body).expect("JSON");
+    answer["reference"].as_str().expect("reference").to_string()
+}
+
+/// Every message in the Maildir.
+fn received(maildir: &Path) -> Vec<Vec<u8>> {
+    ["new", "cur"]
+        .iter()
+        .filter_map(|d| std::fs::read_dir(maildir.join(d)).ok())
+        .flatten()
+        .filter_map(|e| e.ok())
+        .map(|e| std::fs::read(e.path()).expect("read"))
+        .collect()
+}
+
+fn desk_messages_for(maildir: &Path, reference: &str) -> usize {
+    received(maildir)
+        .iter()
+        .filter_map(|m| MessageParser::default().parse(m))
+        .filter(|m| {
+            m.subject().is_some_and(|s| {
+                s.starts_with(&format!("[{reference}]")) && !s.contains("sudah kami terima")
+            })
+        })
+        .count()
+}
+
+#[test]
+fn every_form_reaches_its_desk_over_real_smtp() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let site = site_with_desks(dir.path());
+    let maildir = dir.path().join("maildir");
+    let smtp_port = free_port();
+    let _smtp = smtp_server(smtp_port, &maildir);
+    let (_server, port) = serve(&site, &dir.path().join("outbox"), smtp_port);
+
+    let config = common::config(dir.path(), None);
+    let forms = forms_fn::app::load(&forms_fn::Config {
+        site_dir: site.clone(),
+        ..config
+    })
+    .expect("forms")
+    .forms;
+    assert_eq!(forms.len(), 8);
+    for form in forms.values() {
+        let reference = submit(port, form);
+        let messages: Vec<Vec<u8>> = received(&maildir);
+        let desk = messages
+            .iter()
+            .filter_map(|m| MessageParser::default().parse(m))
+            .find(|m| m.subject() == Some(format!("[{reference}] {}", form.title).as_str()))
+            .unwrap_or_else(|| {
+                panic!(
+                    "{}: the SMTP server did not receive the desk message",
+                    form.id
+                )
+            });
+        let to = desk
+            .to()
+            .and_then(|t| t.first())
+            .and_then(|a| a.address())
+            .expect("to")
+            .to_string();
+        let expected_desk = match form.id.as_str() {
+            // Routed by kab/kota: the answers chose Kota Mataram (52.71).
+            "data-pemilih" => "meja-data-52-71@kpu-ntb.example".to_string(),
+            _ => format!("meja-{}@kpu-ntb.example", form.desk),
+        };
+        assert_eq!(to, expected_desk, "{}", form.id);
+        let text = desk.body_text(0).expect("text").into_owned();
+        for field in &form.fields {
+            let label = if field.kind == FieldType::Group {
+                format!("{} 1:", field.label)
+            } else {
+                format!("{}:", field.label)
+            };
+            assert!(
+                text.contains(&label),
+                "{}: the message lacks `{label}`",
+                form.id
+            );
+        }
+        let has_email = form.fields.iter().any(|f| f.kind == FieldType::Email);
+        let reply_to = desk
+            .reply_to()
+            .and_then(|r| r.first())
+            .and_then(|a| a.address())
+            .map(str::to_string);
+        assert_eq!(
+            reply_to.as_deref(),
+            has_email.then_some("warga@contoh.id"),
+            "{}",
+            form.id
+        );
+        let files = form
+            .fields
+            .iter()
+            .filter(|f| f.kind == FieldType::File)
+            .count();
+        let attachments: Vec<_> = desk.attachments().collect();
+        assert_eq!(attachments.len(), files, "{}: attachments", form.id);
+        assert!(
+            attachments.iter().all(|a| a.contents() == common::PDF),
+            "{}: attachment bytes",
+            form.id
+        );
+        assert!(
+            !desk.subject().unwrap_or_default().contains("warga"),
+            "no personal data in the subject"
+        );
+    }
+}
+
+#[test]
+fn a_submission_made_while_smtp_is_down_is_kept_and_resent_exactly_once() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let site = site_with_desks(dir.path());
+    let outbox = dir.path().join("outbox");
+    let maildir = dir.path().join("maildir");
+    let smtp_port = free_port();
+    let (_server, port) = serve(&site, &outbox, smtp_port);
+
+    let config = common::config(dir.path(), None);
+    let app = forms_fn::app::load(&forms_fn::Config {
+        site_dir: site.clone(),
+        outbox_dir: outbox.clone(),
+        ..config
+    })
+    .expect("app");
+    let reference = submit(port, &app.forms["informasi-publik"]);
+    let pending = app.outbox.pending_records().expect("outbox");
+    assert_eq!(pending.len(), 1, "recorded although the mail could not go");
+    assert_eq!(pending[0].reference, reference);
+    assert!(!pending[0].desk_sent);
+
+    let _smtp = smtp_server(smtp_port, &maildir);
+    let resend = forms_fn(&["resend"], &site, &outbox, smtp_port)
+        .output()
+        .expect("resend runs");
+    assert!(
+        resend.status.success(),
+        "{}",
+        String::from_utf8_lossy(&resend.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&resend.stdout).trim(),
+        "1 delivered, 0 still pending"
+    );
+    assert_eq!(desk_messages_for(&maildir, &reference), 1);
+
+    let again = forms_fn(&["resend"], &site, &outbox, smtp_port)
+        .output()
+        .expect("resend runs");
+    assert_eq!(
+        String::from_utf8_lossy(&again.stdout).trim(),
+        "0 delivered, 0 still pending"
+    );
+    assert_eq!(
+        desk_messages_for(&maildir, &reference),
+        1,
+        "nothing sent twice"
+    );
+    assert!(app.outbox.is_sent(&reference));
+}
