@@ -157,23 +157,32 @@ fn post(port: u16, path: &str, content_type: &str, body: &[u8]) -> (u16, String)
     )
     .expect("send");
     stream.write_all(body).expect("body");
-    let mut response = String::new();
-    stream.read_to_string(&mut response).expect("read");
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).expect("read");
+    let response = String::from_utf8_lossy(&response).into_owned();
     let status = response
         .split(' ')
         .nth(1)
         .and_then(|s| s.parse().ok())
         .expect("status");
-    (
-        status,
-        response
-            .split_once("\r\n\r\n")
-            .map(|(_, b)| b.to_string())
-            .unwrap_or_default(),
-    )
+    let body = response
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
+    // The Lambda emulator answers with chunked encoding: keep only the JSON object.
+    let body = match (body.find('{'), body.rfind('}')) {
+        (Some(a), Some(b)) if a < b => body[a..=b].to_string(),
+        _ => body,
+    };
+    (status, body)
 }
 
 fn submit(port: u16, form: &forms_fn::schema::Form) -> String {
+    submit_at(port, "", form)
+}
+
+/// Submits valid answers to `{prefix}/{id}` and returns the reference.
+fn submit_at(port: u16, prefix: &str, form: &forms_fn::schema::Form) -> String {
     // The server's clock is the real one.
     let (fields, files) = common::valid_answers_on(form, forms_fn::calendar::Day::today());
     let (content_type, body) = if files.is_empty() {
@@ -187,7 +196,7 @@ fn submit(port: u16, form: &forms_fn::schema::Form) -> String {
             common::multipart(&fields, &files),
         )
     };
-    let (status, body) = post(port, &format!("/{}", form.id), &content_type, &body);
+    let (status, body) = post(port, &format!("{prefix}/{}", form.id), &content_type, &body);
     assert_eq!(status, 200, "{}: {body}", form.id);
     let answer: serde_json::Value = serde_json::from_str(&body).expect("JSON");
     answer["reference"].as_str().expect("reference").to_string()
@@ -225,17 +234,28 @@ fn every_form_reaches_its_desk_over_real_smtp() {
     let _smtp = smtp_server(smtp_port, &maildir);
     let (_server, port) = serve(&site, &dir.path().join("outbox"), smtp_port);
 
-    let config = common::config(dir.path(), None);
+    check_every_form(&site, dir.path(), &maildir, |form| submit(port, form));
+}
+
+/// Submits every form with `submit` and checks what the SMTP server received for each.
+fn check_every_form(
+    site: &Path,
+    dir: &Path,
+    maildir: &Path,
+    submit: impl Fn(&forms_fn::schema::Form) -> String,
+) {
+    let config = common::config(dir, None);
     let forms = forms_fn::app::load(&forms_fn::Config {
-        site_dir: site.clone(),
+        site_dir: site.to_path_buf(),
+        outbox_dir: dir.join("checker-outbox"),
         ..config
     })
     .expect("forms")
     .forms;
     assert_eq!(forms.len(), 8);
     for form in forms.values() {
-        let reference = submit(port, form);
-        let messages: Vec<Vec<u8>> = received(&maildir);
+        let reference = submit(form);
+        let messages: Vec<Vec<u8>> = received(maildir);
         let desk = messages
             .iter()
             .filter_map(|m| MessageParser::default().parse(m))
@@ -352,4 +372,72 @@ fn a_submission_made_while_smtp_is_down_is_kept_and_resent_exactly_once() {
         "nothing sent twice"
     );
     assert!(app.outbox.is_sent(&reference));
+}
+
+/// The Lambda Runtime API emulator of cargo-lambda (from PyPI), with our release of the
+/// binary connected to it as the function: the real runtime loop, events and all.
+struct LambdaEmulator {
+    _emulator: Process,
+    _function: Process,
+    port: u16,
+}
+
+fn lambda(site: &Path, outbox: &Path, smtp_port: u16) -> LambdaEmulator {
+    let probe = Command::new("cargo-lambda")
+        .args(["lambda", "--version"])
+        .output();
+    assert!(
+        probe.is_ok_and(|o| o.status.success()),
+        "cargo-lambda is missing: run scripts/test, which installs it (pip install cargo-lambda)"
+    );
+    let port = free_port();
+    // cargo-lambda itself (not through `cargo`), so that stopping it stops the emulator.
+    let emulator = Command::new("cargo-lambda")
+        .args([
+            "lambda",
+            "watch",
+            "--only-lambda-apis",
+            "-A",
+            "127.0.0.1",
+            "-P",
+            &port.to_string(),
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("cargo-lambda starts");
+    let emulator = Process(emulator);
+    wait_for_port(port);
+    let function = forms_fn(&[], site, outbox, smtp_port)
+        .env(
+            "AWS_LAMBDA_RUNTIME_API",
+            format!("http://127.0.0.1:{port}/.rt"),
+        )
+        .env("AWS_LAMBDA_FUNCTION_NAME", "_")
+        .env("AWS_LAMBDA_FUNCTION_VERSION", "1")
+        .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "512")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the function starts");
+    LambdaEmulator {
+        _emulator: emulator,
+        _function: Process(function),
+        port,
+    }
+}
+
+#[test]
+fn every_form_reaches_its_desk_through_the_lambda_runtime() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let site = site_with_desks(dir.path());
+    let maildir = dir.path().join("maildir");
+    let smtp_port = free_port();
+    let _smtp = smtp_server(smtp_port, &maildir);
+    let emulator = lambda(&site, &dir.path().join("outbox"), smtp_port);
+    // A Function URL request, as the emulator routes it to the function named `_`.
+    check_every_form(&site, dir.path(), &maildir, |form| {
+        submit_at(emulator.port, "/lambda-url/_", form)
+    });
 }

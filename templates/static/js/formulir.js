@@ -1,0 +1,146 @@
+/* Formulir: optional improvements on top of forms that work without JavaScript.
+   - Submits with fetch and shows the receipt, the guidance or the errors in place.
+   - Errors come from the form function itself, so they read exactly as without JavaScript;
+     a required field left empty is flagged as soon as the citizen leaves it.
+   - Keeps a draft on this device (localStorage) until the form is sent. NIK-type fields
+     (autocomplete="off") and files are never stored. */
+(function () {
+  "use strict";
+  if (!window.fetch || !window.FormData) return;
+
+  function text(el) { return el ? el.textContent.replace(/\s*\(wajib\)\s*$/, "").trim() : ""; }
+
+  function slot(form, name) { return form.querySelector("#f-" + CSS.escape(name) + "-galat"); }
+
+  function showError(form, name, message) {
+    var p = slot(form, name);
+    var input = form.querySelector("#f-" + CSS.escape(name));
+    if (p) { p.textContent = message; p.hidden = !message; }
+    if (input) {
+      if (message) input.setAttribute("aria-invalid", "true"); else input.removeAttribute("aria-invalid");
+      var box = input.closest(".isian, .pilihan, .persetujuan");
+      if (box) box.classList.toggle("isian-galat", !!message);
+    }
+  }
+
+  function summary(form, errors) {
+    var box = form.querySelector(".ringkasan-galat");
+    if (!box) return;
+    box.textContent = "";
+    var names = Object.keys(errors);
+    box.hidden = names.length === 0;
+    if (!names.length) return;
+    var h = document.createElement("h2");
+    h.textContent = "Ada yang perlu diperbaiki";
+    var ul = document.createElement("ul");
+    names.forEach(function (name) {
+      var li = document.createElement("li");
+      if (name) {
+        var a = document.createElement("a");
+        a.href = "#f-" + name;
+        a.textContent = errors[name];
+        li.appendChild(a);
+      } else {
+        li.textContent = errors[name];
+      }
+      ul.appendChild(li);
+    });
+    box.appendChild(h);
+    box.appendChild(ul);
+    box.setAttribute("role", "alert");
+    box.focus();
+  }
+
+  function replaceWith(form, heading, lines) {
+    var section = document.createElement("div");
+    section.className = "tanda-terima";
+    section.setAttribute("tabindex", "-1");
+    var h = document.createElement("h2");
+    h.textContent = heading;
+    section.appendChild(h);
+    lines.forEach(function (line) {
+      var p = document.createElement("p");
+      p.textContent = line;
+      section.appendChild(p);
+    });
+    form.parentNode.replaceChild(section, form);
+    section.focus();
+  }
+
+  function draftKey(form) { return "draf:" + form.getAttribute("data-formulir"); }
+
+  function storable(el) {
+    return el.name && el.type !== "file" && el.type !== "hidden" && el.getAttribute("autocomplete") !== "off";
+  }
+
+  function saveDraft(form) {
+    var data = {};
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (!storable(el)) return;
+      if ((el.type === "checkbox" || el.type === "radio")) {
+        if (el.checked) (data[el.name] = data[el.name] || []).push(el.value);
+      } else if (el.value) {
+        data[el.name] = [el.value];
+      }
+    });
+    try { localStorage.setItem(draftKey(form), JSON.stringify(data)); } catch (e) { /* storage full or off */ }
+  }
+
+  function restoreDraft(form) {
+    var data;
+    try { data = JSON.parse(localStorage.getItem(draftKey(form)) || "null"); } catch (e) { data = null; }
+    if (!data) return;
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (!storable(el) || !data[el.name]) return;
+      if (el.type === "checkbox" || el.type === "radio") el.checked = data[el.name].indexOf(el.value) >= 0;
+      else if (!el.value) el.value = data[el.name][0];
+    });
+  }
+
+  function requiredCheck(form, el) {
+    if (!el.required || !el.name) return;
+    var empty = el.type === "checkbox" ? !el.checked : !el.value.trim();
+    var label = form.querySelector("label[for='" + el.id + "']");
+    if (el.type === "checkbox") showError(form, el.name, empty ? "Centang \"" + text(label) + "\" untuk melanjutkan." : "");
+    else showError(form, el.name, empty ? text(label) + " wajib diisi." : "");
+  }
+
+  function enhance(form) {
+    restoreDraft(form);
+    var timer;
+    form.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(function () { saveDraft(form); }, 400); });
+    form.addEventListener("focusout", function (e) { if (e.target.matches("input, textarea, select")) requiredCheck(form, e.target); });
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      var button = form.querySelector("[type=submit]");
+      if (button) { button.disabled = true; button.textContent = "Mengirim…"; }
+      fetch(form.action, { method: "POST", body: new FormData(form), headers: { Accept: "application/json" } })
+        .then(function (r) { return r.json().then(function (body) { return { status: r.status, body: body }; }); })
+        .then(function (res) {
+          Array.prototype.forEach.call(form.querySelectorAll(".galat"), function (p) { p.hidden = true; p.textContent = ""; });
+          if (res.status === 200 && res.body.reference) {
+            try { localStorage.removeItem(draftKey(form)); } catch (err) { /* ignore */ }
+            replaceWith(form, "Kiriman Anda sudah kami terima", [
+              "Nomor referensi Anda: " + res.body.reference,
+              res.body.message,
+              "Simpan atau catat nomor ini."
+            ]);
+          } else if (res.status === 200 && res.body.guidance) {
+            replaceWith(form, "Pengaduan Anda ditangani lembaga lain", [res.body.guidance]);
+          } else if (res.status === 422) {
+            Object.keys(res.body.errors).forEach(function (name) { showError(form, name, res.body.errors[name]); });
+            summary(form, res.body.errors);
+          } else {
+            summary(form, { "": res.body.error || "Kiriman belum dapat diproses. Coba lagi." });
+          }
+        })
+        .catch(function () {
+          saveDraft(form);
+          summary(form, { "": "Koneksi terputus. Isian Anda tersimpan di perangkat ini; coba kirim lagi." });
+        })
+        .then(function () { if (button && button.isConnected) { button.disabled = false; button.textContent = "Kirim"; } });
+    });
+  }
+
+  Array.prototype.forEach.call(document.querySelectorAll("form[data-formulir]"), enhance);
+})();
