@@ -22,6 +22,8 @@ pub struct Config {
     /// Where mail is written as `.eml` when there is no SMTP server.
     pub mail_dir: PathBuf,
     pub smtp_url: Option<String>,
+    /// A certificate authority (PEM) to trust for the SMTP relay's certificate.
+    pub smtp_ca_file: Option<PathBuf>,
     pub mail_from: String,
     /// The site's stylesheet, linked from the pages the function answers with.
     pub stylesheet: Option<String>,
@@ -36,6 +38,7 @@ impl Config {
             mail_dir: var("MAIL_DIR").map_or_else(|| outbox_dir.join("mail"), PathBuf::from),
             outbox_dir,
             smtp_url: var("SMTP_URL"),
+            smtp_ca_file: var("SMTP_CA_FILE").map(PathBuf::from),
             mail_from: var("MAIL_FROM")
                 .unwrap_or_else(|| "Formulir KPU Provinsi NTB <formulir@localhost>".into()),
             stylesheet: var("STYLESHEET_URL"),
@@ -98,7 +101,7 @@ pub fn load(config: &Config) -> Result<App, String> {
             .join("\n")
     })?;
     let mailer = match &config.smtp_url {
-        Some(url) => Mailer::smtp(url)?,
+        Some(url) => Mailer::smtp(url, config.smtp_ca_file.as_deref())?,
         None => Mailer::files(&config.mail_dir)?,
     };
     let mut desks = BTreeMap::new();

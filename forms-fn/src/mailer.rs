@@ -4,6 +4,7 @@
 
 use std::path::Path;
 
+use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::transport::stub::StubTransport;
 use lettre::{FileTransport, Message, SmtpTransport, Transport};
 
@@ -16,12 +17,29 @@ pub enum Mailer {
 }
 
 impl Mailer {
-    pub fn smtp(url: &str) -> Result<Mailer, String> {
-        let transport = SmtpTransport::from_url(url)
+    /// An SMTP mailer for `url`. `ca_file` (PEM) adds a certificate authority to trust, for
+    /// a relay whose certificate a private authority signed.
+    pub fn smtp(url: &str, ca_file: Option<&Path>) -> Result<Mailer, String> {
+        let mut builder = SmtpTransport::from_url(url)
             .map_err(|e| format!("SMTP_URL is not a usable SMTP address: {e}"))?
-            .timeout(Some(std::time::Duration::from_secs(10)))
-            .build();
-        Ok(Mailer::Smtp(Box::new(transport)))
+            .timeout(Some(std::time::Duration::from_secs(10)));
+        if let Some(path) = ca_file {
+            let pem = std::fs::read(path)
+                .map_err(|e| format!("cannot read SMTP_CA_FILE `{}`: {e}", path.display()))?;
+            let ca = Certificate::from_pem(&pem)
+                .map_err(|e| format!("SMTP_CA_FILE `{}`: {e}", path.display()))?;
+            let (host, mode) = tls_mode(url);
+            let parameters = TlsParameters::builder(host)
+                .add_root_certificate(ca)
+                .build_rustls()
+                .map_err(|e| format!("TLS settings: {e}"))?;
+            builder = builder.tls(match mode {
+                TlsMode::Wrapper => Tls::Wrapper(parameters),
+                TlsMode::Required => Tls::Required(parameters),
+                TlsMode::Opportunistic => Tls::Opportunistic(parameters),
+            });
+        }
+        Ok(Mailer::Smtp(Box::new(builder.build())))
     }
 
     pub fn files(dir: &Path) -> Result<Mailer, String> {
@@ -69,5 +87,51 @@ impl Mailer {
 
     pub fn is_local(&self) -> bool {
         matches!(self, Mailer::Files(_) | Mailer::Discard(_))
+    }
+}
+
+enum TlsMode {
+    Wrapper,
+    Required,
+    Opportunistic,
+}
+
+/// The host and TLS mode of an SMTP URL, as lettre reads them: `smtps://` wraps the
+/// connection in TLS, `?tls=required` demands STARTTLS, anything else tries it.
+fn tls_mode(url: &str) -> (String, TlsMode) {
+    let (scheme, rest) = url.split_once("://").unwrap_or(("smtp", url));
+    let authority = rest.split(['/', '?']).next().unwrap_or_default();
+    let host_port = authority.rsplit('@').next().unwrap_or_default();
+    let host = host_port
+        .rsplit_once(':')
+        .map_or(host_port, |(h, _)| h)
+        .to_string();
+    let mode = if scheme == "smtps" {
+        TlsMode::Wrapper
+    } else if rest.contains("tls=required") {
+        TlsMode::Required
+    } else {
+        TlsMode::Opportunistic
+    };
+    (host, mode)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_host_and_tls_mode_from_the_url() {
+        let (host, mode) = tls_mode("smtp://user:pa%40ss@mail.example:587?tls=required");
+        assert_eq!(host, "mail.example");
+        assert!(matches!(mode, TlsMode::Required));
+        assert!(matches!(
+            tls_mode("smtps://mail.example").1,
+            TlsMode::Wrapper
+        ));
+        assert!(matches!(
+            tls_mode("smtp://localhost:25").1,
+            TlsMode::Opportunistic
+        ));
     }
 }

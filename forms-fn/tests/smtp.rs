@@ -48,16 +48,15 @@ fn python() -> String {
 }
 
 fn smtp_server(port: u16, maildir: &Path) -> Process {
+    smtp_server_with(port, maildir, &[])
+}
+
+/// aiosmtpd on `port`, storing a Maildir, with extra options (`--tlscert`...).
+fn smtp_server_with(port: u16, maildir: &Path, options: &[&str]) -> Process {
     let child = Command::new(python())
-        .args([
-            "-m",
-            "aiosmtpd",
-            "-n",
-            "-l",
-            &format!("127.0.0.1:{port}"),
-            "-c",
-            "aiosmtpd.handlers.Mailbox",
-        ])
+        .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}")])
+        .args(options)
+        .args(["-c", "aiosmtpd.handlers.Mailbox"])
         .arg(maildir)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -440,4 +439,150 @@ fn every_form_reaches_its_desk_through_the_lambda_runtime() {
     check_every_form(&site, dir.path(), &maildir, |form| {
         submit_at(emulator.port, "/lambda-url/_", form)
     });
+}
+
+/// A private certificate authority and a certificate it signed for `localhost`.
+fn certificates(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
+    let run = |args: &[&str]| {
+        let out = Command::new("openssl")
+            .args(args)
+            .current_dir(dir)
+            .output()
+            .expect("openssl runs");
+        assert!(
+            out.status.success(),
+            "openssl {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    run(&[
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.pem",
+        "-days",
+        "2",
+        "-subj",
+        "/CN=CA Uji KPU NTB",
+        "-addext",
+        "basicConstraints=critical,CA:TRUE",
+        "-addext",
+        "keyUsage=critical,keyCertSign,cRLSign",
+    ]);
+    run(&[
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "server.key",
+        "-out",
+        "server.csr",
+        "-subj",
+        "/CN=localhost",
+    ]);
+    std::fs::write(
+        dir.join("server.ext"),
+        "subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n",
+    )
+    .expect("ext");
+    run(&[
+        "x509",
+        "-req",
+        "-in",
+        "server.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-out",
+        "server.pem",
+        "-days",
+        "2",
+        "-extfile",
+        "server.ext",
+    ]);
+    (
+        dir.join("ca.pem"),
+        dir.join("server.pem"),
+        dir.join("server.key"),
+    )
+}
+
+#[test]
+fn mail_goes_over_starttls_to_a_relay_with_a_private_certificate() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let site = site_with_desks(dir.path());
+    let maildir = dir.path().join("maildir");
+    let (ca, cert, key) = certificates(dir.path());
+    let smtp_port = free_port();
+    // The server refuses mail until the client has switched to TLS.
+    let _smtp = smtp_server_with(
+        smtp_port,
+        &maildir,
+        &[
+            "--tlscert",
+            cert.to_str().expect("utf-8"),
+            "--tlskey",
+            key.to_str().expect("utf-8"),
+        ],
+    );
+    let url = format!("smtp://localhost:{smtp_port}?tls=required");
+
+    let run = |ca_file: Option<&Path>, outbox: &Path| {
+        let port = free_port();
+        let mut command = forms_fn(
+            &["serve", "--port", &port.to_string()],
+            &site,
+            outbox,
+            smtp_port,
+        );
+        command.env("SMTP_URL", &url).stderr(Stdio::null());
+        match ca_file {
+            Some(ca) => command.env("SMTP_CA_FILE", ca),
+            None => command.env_remove("SMTP_CA_FILE"),
+        };
+        let process = Process(command.spawn().expect("forms-fn starts"));
+        wait_for_port(port);
+        (process, port)
+    };
+    let config = common::config(dir.path(), None);
+    let forms = forms_fn::app::load(&forms_fn::Config {
+        site_dir: site.clone(),
+        outbox_dir: dir.path().join("checker"),
+        ..config
+    })
+    .expect("forms")
+    .forms;
+    let form = &forms["informasi-publik"];
+
+    // Trusting the private authority: delivered over TLS.
+    let (_server, port) = run(Some(&ca), &dir.path().join("outbox-tls"));
+    let reference = submit(port, form);
+    assert_eq!(
+        desk_messages_for(&maildir, &reference),
+        1,
+        "delivered over STARTTLS"
+    );
+
+    // Not trusting it: the certificate is refused, nothing is sent, the record waits.
+    let outbox = dir.path().join("outbox-untrusted");
+    let (_server, port) = run(None, &outbox);
+    let reference = submit(port, form);
+    assert_eq!(
+        desk_messages_for(&maildir, &reference),
+        0,
+        "an untrusted certificate must stop the mail"
+    );
+    let pending = forms_fn::outbox::Outbox::open(&outbox)
+        .expect("outbox")
+        .pending_records()
+        .expect("pending");
+    assert_eq!(pending.len(), 1, "kept for resending");
 }

@@ -25,6 +25,7 @@ pub fn config(dir: &Path, smtp_url: Option<String>) -> Config {
         outbox_dir: dir.join("outbox"),
         mail_dir: dir.join("mail"),
         smtp_url,
+        smtp_ca_file: None,
         mail_from: "Formulir KPU Provinsi NTB <formulir@kpu-ntb.example>".into(),
         stylesheet: None,
     }
