@@ -16,8 +16,9 @@ use crate::submission::Limits;
 /// Settings, from the environment (see the README of `forms-fn`).
 #[derive(Debug, Clone)]
 pub struct Config {
-    /// The site's folder: `content/site.yaml` and `content/forms/` are read from it.
-    pub site_dir: PathBuf,
+    /// The site's folder: `content/site.yaml` and `content/forms/` are read from it. `None`:
+    /// the definitions built into the binary (the Lambda case).
+    pub site_dir: Option<PathBuf>,
     pub outbox_dir: PathBuf,
     /// Where mail is written as `.eml` when there is no SMTP server.
     pub mail_dir: PathBuf,
@@ -34,7 +35,7 @@ impl Config {
         let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
         let outbox_dir = PathBuf::from(var("OUTBOX_DIR").unwrap_or_else(|| "outbox".into()));
         Config {
-            site_dir: PathBuf::from(var("SITE_DIR").unwrap_or_else(|| ".".into())),
+            site_dir: var("SITE_DIR").map(PathBuf::from),
             mail_dir: var("MAIL_DIR").map_or_else(|| outbox_dir.join("mail"), PathBuf::from),
             outbox_dir,
             smtp_url: var("SMTP_URL"),
@@ -88,12 +89,26 @@ fn local_address(desk: &str) -> String {
 }
 
 pub fn load(config: &Config) -> Result<App, String> {
-    let site_file = config.site_dir.join("content/site.yaml");
-    let text = std::fs::read_to_string(&site_file)
-        .map_err(|e| format!("cannot read `{}`: {e}", site_file.display()))?;
+    let (site_text, site_name, forms) = match &config.site_dir {
+        Some(dir) => {
+            let site_file = dir.join("content/site.yaml");
+            let text = std::fs::read_to_string(&site_file)
+                .map_err(|e| format!("cannot read `{}`: {e}", site_file.display()))?;
+            (text, site_file.display().to_string(), schema::load_dir(dir))
+        }
+        None => {
+            let text = schema::embedded::SITE
+                .ok_or("this binary was built without content/site.yaml: set SITE_DIR")?;
+            (
+                text.to_string(),
+                "the built-in content/site.yaml".to_string(),
+                schema::parse_all(schema::embedded::FORMS),
+            )
+        }
+    };
     let site: SiteFile =
-        serde_yaml::from_str(&text).map_err(|e| format!("`{}`: {e}", site_file.display()))?;
-    let forms = schema::load_dir(&config.site_dir).map_err(|errors| {
+        serde_yaml::from_str(&site_text).map_err(|e| format!("{site_name}: {e}"))?;
+    let forms = forms.map_err(|errors| {
         errors
             .iter()
             .map(|e| format!("{}: {}", e.file, e.message))

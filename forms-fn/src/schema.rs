@@ -321,6 +321,30 @@ pub fn fnv1a(bytes: &[u8]) -> u64 {
     })
 }
 
+/// The definitions built into the binary (from this repository's `content/forms/`).
+pub mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
+}
+
+/// Parses definitions given as (id, YAML text).
+pub fn parse_all(files: &[(&str, &str)]) -> Result<BTreeMap<String, Form>, Vec<SchemaError>> {
+    let mut forms = BTreeMap::new();
+    let mut errors = Vec::new();
+    for (id, text) in files {
+        match parse(id, &format!("{FORMS_DIR}/{id}.yaml"), text) {
+            Ok(form) => {
+                forms.insert(id.to_string(), form);
+            }
+            Err(e) => errors.extend(e),
+        }
+    }
+    if errors.is_empty() {
+        Ok(forms)
+    } else {
+        Err(errors)
+    }
+}
+
 /// Loads every definition in `<root>/content/forms/`.
 pub fn load_dir(root: &Path) -> Result<BTreeMap<String, Form>, Vec<SchemaError>> {
     let dir = root.join(FORMS_DIR);

@@ -398,3 +398,21 @@ fn bad_requests_get_the_right_status_and_a_message() {
     }
     assert!(app.outbox.pending_records().expect("outbox").is_empty());
 }
+
+#[test]
+fn without_a_site_folder_the_binary_uses_the_definitions_it_was_built_with() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = forms_fn::Config {
+        site_dir: None,
+        ..common::config(dir.path(), None)
+    };
+    let built_in = forms_fn::app::load(&config).expect("built-in definitions load");
+    let on_disk = common::app(dir.path());
+    assert_eq!(built_in.forms.len(), 8);
+    for (id, form) in &on_disk.forms {
+        assert_eq!(
+            built_in.forms[id].hash, form.hash,
+            "{id}: the binary carries the site's own definition"
+        );
+    }
+}

@@ -245,7 +245,7 @@ fn check_every_form(
 ) {
     let config = common::config(dir, None);
     let forms = forms_fn::app::load(&forms_fn::Config {
-        site_dir: site.to_path_buf(),
+        site_dir: Some(site.to_path_buf()),
         outbox_dir: dir.join("checker-outbox"),
         ..config
     })
@@ -332,7 +332,7 @@ fn a_submission_made_while_smtp_is_down_is_kept_and_resent_exactly_once() {
 
     let config = common::config(dir.path(), None);
     let app = forms_fn::app::load(&forms_fn::Config {
-        site_dir: site.clone(),
+        site_dir: Some(site.clone()),
         outbox_dir: outbox.clone(),
         ..config
     })
@@ -554,7 +554,7 @@ fn mail_goes_over_starttls_to_a_relay_with_a_private_certificate() {
     };
     let config = common::config(dir.path(), None);
     let forms = forms_fn::app::load(&forms_fn::Config {
-        site_dir: site.clone(),
+        site_dir: Some(site.clone()),
         outbox_dir: dir.path().join("checker"),
         ..config
     })

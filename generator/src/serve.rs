@@ -211,7 +211,7 @@ fn full_rebuild(shared: &Shared, options: &BuildOptions) -> bool {
 /// is set, submissions recorded in `outbox/`.
 fn start_forms(options: &BuildOptions, built: &Built) -> Result<Arc<forms_fn::App>, String> {
     let mut config = forms_fn::Config::from_env();
-    config.site_dir = options.root.clone();
+    config.site_dir = Some(options.root.clone());
     if std::env::var_os("OUTBOX_DIR").is_none() {
         config.outbox_dir = options.root.join("outbox");
         if std::env::var_os("MAIL_DIR").is_none() {

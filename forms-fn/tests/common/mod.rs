@@ -21,7 +21,7 @@ pub fn today() -> Day {
 
 pub fn config(dir: &Path, smtp_url: Option<String>) -> Config {
     Config {
-        site_dir: site_dir(),
+        site_dir: Some(site_dir()),
         outbox_dir: dir.join("outbox"),
         mail_dir: dir.join("mail"),
         smtp_url,

@@ -1,0 +1,51 @@
+//! Embeds the site's form definitions and settings (`../content/forms/*.yaml`,
+//! `../content/site.yaml`) in the library, so the Lambda binary carries exactly the
+//! definitions the site was built from, with no files to ship beside it.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+fn main() {
+    let content = Path::new(env!("CARGO_MANIFEST_DIR")).join("../content");
+    let forms = content.join("forms");
+    println!("cargo:rerun-if-changed={}", forms.display());
+    println!(
+        "cargo:rerun-if-changed={}",
+        content.join("site.yaml").display()
+    );
+    let mut code = String::from(
+        "/// The form definitions the site in this repository publishes: (id, YAML text).\npub const FORMS: &[(&str, &str)] = &[\n",
+    );
+    let mut files: Vec<_> = std::fs::read_dir(&forms)
+        .map(|entries| entries.filter_map(|e| e.ok()).map(|e| e.path()).collect())
+        .unwrap_or_default();
+    files.sort();
+    for path in files
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+    {
+        println!("cargo:rerun-if-changed={}", path.display());
+        let id = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default();
+        let _ = writeln!(
+            code,
+            "    ({id:?}, include_str!({:?})),",
+            path.display().to_string()
+        );
+    }
+    code.push_str("];\n");
+    let site = content.join("site.yaml");
+    let _ = writeln!(
+        code,
+        "/// The site's settings (`content/site.yaml`), when the repository has them.\npub const SITE: Option<&str> = {};",
+        if site.exists() {
+            format!("Some(include_str!({:?}))", site.display().to_string())
+        } else {
+            "None".into()
+        }
+    );
+    let out = Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("embedded.rs");
+    std::fs::write(out, code).expect("write embedded.rs");
+}
