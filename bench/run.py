@@ -139,7 +139,7 @@ def scratch_base(requested: str | None) -> Path:
     shm = Path("/dev/shm")
     if shm.is_dir() and os.access(shm, os.W_OK):
         return shm
-    # Disk adds 30-80 % and most of the noise (docs: /work/shared/TOOLING.md).
+    # Disk adds 30-80 % and most of the noise.
     print("warning: /dev/shm is not writable; building on disk, timings will be noisier", file=sys.stderr)
     return Path(tempfile.gettempdir())
 

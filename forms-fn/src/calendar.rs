@@ -7,7 +7,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Day(i64);
 
-const MONTHS: [&str; 12] = [
+/// Indonesian month names, January first.
+pub const MONTHS: [&str; 12] = [
     "Januari",
     "Februari",
     "Maret",
@@ -105,7 +106,8 @@ impl Day {
     }
 }
 
-fn days_in_month(y: i64, m: u32) -> u32 {
+/// Days in month `m` (1-12) of year `y`, leap years included.
+pub fn days_in_month(y: i64, m: u32) -> u32 {
     match m {
         2 if y % 4 == 0 && (y % 100 != 0 || y % 400 == 0) => 29,
         2 => 28,

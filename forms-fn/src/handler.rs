@@ -368,7 +368,7 @@ fn receipt(app: &App, form: &Form, record: &Record, json: bool) -> Reply {
 }
 
 /// Adapts a `tiny_http` request (the local servers) to the handler.
-#[cfg(feature = "lambda")]
+#[cfg(feature = "local-server")]
 pub fn from_tiny_http(
     app: &App,
     request: &mut tiny_http::Request,
@@ -397,7 +397,7 @@ pub fn tiny_http_request_parts(
 
 /// The request as `http` types; the body is read up to one byte past the limit, so an
 /// oversized post is refused without reading it all.
-#[cfg(feature = "lambda")]
+#[cfg(feature = "local-server")]
 fn tiny_http_request(request: &mut tiny_http::Request, limit: usize) -> Request<Vec<u8>> {
     use std::io::Read as _;
     let mut body = Vec::new();
@@ -418,7 +418,7 @@ fn tiny_http_request(request: &mut tiny_http::Request, limit: usize) -> Request<
     tiny_http_request_parts(request.method().as_str(), request.url(), &headers, body)
 }
 
-#[cfg(feature = "lambda")]
+#[cfg(feature = "local-server")]
 fn to_tiny_http(answer: Reply) -> tiny_http::Response<std::io::Cursor<Vec<u8>>> {
     let (parts, body) = answer.into_parts();
     let mut response = tiny_http::Response::from_data(body).with_status_code(parts.status.as_u16());

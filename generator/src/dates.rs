@@ -5,6 +5,8 @@
 
 use std::fmt;
 
+use forms_fn::calendar::{MONTHS, days_in_month};
+
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date {
     pub year: u16,
@@ -13,21 +15,6 @@ pub struct Date {
     /// The time part as written (`T08:30:00+08:00`), if any.
     time: Option<String>,
 }
-
-const MONTHS_ID: [&str; 12] = [
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-];
 
 impl Date {
     /// Parses `YYYY-MM-DD[THH:MM[:SS][Z|±HH:MM]]`; `None` when it is not a real date.
@@ -44,7 +31,7 @@ impl Date {
         if parts.next().is_some() || !(1..=12).contains(&month) {
             return None;
         }
-        if day == 0 || day > days_in_month(year, month) {
+        if day == 0 || u32::from(day) > days_in_month(i64::from(year), u32::from(month)) {
             return None;
         }
         let time = match time {
@@ -69,7 +56,7 @@ impl Date {
         format!(
             "{} {} {}",
             self.day,
-            MONTHS_ID[usize::from(self.month - 1)],
+            MONTHS[usize::from(self.month - 1)],
             self.year
         )
     }
@@ -116,15 +103,6 @@ fn valid_time(t: &str) -> Option<&str> {
             && zone.as_bytes()[3] == b':'
             && parse_digits::<u8>(&zone[1..3], 2).is_some());
     (hour < 24 && minute < 60 && second < 61 && zone_ok && fields.next().is_none()).then_some(t)
-}
-
-fn days_in_month(year: u16, month: u8) -> u8 {
-    match month {
-        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
 }
 
 #[cfg(test)]

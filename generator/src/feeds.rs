@@ -5,21 +5,7 @@ use std::fmt::Write as _;
 
 use crate::site::{Document, Site};
 
-/// Escapes text for XML and HTML attribute values.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
+pub use forms_fn::html::escape;
 
 fn lastmod(doc: &Document) -> Option<String> {
     doc.meta

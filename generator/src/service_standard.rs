@@ -85,24 +85,13 @@ pub const KEYS: [&str; 14] = [
     "evaluasi_kinerja",
 ];
 
+/// The key of the review date, accepted beside the 14 components.
+pub const REVIEW_KEY: &str = "ditinjau";
+
 /// Every key `standar_pelayanan` accepts: the 14 components and the review date.
-pub const ACCEPTED: [&str; 15] = [
-    "persyaratan",
-    "prosedur",
-    "jangka_waktu",
-    "biaya",
-    "produk",
-    "pengaduan",
-    "dasar_hukum",
-    "sarana_prasarana",
-    "kompetensi_pelaksana",
-    "pengawasan_internal",
-    "jumlah_pelaksana",
-    "jaminan_pelayanan",
-    "jaminan_keamanan",
-    "evaluasi_kinerja",
-    "ditinjau",
-];
+pub fn accepted_keys() -> Vec<&'static str> {
+    KEYS.iter().copied().chain([REVIEW_KEY]).collect()
+}
 
 /// The date a standard was last reviewed, as `{iso, teks}` for templates
 /// (`2026-02-12`, `12 Februari 2026`).

@@ -92,7 +92,7 @@ fn error_key_path(text: &str) -> Option<String> {
     if !is_key_path(prefix) {
         return None;
     }
-    let named = service_standard::ACCEPTED.iter().find(|k| {
+    let named = service_standard::accepted_keys().into_iter().find(|k| {
         rest.starts_with(&format!("{k} must")) || rest.contains(&format!(" of {k} must"))
     });
     Some(match named {
@@ -134,17 +134,17 @@ fn explain(message: &str) -> (String, Option<String>) {
     if let Some(rest) = message.split("unknown field `").nth(1) {
         let field = rest.split('`').next().unwrap_or_default();
         let path = message.split(": unknown field").next().unwrap_or_default();
-        let help = match did_you_mean(field, &service_standard::ACCEPTED) {
+        let help = match did_you_mean(field, &service_standard::accepted_keys()) {
             Some(s) if path.starts_with("standar_pelayanan") => format!("did you mean `{s}`?"),
             _ => format!(
                 "`standar_pelayanan` accepts: {}",
-                service_standard::ACCEPTED.join(", ")
+                service_standard::accepted_keys().join(", ")
             ),
         };
         return (format!("unknown key `{field}` in `{path}`"), Some(help));
     }
     if let Some((_, rest)) = message.split_once(": ")
-        && let Some(key) = service_standard::ACCEPTED.iter().find(|k| {
+        && let Some(key) = service_standard::accepted_keys().into_iter().find(|k| {
             rest.starts_with(&format!("{k} must")) || rest.contains(&format!(" of {k} must"))
         })
     {

@@ -43,36 +43,7 @@ fn forms(shared: &Shared, request: &mut Request) -> Response<Cursor<Vec<u8>>> {
             return ok(body.into_bytes(), "text/plain; charset=utf-8").with_status_code(503);
         }
     };
-    let mut body = Vec::new();
-    let limit = app.limits.body_bytes as u64 + 1;
-    let _ = std::io::Read::read_to_end(
-        &mut std::io::Read::take(request.as_reader(), limit),
-        &mut body,
-    );
-    let headers: Vec<(String, String)> = request
-        .headers()
-        .iter()
-        .map(|h| {
-            (
-                h.field.as_str().as_str().to_string(),
-                h.value.as_str().to_string(),
-            )
-        })
-        .collect();
-    let http_request = forms_fn::handler::tiny_http_request_parts(
-        request.method().as_str(),
-        request.url(),
-        &headers,
-        body,
-    );
-    let (parts, body) = forms_fn::handle(&app, &http_request).into_parts();
-    let mut response = Response::from_data(body).with_status_code(parts.status.as_u16());
-    for (name, value) in &parts.headers {
-        if let Ok(h) = Header::from_bytes(name.as_str().as_bytes(), value.as_bytes()) {
-            response.add_header(h);
-        }
-    }
-    response
+    forms_fn::handler::from_tiny_http(&app, request)
 }
 
 /// How long a live-reload poll waits for a change before answering "no change".
