@@ -303,15 +303,7 @@ fn the_portal_itself_builds_without_errors() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let out = tempfile::tempdir().expect("temp dir");
     build_into(&root, out.path(), &[]);
-    for service in [
-        "autentifikasi",
-        "paw",
-        "informasi-publik",
-        "pengaduan",
-        "magang",
-        "data-pemilih",
-        "pendidikan-pemilih",
-    ] {
+    for service in common::SERVICES {
         let page = read(out.path().join(format!("layanan/{service}/index.html")));
         assert!(page.contains("<html lang=\"id\">"), "{service}");
     }

@@ -231,17 +231,8 @@ fn every_internal_link_and_anchor_leads_somewhere() {
 
 #[test]
 fn every_service_page_shows_the_six_components_and_the_full_standard() {
-    let services = [
-        "autentifikasi",
-        "paw",
-        "informasi-publik",
-        "pengaduan",
-        "magang",
-        "data-pemilih",
-        "pendidikan-pemilih",
-    ];
     let rows = Regex::new(r#"<tr><th scope="row">"#).expect("regex");
-    for service in services {
+    for service in common::SERVICES {
         let path = format!("layanan/{service}/index.html");
         let html = &site().pages[&path];
         for (marker, what) in [

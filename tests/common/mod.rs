@@ -4,6 +4,17 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+/// The seven services, by the file names of their pages in `content/layanan/`.
+pub const SERVICES: [&str; 7] = [
+    "autentifikasi",
+    "paw",
+    "informasi-publik",
+    "pengaduan",
+    "magang",
+    "data-pemilih",
+    "pendidikan-pemilih",
+];
+
 /// A fixture site under `tests/sites/`.
 pub fn site(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
