@@ -38,6 +38,19 @@ fn site() -> &'static Built {
             .filter(|l| l.starts_with("error"))
             .count();
         assert_eq!(errors, 0);
+        // The only warnings are the facts the office still has to confirm.
+        let stderr = common::stderr(&output);
+        let others: Vec<&str> = stderr
+            .lines()
+            .filter(|l| {
+                l.starts_with("warning:")
+                    && !l.starts_with("warning: value to confirm before publishing:")
+            })
+            .collect();
+        assert!(
+            others.is_empty(),
+            "warnings other than placeholders: {others:?}"
+        );
         let mut pages = BTreeMap::new();
         collect(&root, &root, &mut pages);
         Built {

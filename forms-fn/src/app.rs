@@ -74,13 +74,20 @@ struct SiteFile {
 #[derive(Debug, Clone, Default, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct FormsSettings {
-    /// Where the rendered forms post: `{endpoint}/{id}`. A path (`/api/forms`) or an
-    /// absolute URL (the function's address).
+    /// Where the rendered forms post: `{endpoint}/{id}`. A path (`/api/forms`), an absolute
+    /// URL (the function's address), or a placeholder while the address is not known.
     #[serde(default)]
-    pub endpoint: Option<String>,
+    pub endpoint: Option<serde_yaml::Value>,
     /// Desk key → email address (or a placeholder still to confirm).
     #[serde(default)]
     pub desks: BTreeMap<String, serde_yaml::Value>,
+}
+
+impl FormsSettings {
+    /// The endpoint, when it is a confirmed address (not absent, not a placeholder).
+    pub fn endpoint_url(&self) -> Option<&str> {
+        self.endpoint.as_ref().and_then(serde_yaml::Value::as_str)
+    }
 }
 
 /// A desk address that is still a placeholder, when mail only goes to a local folder.

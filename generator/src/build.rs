@@ -80,6 +80,8 @@ pub fn build(options: &BuildOptions) -> Result<Built> {
     let base_path = site.config.base_path().to_string();
     let static_files = assets::collect(root, &base_path, &mut diagnostics);
     let forms = forms::load(root, &site.config, &mut diagnostics);
+    // An endpoint still to confirm is listed with the other placeholders; none at all is
+    // worth its own warning.
     if !forms.is_empty() && site.config.forms.endpoint.is_none() && options.forms_endpoint.is_none()
     {
         diagnostics.push(

@@ -50,7 +50,7 @@ pub fn load(
 pub fn endpoint(config: &SiteConfig, override_endpoint: Option<&str>) -> String {
     override_endpoint
         .map(str::to_string)
-        .or_else(|| config.forms.endpoint.clone())
+        .or_else(|| config.forms.endpoint_url().map(str::to_string))
         .unwrap_or_else(|| LOCAL_FORMS_ENDPOINT.to_string())
         .trim_end_matches('/')
         .to_string()
