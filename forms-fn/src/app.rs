@@ -8,6 +8,7 @@ use lettre::message::Mailbox;
 use serde::Deserialize;
 
 use crate::calendar::Day;
+use crate::guard::{Guard, Limits as GuardLimits};
 use crate::mailer::Mailer;
 use crate::outbox::Outbox;
 use crate::schema::{self, Form};
@@ -28,6 +29,8 @@ pub struct Config {
     pub mail_from: String,
     /// The site's stylesheet, linked from the pages the function answers with.
     pub stylesheet: Option<String>,
+    /// Origins allowed to post besides the site's own (`ALLOWED_ORIGINS`, comma-separated).
+    pub allowed_origins: Vec<String>,
 }
 
 impl Config {
@@ -43,6 +46,14 @@ impl Config {
             mail_from: var("MAIL_FROM")
                 .unwrap_or_else(|| "Formulir KPU Provinsi NTB <formulir@localhost>".into()),
             stylesheet: var("STYLESHEET_URL"),
+            allowed_origins: var("ALLOWED_ORIGINS")
+                .map(|v| {
+                    v.split(',')
+                        .map(|o| o.trim().trim_end_matches('/').to_string())
+                        .filter(|o| !o.is_empty())
+                        .collect()
+                })
+                .unwrap_or_default(),
         }
     }
 }
@@ -60,6 +71,7 @@ pub struct App {
     pub limits: Limits,
     /// Today in WITA; a parameter so tests can fix the date.
     pub today: fn() -> Day,
+    pub guard: Guard,
 }
 
 /// The part of `site.yaml` the function reads.
@@ -170,7 +182,12 @@ pub fn load(config: &Config) -> Result<App, String> {
             config.outbox_dir.display()
         )
     })?;
+    let origins = crate::guard::origin_of(&site.base_url)
+        .into_iter()
+        .chain(config.allowed_origins.iter().cloned())
+        .collect();
     Ok(App {
+        guard: Guard::new(origins, GuardLimits::default()),
         forms,
         desks,
         from,

@@ -13,6 +13,7 @@ use serde_json::json;
 use crate::app::App;
 use crate::calendar::Day;
 use crate::email;
+use crate::guard::{ClientIp, HONEYPOT_FIELD, origin_of};
 use crate::html::{escape, page};
 use crate::outbox::{Record, StoredFile};
 use crate::reference;
@@ -73,8 +74,14 @@ fn problem(app: &App, json: bool, status: StatusCode, message: &str) -> Reply {
     )
 }
 
-/// Handles one request to the forms endpoint.
+/// Handles one request to the forms endpoint. Every answer, errors included, carries the
+/// CORS headers an allowed origin's script needs to read it.
 pub fn handle(app: &App, request: &Request<Vec<u8>>) -> Reply {
+    let origin = request_origin(request);
+    with_cors(answer(app, request), app, origin.as_deref())
+}
+
+fn answer(app: &App, request: &Request<Vec<u8>>) -> Reply {
     let started = Instant::now();
     let json = wants_json(request);
     let id = request
@@ -88,6 +95,10 @@ pub fn handle(app: &App, request: &Request<Vec<u8>>) -> Reply {
     let Some(form) = app.forms.get(&id) else {
         return problem(app, json, StatusCode::NOT_FOUND, "Formulir ini tidak ada.");
     };
+    let origin = request_origin(request);
+    if request.method() == Method::OPTIONS {
+        return preflight(app, origin.as_deref());
+    }
     if request.method() != Method::POST {
         let mut r = problem(
             app,
@@ -98,6 +109,39 @@ pub fn handle(app: &App, request: &Request<Vec<u8>>) -> Reply {
         r.headers_mut()
             .insert(header::ALLOW, http::HeaderValue::from_static("POST"));
         return r;
+    }
+    match origin.as_deref() {
+        Some(o) if app.guard.origin_allowed(o) => {}
+        _ => {
+            tracing::info!(form = %id, outcome = "foreign_origin", "rejected");
+            return problem(
+                app,
+                json,
+                StatusCode::FORBIDDEN,
+                "Kiriman ini tidak datang dari situs KPU Provinsi NTB. Isi formulir di situs resmi, lalu kirim dari sana.",
+            );
+        }
+    }
+    let source = request
+        .extensions()
+        .get::<ClientIp>()
+        .map_or("unknown", |c| c.0.as_str())
+        .to_string();
+    if let Err(wait) = app.guard.admit(&source, &id) {
+        tracing::info!(form = %id, outcome = "rate_limited", "rejected");
+        let mut r = problem(
+            app,
+            json,
+            StatusCode::TOO_MANY_REQUESTS,
+            &format!(
+                "Terlalu banyak kiriman dalam waktu singkat. Coba lagi dalam {} menit.",
+                wait.div_ceil(60)
+            ),
+        );
+        if let Ok(v) = wait.to_string().parse() {
+            r.headers_mut().insert(header::RETRY_AFTER, v);
+        }
+        return with_cors(r, app, origin.as_deref());
     }
     let content_type = request
         .headers()
@@ -142,6 +186,30 @@ pub fn handle(app: &App, request: &Request<Vec<u8>>) -> Reply {
             "Formulir ini sudah diperbarui sejak halaman Anda dibuka. Muat ulang halaman formulir, lalu isi dan kirim lagi.",
         );
     }
+    if submission
+        .value(HONEYPOT_FIELD)
+        .is_some_and(|v| !v.is_empty())
+    {
+        // Answered like a success, so the robot learns nothing; nothing is kept or sent.
+        tracing::info!(form = %id, outcome = "honeypot", "dropped");
+        let fake = Record {
+            reference: reference::new(&form.prefix),
+            ..empty_record(form, (app.today)())
+        };
+        return with_cors(receipt(app, form, &fake, json), app, origin.as_deref());
+    }
+    if let Some(unknown) = unknown_field(form, &submission) {
+        tracing::info!(form = %id, outcome = "unknown_field", "rejected");
+        return problem(
+            app,
+            json,
+            StatusCode::BAD_REQUEST,
+            &format!(
+                "Kiriman berisi isian yang tidak dikenal formulir ini (`{}`). Muat ulang halaman formulir, lalu kirim lagi.",
+                escape_name(&unknown)
+            ),
+        );
+    }
     // A matter that belongs elsewhere is answered first: the citizen should not have to
     // complete a form we will not keep.
     if let Some(guidance) = guidance(form, &submission) {
@@ -168,6 +236,16 @@ pub fn handle(app: &App, request: &Request<Vec<u8>>) -> Reply {
             return invalid(app, form, request, &submission, &errors, json);
         }
     };
+    let key = submission_key(request, form, &submission);
+    if let Some((reference, answer_by, _)) = app.guard.seen(&key) {
+        tracing::info!(reference = %reference, form = %id, outcome = "duplicate", "answered with the first receipt");
+        let earlier = Record {
+            reference,
+            answer_by,
+            ..empty_record(form, today)
+        };
+        return with_cors(receipt(app, form, &earlier, json), app, origin.as_deref());
+    }
     let record = record(app, form, &submission, answers, today);
     if let Err(err) = app.outbox.save(&record) {
         tracing::error!(form = %id, outcome = "not_recorded", error = %err, "outbox write failed");
@@ -178,6 +256,14 @@ pub fn handle(app: &App, request: &Request<Vec<u8>>) -> Reply {
             "Kiriman Anda belum dapat kami catat karena gangguan. Tidak ada yang tersimpan: coba kirim lagi beberapa saat lagi.",
         );
     }
+    app.guard.remember(
+        key,
+        (
+            record.reference.clone(),
+            record.answer_by.clone(),
+            String::new(),
+        ),
+    );
     let delivered = deliver(app, form, record.clone());
     tracing::info!(
         reference = %record.reference,
@@ -186,7 +272,142 @@ pub fn handle(app: &App, request: &Request<Vec<u8>>) -> Reply {
         elapsed_ms = started.elapsed().as_secs_f64() * 1000.0,
         "received"
     );
-    receipt(app, form, &record, json)
+    with_cors(receipt(app, form, &record, json), app, origin.as_deref())
+}
+
+/// The origin a request says it comes from: `Origin`, or the origin of `Referer`.
+fn request_origin(request: &Request<Vec<u8>>) -> Option<String> {
+    let header = |name| request.headers().get(name).and_then(|v| v.to_str().ok());
+    header(header::ORIGIN)
+        .filter(|o| *o != "null")
+        .map(|o| o.trim_end_matches('/').to_ascii_lowercase())
+        .or_else(|| header(header::REFERER).and_then(origin_of))
+}
+
+/// Lets an allowed origin's scripts read the answer.
+fn with_cors(mut response: Reply, app: &App, origin: Option<&str>) -> Reply {
+    if let Some(origin) = origin.filter(|o| app.guard.origin_allowed(o))
+        && let Ok(value) = origin.parse()
+    {
+        let headers = response.headers_mut();
+        headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, value);
+        headers.insert(header::VARY, http::HeaderValue::from_static("Origin"));
+    }
+    response
+}
+
+fn preflight(app: &App, origin: Option<&str>) -> Reply {
+    let Some(origin) = origin.filter(|o| app.guard.origin_allowed(o)) else {
+        return reply(
+            StatusCode::FORBIDDEN,
+            "text/plain; charset=utf-8",
+            Vec::new(),
+        );
+    };
+    let mut response = with_cors(
+        reply(
+            StatusCode::NO_CONTENT,
+            "text/plain; charset=utf-8",
+            Vec::new(),
+        ),
+        app,
+        Some(origin),
+    );
+    let headers = response.headers_mut();
+    headers.insert(
+        header::ACCESS_CONTROL_ALLOW_METHODS,
+        http::HeaderValue::from_static("POST"),
+    );
+    headers.insert(
+        header::ACCESS_CONTROL_ALLOW_HEADERS,
+        http::HeaderValue::from_static("Accept, Content-Type, Idempotency-Key"),
+    );
+    headers.insert(
+        header::ACCESS_CONTROL_MAX_AGE,
+        http::HeaderValue::from_static("600"),
+    );
+    response
+}
+
+/// A name the form does not define (group rows and the hidden fields allowed).
+fn unknown_field(form: &Form, submission: &Submission) -> Option<String> {
+    let in_group = |f: &crate::schema::Field, name: &str| {
+        f.kind == FieldType::Group
+            && name
+                .strip_prefix(&format!("{}-", f.name))
+                .and_then(|rest| rest.split_once('-'))
+                .is_some_and(|(row, inner)| {
+                    row.parse::<usize>()
+                        .is_ok_and(|r| r >= 1 && r <= f.max_rows.unwrap_or(20))
+                        && f.fields.iter().any(|g| g.name == inner)
+                })
+    };
+    let known = |name: &str| {
+        name == HASH_FIELD
+            || name == HONEYPOT_FIELD
+            || form
+                .fields
+                .iter()
+                .any(|f| f.name == name || in_group(f, name))
+    };
+    submission
+        .fields
+        .iter()
+        .map(|(n, _)| n)
+        .chain(submission.files.iter().map(|f| &f.field))
+        .find(|n| !known(n))
+        .cloned()
+}
+
+/// Field names come from the request: keep them short and harmless in a message.
+fn escape_name(name: &str) -> String {
+    name.chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-'))
+        .take(40)
+        .collect()
+}
+
+/// Identifies a submission for duplicates: the script's `Idempotency-Key`, or a hash of what
+/// was sent (a double click, or a resubmission after a slow network without JavaScript).
+fn submission_key(request: &Request<Vec<u8>>, form: &Form, submission: &Submission) -> String {
+    let given = request
+        .headers()
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok());
+    if let Some(key) = given.filter(|k| !k.is_empty() && k.len() <= 100) {
+        return format!("{}:key:{key}", form.id);
+    }
+    let mut fields: Vec<&(String, String)> = submission.fields.iter().collect();
+    fields.sort();
+    let mut bytes = Vec::new();
+    for (n, v) in fields {
+        bytes.extend(n.as_bytes());
+        bytes.push(0);
+        bytes.extend(v.as_bytes());
+        bytes.push(0);
+    }
+    for f in &submission.files {
+        bytes.extend(f.field.as_bytes());
+        bytes.push(0);
+        bytes.extend(&f.bytes);
+    }
+    format!("{}:hash:{:016x}", form.id, crate::schema::fnv1a(&bytes))
+}
+
+/// A record with nothing in it, for receipts that repeat or pretend one.
+fn empty_record(form: &Form, today: Day) -> Record {
+    Record {
+        reference: String::new(),
+        form_id: form.id.clone(),
+        received_at: 0,
+        desk: String::new(),
+        answers: Vec::new(),
+        files: Vec::new(),
+        citizen_email: None,
+        answer_by: today.plus_working_days(form.deadline_days).iso(),
+        desk_sent: false,
+        citizen_sent: false,
+    }
 }
 
 /// Guidance instead of mail, when a routing rule says the matter belongs elsewhere.
@@ -263,6 +484,14 @@ pub fn deliver(app: &App, form: &Form, mut record: Record) -> bool {
                 return false;
             }
         }
+    }
+    if !record.citizen_sent
+        && let Some(address) = &record.citizen_email
+        && !app.guard.may_mail(address)
+    {
+        // The endpoint must not become a way to flood someone's mailbox.
+        tracing::info!(reference = %record.reference, outcome = "confirmation_rate_limited", "confirmation skipped");
+        record.citizen_sent = true;
     }
     if !record.citizen_sent {
         match email::to_citizen(form, &record, &app.from) {
@@ -399,6 +628,7 @@ pub fn tiny_http_request_parts(
 /// oversized post is refused without reading it all.
 #[cfg(feature = "local-server")]
 fn tiny_http_request(request: &mut tiny_http::Request, limit: usize) -> Request<Vec<u8>> {
+    let client = request.remote_addr().map(|a| ClientIp(a.ip().to_string()));
     use std::io::Read as _;
     let mut body = Vec::new();
     let _ = request
@@ -415,7 +645,12 @@ fn tiny_http_request(request: &mut tiny_http::Request, limit: usize) -> Request<
             )
         })
         .collect();
-    tiny_http_request_parts(request.method().as_str(), request.url(), &headers, body)
+    let mut converted =
+        tiny_http_request_parts(request.method().as_str(), request.url(), &headers, body);
+    if let Some(client) = client {
+        converted.extensions_mut().insert(client);
+    }
+    converted
 }
 
 #[cfg(feature = "local-server")]

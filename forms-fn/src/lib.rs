@@ -7,6 +7,7 @@
 pub mod app;
 pub mod calendar;
 pub mod email;
+pub mod guard;
 pub mod handler;
 pub mod html;
 pub mod mailer;

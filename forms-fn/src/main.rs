@@ -93,8 +93,14 @@ fn lambda(app: Arc<App>) -> Result<(), String> {
             move |event: lambda_http::Request| {
                 let app = Arc::clone(&app);
                 async move {
+                    let source = client_ip(&event);
                     let (parts, body) = event.into_parts();
-                    let request = http::Request::from_parts(parts, body.to_vec());
+                    let mut request = http::Request::from_parts(parts, body.to_vec());
+                    if let Some(ip) = source {
+                        request
+                            .extensions_mut()
+                            .insert(forms_fn::guard::ClientIp(ip));
+                    }
                     // Mail is sent synchronously: keep it off the runtime's thread.
                     let answer =
                         tokio::task::spawn_blocking(move || handle(&app, &request)).await?;
@@ -107,6 +113,17 @@ fn lambda(app: Arc<App>) -> Result<(), String> {
             },
         )))
         .map_err(|e| e.to_string())
+}
+
+/// The caller's address from the request context API Gateway or the Function URL filled in.
+fn client_ip(event: &lambda_http::Request) -> Option<String> {
+    use lambda_http::RequestExt as _;
+    use lambda_http::request::RequestContext;
+    match event.request_context_ref()? {
+        RequestContext::ApiGatewayV2(c) => c.http.source_ip.clone(),
+        RequestContext::ApiGatewayV1(c) => c.identity.source_ip.clone(),
+        _ => None,
+    }
 }
 
 /// Logs carry references, form ids, outcomes and timings, never field values; JSON under

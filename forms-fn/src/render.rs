@@ -6,6 +6,7 @@
 
 use std::fmt::Write as _;
 
+use crate::guard::HONEYPOT_FIELD;
 use crate::html::escape;
 use crate::schema::{Field, FieldType, Form};
 use crate::submission::Submission;
@@ -37,6 +38,12 @@ pub fn form(form: &Form, action: &str, values: &Submission, errors: &Errors) -> 
         html,
         "<input type=\"hidden\" name=\"{HASH_FIELD}\" value=\"{}\">",
         escape(&form.hash)
+    );
+    // The honeypot: out of sight and out of the tab order, hidden from screen readers, and
+    // labelled so that anyone who still meets it knows to leave it empty.
+    let _ = writeln!(
+        html,
+        "<div class=\"madu\" aria-hidden=\"true\"><label for=\"f-{HONEYPOT_FIELD}\">Jangan diisi</label><input type=\"text\" id=\"f-{HONEYPOT_FIELD}\" name=\"{HONEYPOT_FIELD}\" value=\"\" tabindex=\"-1\" autocomplete=\"off\"></div>"
     );
     html.push_str(
         "<p class=\"keterangan-wajib\">Isian bertanda <strong>(wajib)</strong> harus diisi.</p>\n",

@@ -219,6 +219,10 @@ fn start_forms(options: &BuildOptions, built: &Built) -> Result<Arc<forms_fn::Ap
         }
     }
     config.stylesheet = built.static_files.urls.get("css/main.css").cloned();
+    // The pages come from this server, so its own origin may post.
+    config
+        .allowed_origins
+        .extend(forms_fn::guard::origin_of(&built.site.config.base_url));
     let mut app = forms_fn::app::load(&config)?;
     app.site_url = built.site.config.base_url.clone();
     Ok(Arc::new(app))

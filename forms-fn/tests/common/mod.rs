@@ -28,6 +28,7 @@ pub fn config(dir: &Path, smtp_url: Option<String>) -> Config {
         smtp_ca_file: None,
         mail_from: "Formulir KPU Provinsi NTB <formulir@kpu-ntb.example>".into(),
         stylesheet: None,
+        allowed_origins: Vec::new(),
     }
 }
 

@@ -69,6 +69,18 @@
 
   function draftKey(form) { return "draf:" + form.getAttribute("data-formulir"); }
 
+  /* One key per filled-in form, kept until it is received: a retry after a lost answer
+     gets the first receipt instead of a second submission. */
+  function idempotencyKey(form) {
+    var name = "kunci:" + form.getAttribute("data-formulir"), key;
+    try { key = sessionStorage.getItem(name); } catch (e) { key = null; }
+    if (!key) {
+      key = Date.now().toString(36) + "-" + Math.random().toString(36).slice(2);
+      try { sessionStorage.setItem(name, key); } catch (e) { /* private mode */ }
+    }
+    return key;
+  }
+
   function storable(el) {
     return el.name && el.type !== "file" && el.type !== "hidden" && el.getAttribute("autocomplete") !== "off";
   }
@@ -114,12 +126,12 @@
       e.preventDefault();
       var button = form.querySelector("[type=submit]");
       if (button) { button.disabled = true; button.textContent = "Mengirim…"; }
-      fetch(form.action, { method: "POST", body: new FormData(form), headers: { Accept: "application/json" } })
+      fetch(form.action, { method: "POST", body: new FormData(form), headers: { Accept: "application/json", "Idempotency-Key": idempotencyKey(form) } })
         .then(function (r) { return r.json().then(function (body) { return { status: r.status, body: body }; }); })
         .then(function (res) {
           Array.prototype.forEach.call(form.querySelectorAll(".galat"), function (p) { p.hidden = true; p.textContent = ""; });
           if (res.status === 200 && res.body.reference) {
-            try { localStorage.removeItem(draftKey(form)); } catch (err) { /* ignore */ }
+            try { localStorage.removeItem(draftKey(form)); sessionStorage.removeItem("kunci:" + form.getAttribute("data-formulir")); } catch (err) { /* ignore */ }
             replaceWith(form, "Kiriman Anda sudah kami terima", [
               "Nomor referensi Anda: " + res.body.reference,
               res.body.message,
