@@ -457,7 +457,11 @@ fn record(
             .map(|f| StoredFile {
                 field: f.field.clone(),
                 filename: f.filename.clone(),
-                bytes: f.bytes.clone(),
+                // Photos lose their EXIF (GPS position included) before they are kept.
+                bytes: match crate::validate::sniff(&f.bytes) {
+                    Some("jpg") => crate::media::strip_jpeg_metadata(&f.bytes).unwrap_or_default(),
+                    _ => f.bytes.clone(),
+                },
             })
             .collect(),
         citizen_email,

@@ -11,6 +11,7 @@ pub mod guard;
 pub mod handler;
 pub mod html;
 pub mod mailer;
+pub mod media;
 pub mod outbox;
 pub mod reference;
 pub mod render;

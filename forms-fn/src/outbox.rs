@@ -52,6 +52,15 @@ mod base64_bytes {
     }
 }
 
+/// A new file only the service's own user can read (0600): it holds personal data.
+fn private_file(path: &Path) -> std::io::Result<File> {
+    let mut options = fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)
+}
+
 pub struct Outbox {
     dir: PathBuf,
 }
@@ -80,7 +89,7 @@ impl Outbox {
             .join(format!(".{}.tmp", record.reference));
         let json = serde_json::to_vec(record).map_err(std::io::Error::other)?;
         {
-            let mut file = File::create(&temp)?;
+            let mut file = private_file(&temp)?;
             file.write_all(&json)?;
             file.sync_all()?;
         }

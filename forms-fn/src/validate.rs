@@ -390,6 +390,12 @@ fn files(field: &Field, name: &str, submission: &Submission) -> Result<Value, St
                 field.accept.join(", ").to_uppercase()
             ));
         }
+        if kind == Some("jpg") && crate::media::strip_jpeg_metadata(&upload.bytes).is_none() {
+            return Err(format!(
+                "{}: berkas JPG rusak atau tidak lengkap.",
+                field.label
+            ));
+        }
         if upload.bytes.len() as u64 > max_bytes {
             return Err(format!(
                 "{}: ukuran berkas paling besar {} MB.",
@@ -718,14 +724,18 @@ mod tests {
             )
             .is_ok()
         );
+        let jpeg = [0xFF, 0xD8, 0xFF, 0xDA, 0x00, 0x02, 0x11, 0x22, 0xFF, 0xD9];
         assert!(
-            validate(
-                &form(vec![f.clone()]),
-                &upload("foto.pdf", &[0xFF, 0xD8, 0xFF, 0xE0]),
-                today()
-            )
-            .is_ok()
+            validate(&form(vec![f.clone()]), &upload("foto.pdf", &jpeg), today()).is_ok(),
+            "a JPEG, whatever its name"
         );
+        let e = validate(
+            &form(vec![f.clone()]),
+            &upload("foto.jpg", &[0xFF, 0xD8, 0xFF, 0xE1, 0x40]),
+            today(),
+        )
+        .expect_err("truncated");
+        assert!(e[0].1.contains("rusak"), "{e:?}");
         let e = validate(
             &form(vec![f.clone()]),
             &upload("surat.pdf", b"MZ\x90\x00 not a pdf"),

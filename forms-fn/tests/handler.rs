@@ -697,3 +697,89 @@ fn confirmations_to_one_address_are_rate_limited() {
         "every desk mail still goes"
     );
 }
+
+/// A JPEG photo with an EXIF block holding a GPS position.
+fn photo_with_gps() -> Vec<u8> {
+    let segment = |marker: u8, body: &[u8]| {
+        let len = (body.len() + 2) as u16;
+        [&[0xFF, marker][..], &len.to_be_bytes(), body].concat()
+    };
+    [
+        &[0xFF, 0xD8][..],
+        &segment(0xE0, b"JFIF\0\x01\x01\0\0\x01\0\x01\0\0"),
+        &segment(
+            0xE1,
+            b"Exif\0\0MM\0*GPSLatitude S 8 35 GPSLongitude E 116 6",
+        ),
+        &segment(0xDB, &[0u8; 65]),
+        &[
+            0xFF, 0xDA, 0x00, 0x08, 1, 2, 3, 4, 5, 6, 0x12, 0x34, 0xFF, 0xD9,
+        ],
+    ]
+    .concat()
+}
+
+#[test]
+fn a_photo_reaches_the_desk_without_its_exif() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let app = common::app(dir.path());
+    let form = &app.forms["pengaduan"];
+    let (fields, _) = common::valid_answers(form);
+    let field = form
+        .fields
+        .iter()
+        .find(|f| f.kind == forms_fn::schema::FieldType::File)
+        .expect("an attachment field");
+    let body = common::multipart(&fields, &[(field.name.clone(), photo_with_gps())]);
+    let request = Request::builder()
+        .method("POST")
+        .uri("/pengaduan")
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={}", common::BOUNDARY),
+        )
+        .header("accept", "application/json")
+        .header("origin", "https://kpu-ntb.example")
+        .body(body)
+        .expect("request");
+    let response = handle(&app, &request);
+    assert_eq!(
+        response.status(),
+        200,
+        "{}",
+        String::from_utf8_lossy(response.body())
+    );
+    let mails = common::mails(&dir.path().join("mail"));
+    let desk = mails
+        .iter()
+        .filter_map(|m| MessageParser::default().parse(m))
+        .find(|m| m.attachments().next().is_some())
+        .expect("the desk mail with the photo");
+    let photo = desk
+        .attachments()
+        .next()
+        .expect("attachment")
+        .contents()
+        .to_vec();
+    assert!(
+        photo.starts_with(&[0xFF, 0xD8]) && photo.ends_with(&[0xFF, 0xD9]),
+        "still a JPEG"
+    );
+    let text = String::from_utf8_lossy(&photo);
+    assert!(
+        !text.contains("Exif") && !text.contains("GPS"),
+        "metadata removed"
+    );
+    let stored = std::fs::read_dir(dir.path().join("outbox/sent"))
+        .expect("sent")
+        .next()
+        .expect("record")
+        .expect("entry")
+        .path();
+    assert!(
+        !std::fs::read_to_string(stored)
+            .expect("record")
+            .contains("R1BT"),
+        "not in the outbox either (base64 of GPS)"
+    );
+}
