@@ -141,7 +141,7 @@ fn answer(app: &App, request: &Request<Vec<u8>>) -> Reply {
         if let Ok(v) = wait.to_string().parse() {
             r.headers_mut().insert(header::RETRY_AFTER, v);
         }
-        return with_cors(r, app, origin.as_deref());
+        return r;
     }
     let content_type = request
         .headers()
@@ -196,7 +196,7 @@ fn answer(app: &App, request: &Request<Vec<u8>>) -> Reply {
             reference: reference::new(&form.prefix),
             ..empty_record(form, (app.today)())
         };
-        return with_cors(receipt(app, form, &fake, json), app, origin.as_deref());
+        return receipt(app, form, &fake, json);
     }
     if let Some(unknown) = unknown_field(form, &submission) {
         tracing::info!(form = %id, outcome = "unknown_field", "rejected");
@@ -244,7 +244,7 @@ fn answer(app: &App, request: &Request<Vec<u8>>) -> Reply {
             answer_by,
             ..empty_record(form, today)
         };
-        return with_cors(receipt(app, form, &earlier, json), app, origin.as_deref());
+        return receipt(app, form, &earlier, json);
     }
     let record = record(app, form, &submission, answers, today);
     if let Err(err) = app.outbox.save(&record) {
@@ -272,7 +272,7 @@ fn answer(app: &App, request: &Request<Vec<u8>>) -> Reply {
         elapsed_ms = started.elapsed().as_secs_f64() * 1000.0,
         "received"
     );
-    with_cors(receipt(app, form, &record, json), app, origin.as_deref())
+    receipt(app, form, &record, json)
 }
 
 /// The origin a request says it comes from: `Origin`, or the origin of `Referer`.

@@ -1,0 +1,9 @@
+//! Arbitrary bytes as an urlencoded form body: the parser must answer, never panic.
+#![no_main]
+
+use forms_fn::submission::{Limits, urlencoded};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let _ = urlencoded(data, &Limits::default());
+});
