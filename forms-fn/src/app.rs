@@ -31,6 +31,8 @@ pub struct Config {
     pub stylesheet: Option<String>,
     /// Origins allowed to post besides the site's own (`ALLOWED_ORIGINS`, comma-separated).
     pub allowed_origins: Vec<String>,
+    /// Who hears about submissions that cannot be delivered (`ADMIN_EMAIL`).
+    pub admin_email: Option<String>,
 }
 
 impl Config {
@@ -54,6 +56,7 @@ impl Config {
                         .collect()
                 })
                 .unwrap_or_default(),
+            admin_email: var("ADMIN_EMAIL"),
         }
     }
 }
@@ -72,6 +75,8 @@ pub struct App {
     /// Today in WITA; a parameter so tests can fix the date.
     pub today: fn() -> Day,
     pub guard: Guard,
+    /// Who hears about submissions that cannot be delivered.
+    pub admin: Option<Mailbox>,
 }
 
 /// The part of `site.yaml` the function reads.
@@ -186,7 +191,15 @@ pub fn load(config: &Config) -> Result<App, String> {
         .into_iter()
         .chain(config.allowed_origins.iter().cloned())
         .collect();
+    let admin = match &config.admin_email {
+        Some(a) => Some(
+            a.parse::<Mailbox>()
+                .map_err(|e| format!("ADMIN_EMAIL `{a}`: {e}"))?,
+        ),
+        None => None,
+    };
     Ok(App {
+        admin,
         guard: Guard::new(origins, GuardLimits::default()),
         forms,
         desks,

@@ -407,6 +407,9 @@ fn empty_record(form: &Form, today: Day) -> Record {
         answer_by: today.plus_working_days(form.deadline_days).iso(),
         desk_sent: false,
         citizen_sent: false,
+        attempts: 0,
+        next_attempt: 0,
+        alerted: false,
     }
 }
 
@@ -468,6 +471,9 @@ fn record(
         answer_by: today.plus_working_days(form.deadline_days).iso(),
         desk_sent: false,
         citizen_sent: false,
+        attempts: 0,
+        next_attempt: 0,
+        alerted: false,
     }
 }
 
@@ -511,27 +517,6 @@ pub fn deliver(app: &App, form: &Form, mut record: Record) -> bool {
         }
     }
     app.outbox.mark_sent(&record).is_ok()
-}
-
-/// Re-sends every pending submission; returns (delivered, still pending).
-pub fn resend_pending(app: &App) -> Result<(usize, usize), String> {
-    let records = app
-        .outbox
-        .pending_records()
-        .map_err(|e| format!("cannot read the outbox: {e}"))?;
-    let (mut delivered, mut pending) = (0, 0);
-    for record in records {
-        let Some(form) = app.forms.get(&record.form_id) else {
-            pending += 1;
-            continue;
-        };
-        if deliver(app, form, record) {
-            delivered += 1;
-        } else {
-            pending += 1;
-        }
-    }
-    Ok((delivered, pending))
 }
 
 fn invalid(

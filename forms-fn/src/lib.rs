@@ -15,6 +15,7 @@ pub mod media;
 pub mod outbox;
 pub mod reference;
 pub mod render;
+pub mod resend;
 pub mod schema;
 pub mod submission;
 pub mod validate;

@@ -28,7 +28,14 @@ enum Command {
         bind: String,
     },
     /// Send every submission still pending in the outbox.
-    Resend,
+    Resend {
+        /// As the schedule does: only those whose next attempt is due, backing off after
+        /// each failure and alerting after several.
+        #[arg(long)]
+        scheduled: bool,
+    },
+    /// Run under the AWS Lambda runtime as the scheduled re-send (an EventBridge rule).
+    Scheduled,
     /// Run under the AWS Lambda runtime (the default when no command is given).
     Lambda,
 }
@@ -44,7 +51,8 @@ fn main() -> ExitCode {
     };
     let result = match cli.command.unwrap_or(Command::Lambda) {
         Command::Serve { port, bind } => serve(&app, &bind, port),
-        Command::Resend => resend(&app),
+        Command::Resend { scheduled } => resend(&app, scheduled),
+        Command::Scheduled => scheduled_lambda(app),
         Command::Lambda => lambda(app),
     };
     match result {
@@ -56,14 +64,53 @@ fn main() -> ExitCode {
     }
 }
 
-fn resend(app: &App) -> Result<(), String> {
-    let (delivered, pending) = forms_fn::handler::resend_pending(app)?;
-    println!("{delivered} delivered, {pending} still pending");
-    if pending == 0 {
+fn now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+fn resend(app: &App, scheduled: bool) -> Result<(), String> {
+    init_logs(false);
+    let s = forms_fn::resend::run(app, now(), scheduled)?;
+    println!(
+        "{} delivered, {} still pending",
+        s.delivered,
+        s.pending + s.waiting
+    );
+    if s.pending == 0 {
         Ok(())
     } else {
-        Err(format!("{pending} submissions could not be sent yet"))
+        Err(format!("{} submissions could not be sent yet", s.pending))
     }
+}
+
+/// The scheduled re-send under Lambda: whatever the event, drain what is due.
+fn scheduled_lambda(app: Arc<App>) -> Result<(), String> {
+    init_logs(true);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the runtime: {e}"))?;
+    runtime
+        .block_on(lambda_http::lambda_runtime::run(lambda_http::service_fn(
+            move |_: lambda_http::LambdaEvent<serde_json::Value>| {
+                let app = Arc::clone(&app);
+                async move {
+                    let summary = tokio::task::spawn_blocking(move || {
+                        forms_fn::resend::run(&app, now(), true)
+                    })
+                    .await??;
+                    Ok::<_, lambda_http::Error>(serde_json::json!({
+                        "delivered": summary.delivered,
+                        "pending": summary.pending,
+                        "waiting": summary.waiting,
+                        "alerted": summary.alerted,
+                    }))
+                }
+            },
+        )))
+        .map_err(|e| e.to_string())
 }
 
 fn serve(app: &Arc<App>, bind: &str, port: u16) -> Result<(), String> {

@@ -27,6 +27,14 @@ pub struct Record {
     pub answer_by: String,
     pub desk_sent: bool,
     pub citizen_sent: bool,
+    /// Failed scheduled attempts so far, and when (seconds since 1970) to try next.
+    #[serde(default)]
+    pub attempts: u32,
+    #[serde(default)]
+    pub next_attempt: u64,
+    /// Whether the administrator was told this one is stuck.
+    #[serde(default)]
+    pub alerted: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -124,6 +132,12 @@ impl Outbox {
         Ok(records)
     }
 
+    /// The pending record of `reference`, as last saved.
+    pub fn load(&self, reference: &str) -> std::io::Result<Record> {
+        let bytes = fs::read(self.pending(reference))?;
+        serde_json::from_slice(&bytes).map_err(std::io::Error::other)
+    }
+
     pub fn is_sent(&self, reference: &str) -> bool {
         self.dir
             .join("sent")
@@ -152,6 +166,9 @@ mod tests {
             answer_by: "2026-03-01".into(),
             desk_sent: false,
             citizen_sent: false,
+            attempts: 0,
+            next_attempt: 0,
+            alerted: false,
         }
     }
 

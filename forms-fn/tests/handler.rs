@@ -783,3 +783,62 @@ fn a_photo_reaches_the_desk_without_its_exif() {
         "not in the outbox either (base64 of GPS)"
     );
 }
+
+#[test]
+fn the_scheduled_resend_backs_off_alerts_after_five_failures_and_never_deletes() {
+    use forms_fn::mailer::Mailer;
+    use forms_fn::resend::{self, ALERT_AFTER, backoff};
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut app = common::app(dir.path());
+    // A mail server that is not there: every send fails.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port();
+    app.mailer = Mailer::smtp(&format!("smtp://127.0.0.1:{closed}"), None).expect("mailer");
+    let (fields, _) = common::valid_answers(&app.forms["informasi-publik"]);
+    let response = handle(
+        &app,
+        &from(
+            Some("https://kpu-ntb.example"),
+            "203.0.113.7",
+            &common::urlencoded(&fields),
+            &[],
+        ),
+    );
+    assert_eq!(response.status(), 200, "recorded, and the citizen told so");
+    let reference = json_body(&response)["reference"]
+        .as_str()
+        .expect("reference")
+        .to_string();
+
+    let mut now = 1_800_000_000;
+    for attempt in 1..=ALERT_AFTER + 1 {
+        let summary = resend::run(&app, now, true).expect("runs");
+        assert_eq!(
+            (summary.delivered, summary.pending),
+            (0, 1),
+            "attempt {attempt}"
+        );
+        assert_eq!(
+            summary.alerted,
+            usize::from(attempt == ALERT_AFTER),
+            "alert exactly once, at attempt {ALERT_AFTER}"
+        );
+        let record = app.outbox.load(&reference).expect("still in the outbox");
+        assert_eq!(record.attempts, attempt);
+        assert_eq!(record.next_attempt, now + backoff(attempt));
+        // Before its time, a record is left alone.
+        let early = resend::run(&app, now + backoff(attempt) - 1, true).expect("runs");
+        assert_eq!((early.waiting, early.pending), (1, 0));
+        now += backoff(attempt);
+    }
+
+    // The mail server is back (here: the local folder); the next run delivers it.
+    app.mailer = Mailer::files(&dir.path().join("mail")).expect("mailer");
+    let summary = resend::run(&app, now, true).expect("runs");
+    assert_eq!(summary.delivered, 1);
+    assert!(app.outbox.is_sent(&reference));
+}

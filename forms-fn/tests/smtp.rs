@@ -382,6 +382,11 @@ struct LambdaEmulator {
 }
 
 fn lambda(site: &Path, outbox: &Path, smtp_port: u16) -> LambdaEmulator {
+    lambda_mode(&[], site, outbox, smtp_port)
+}
+
+/// The emulator with the function binary run as `args` (none: the HTTP function).
+fn lambda_mode(args: &[&str], site: &Path, outbox: &Path, smtp_port: u16) -> LambdaEmulator {
     let probe = Command::new("cargo-lambda")
         .args(["lambda", "--version"])
         .output();
@@ -408,7 +413,7 @@ fn lambda(site: &Path, outbox: &Path, smtp_port: u16) -> LambdaEmulator {
         .expect("cargo-lambda starts");
     let emulator = Process(emulator);
     wait_for_port(port);
-    let function = forms_fn(&[], site, outbox, smtp_port)
+    let function = forms_fn(args, site, outbox, smtp_port)
         .env(
             "AWS_LAMBDA_RUNTIME_API",
             format!("http://127.0.0.1:{port}/.rt"),
@@ -585,4 +590,39 @@ fn mail_goes_over_starttls_to_a_relay_with_a_private_certificate() {
         .pending_records()
         .expect("pending");
     assert_eq!(pending.len(), 1, "kept for resending");
+}
+
+#[test]
+fn the_scheduled_mode_delivers_what_is_pending_under_the_lambda_runtime() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let site = site_with_desks(dir.path());
+    let outbox = dir.path().join("outbox");
+    let maildir = dir.path().join("maildir");
+    let smtp_port = free_port();
+    // A submission made while the mail server is down.
+    let reference = {
+        let (_server, port) = serve(&site, &outbox, smtp_port);
+        let config = common::config(dir.path(), None);
+        let app = forms_fn::app::load(&forms_fn::Config {
+            site_dir: Some(site.clone()),
+            outbox_dir: dir.path().join("checker"),
+            ..config
+        })
+        .expect("app");
+        submit(port, &app.forms["pengaduan"])
+    };
+    let _smtp = smtp_server(smtp_port, &maildir);
+    let emulator = lambda_mode(&["scheduled"], &site, &outbox, smtp_port);
+    // What an EventBridge schedule delivers, through the emulator's invoke API.
+    let event = br#"{"version":"0","id":"53dc4d37","detail-type":"Scheduled Event","source":"aws.events","time":"2026-11-28T02:00:00Z","region":"ap-southeast-3","resources":["arn:aws:events:ap-southeast-3:123456789012:rule/kirim-ulang"],"detail":{}}"#;
+    let (status, body) = post(
+        emulator.port,
+        "/2015-03-31/functions/_/invocations",
+        "application/json",
+        event,
+    );
+    assert_eq!(status, 200, "{body}");
+    let summary: serde_json::Value = serde_json::from_str(&body).expect("JSON");
+    assert_eq!(summary["delivered"], 1, "{summary}");
+    assert_eq!(desk_messages_for(&maildir, &reference), 1);
 }

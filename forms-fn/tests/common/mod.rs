@@ -29,6 +29,7 @@ pub fn config(dir: &Path, smtp_url: Option<String>) -> Config {
         mail_from: "Formulir KPU Provinsi NTB <formulir@kpu-ntb.example>".into(),
         stylesheet: None,
         allowed_origins: Vec::new(),
+        admin_email: Some("admin@kpu-ntb.example".into()),
     }
 }
 

@@ -1,0 +1,114 @@
+//! Sending what is still pending: by hand (`forms-fn resend`, everything now) or on a
+//! schedule (`forms-fn resend --scheduled`, or the Lambda `scheduled` mode run by an
+//! EventBridge rule), which backs off after each failure and, after several, raises an
+//! alert. A record is never deleted here: it waits until its mail has gone.
+
+use lettre::Message;
+use lettre::message::SinglePart;
+
+use crate::app::App;
+use crate::handler::deliver;
+use crate::outbox::Record;
+
+/// Failed scheduled attempts after which the administrator is alerted.
+pub const ALERT_AFTER: u32 = 5;
+
+/// Seconds to wait after the `attempts`-th failure: 5 minutes, doubling, at most 6 hours.
+pub fn backoff(attempts: u32) -> u64 {
+    (300u64 << attempts.saturating_sub(1).min(10)).min(6 * 3600)
+}
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Summary {
+    pub delivered: usize,
+    /// Tried and failed again.
+    pub pending: usize,
+    /// Not tried: their next attempt is later.
+    pub waiting: usize,
+    pub alerted: usize,
+}
+
+/// Tries every pending record (all of them, or with `scheduled` only those whose time has
+/// come); `now` is seconds since 1970.
+pub fn run(app: &App, now: u64, scheduled: bool) -> Result<Summary, String> {
+    let records = app
+        .outbox
+        .pending_records()
+        .map_err(|e| format!("cannot read the outbox: {e}"))?;
+    let mut summary = Summary::default();
+    for record in records {
+        if scheduled && record.next_attempt > now {
+            summary.waiting += 1;
+            continue;
+        }
+        let reference = record.reference.clone();
+        let delivered = match app.forms.get(&record.form_id) {
+            Some(form) => deliver(app, form, record),
+            None => false,
+        };
+        if delivered {
+            summary.delivered += 1;
+            continue;
+        }
+        summary.pending += 1;
+        if scheduled {
+            // `deliver` saved what did go out; add the bookkeeping to that version.
+            let mut record = app
+                .outbox
+                .load(&reference)
+                .map_err(|e| format!("cannot read {reference}: {e}"))?;
+            record.attempts += 1;
+            record.next_attempt = now + backoff(record.attempts);
+            if record.attempts >= ALERT_AFTER && !record.alerted {
+                alert(app, &record);
+                record.alerted = true;
+                summary.alerted += 1;
+            }
+            app.outbox
+                .save(&record)
+                .map_err(|e| format!("cannot save {reference}: {e}"))?;
+        }
+    }
+    Ok(summary)
+}
+
+/// An error log line (what the alarm watches) and, when `ADMIN_EMAIL` is set, a message to
+/// the administrator; neither says anything the citizen wrote.
+fn alert(app: &App, record: &Record) {
+    tracing::error!(
+        reference = %record.reference,
+        form = %record.form_id,
+        attempts = record.attempts,
+        outcome = "undelivered",
+        "submission still undelivered; it stays in the outbox"
+    );
+    let Some(admin) = &app.admin else { return };
+    let text = format!(
+        "Kiriman {} (formulir {}) belum terkirim ke meja layanan setelah {} percobaan.\n\nKiriman tetap tersimpan di outbox dan akan terus dicoba. Periksa server surel (SMTP) dan alamat meja layanan.\n",
+        record.reference, record.form_id, record.attempts
+    );
+    let message = Message::builder()
+        .from(app.from.clone())
+        .to(admin.clone())
+        .subject(format!("[{}] Kiriman belum terkirim", record.reference))
+        .singlepart(SinglePart::plain(text));
+    // The mail server may be the very thing that is down: the log line above is the alert
+    // that always goes out.
+    if let Ok(message) = message {
+        let _ = app.mailer.send(&message);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backs_off_from_five_minutes_to_six_hours() {
+        let waits: Vec<u64> = (1..=9).map(backoff).collect();
+        assert_eq!(
+            waits,
+            [300, 600, 1200, 2400, 4800, 9600, 19200, 21600, 21600]
+        );
+    }
+}
