@@ -33,6 +33,9 @@ pub struct Config {
     pub allowed_origins: Vec<String>,
     /// Who hears about submissions that cannot be delivered (`ADMIN_EMAIL`).
     pub admin_email: Option<String>,
+    /// Rate limits (`RATE_LIMIT_PER_SOURCE`, `RATE_LIMIT_PER_FORM`: submissions per 10
+    /// minutes), for a deployment's own figures or a load test.
+    pub limits: GuardLimits,
 }
 
 impl Config {
@@ -57,6 +60,16 @@ impl Config {
                 })
                 .unwrap_or_default(),
             admin_email: var("ADMIN_EMAIL"),
+            limits: {
+                let mut limits = GuardLimits::default();
+                if let Some(n) = var("RATE_LIMIT_PER_SOURCE").and_then(|v| v.parse().ok()) {
+                    limits.per_source = n;
+                }
+                if let Some(n) = var("RATE_LIMIT_PER_FORM").and_then(|v| v.parse().ok()) {
+                    limits.per_form = n;
+                }
+                limits
+            },
         }
     }
 }
@@ -200,7 +213,7 @@ pub fn load(config: &Config) -> Result<App, String> {
     };
     Ok(App {
         admin,
-        guard: Guard::new(origins, GuardLimits::default()),
+        guard: Guard::new(origins, config.limits),
         forms,
         desks,
         from,

@@ -75,37 +75,6 @@ fn wait_for_port(port: u16) {
     }
 }
 
-/// A copy of the site's forms with real desk addresses (the repo's are still placeholders).
-fn site_with_desks(dir: &Path) -> PathBuf {
-    let site = dir.join("site");
-    std::fs::create_dir_all(site.join("content/forms")).expect("mkdir");
-    for entry in std::fs::read_dir(common::site_dir().join("content/forms")).expect("forms") {
-        let path = entry.expect("entry").path();
-        std::fs::copy(
-            &path,
-            site.join("content/forms")
-                .join(path.file_name().expect("name")),
-        )
-        .expect("copy");
-    }
-    let desks = ["ppid", "pengaduan", "teknis", "sosdiklih", "sdm", "data"]
-        .iter()
-        .map(|d| d.to_string())
-        .chain(
-            forms_fn::schema::KAB_KOTA
-                .iter()
-                .map(|(code, _)| format!("data-{}", code.replace('.', "-"))),
-        )
-        .map(|d| format!("    {d}: meja-{d}@kpu-ntb.example\n"))
-        .collect::<String>();
-    std::fs::write(
-        site.join("content/site.yaml"),
-        format!("title: Uji\nbase_url: https://kpu-ntb.example/\nforms:\n  desks:\n{desks}"),
-    )
-    .expect("site.yaml");
-    site
-}
-
 fn forms_fn(args: &[&str], site: &Path, outbox: &Path, smtp_port: u16) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_forms-fn"));
     command
@@ -227,7 +196,7 @@ fn desk_messages_for(maildir: &Path, reference: &str) -> usize {
 #[test]
 fn every_form_reaches_its_desk_over_real_smtp() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let site = site_with_desks(dir.path());
+    let site = common::site_with_desks(dir.path());
     let maildir = dir.path().join("maildir");
     let smtp_port = free_port();
     let _smtp = smtp_server(smtp_port, &maildir);
@@ -324,7 +293,7 @@ fn check_every_form(
 #[test]
 fn a_submission_made_while_smtp_is_down_is_kept_and_resent_exactly_once() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let site = site_with_desks(dir.path());
+    let site = common::site_with_desks(dir.path());
     let outbox = dir.path().join("outbox");
     let maildir = dir.path().join("maildir");
     let smtp_port = free_port();
@@ -435,7 +404,7 @@ fn lambda_mode(args: &[&str], site: &Path, outbox: &Path, smtp_port: u16) -> Lam
 #[test]
 fn every_form_reaches_its_desk_through_the_lambda_runtime() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let site = site_with_desks(dir.path());
+    let site = common::site_with_desks(dir.path());
     let maildir = dir.path().join("maildir");
     let smtp_port = free_port();
     let _smtp = smtp_server(smtp_port, &maildir);
@@ -523,7 +492,7 @@ fn certificates(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
 #[test]
 fn mail_goes_over_starttls_to_a_relay_with_a_private_certificate() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let site = site_with_desks(dir.path());
+    let site = common::site_with_desks(dir.path());
     let maildir = dir.path().join("maildir");
     let (ca, cert, key) = certificates(dir.path());
     let smtp_port = free_port();
@@ -595,7 +564,7 @@ fn mail_goes_over_starttls_to_a_relay_with_a_private_certificate() {
 #[test]
 fn the_scheduled_mode_delivers_what_is_pending_under_the_lambda_runtime() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let site = site_with_desks(dir.path());
+    let site = common::site_with_desks(dir.path());
     let outbox = dir.path().join("outbox");
     let maildir = dir.path().join("maildir");
     let smtp_port = free_port();

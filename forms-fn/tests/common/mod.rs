@@ -30,6 +30,7 @@ pub fn config(dir: &Path, smtp_url: Option<String>) -> Config {
         stylesheet: None,
         allowed_origins: Vec::new(),
         admin_email: Some("admin@kpu-ntb.example".into()),
+        limits: forms_fn::guard::Limits::default(),
     }
 }
 
@@ -202,4 +203,35 @@ pub fn mails(dir: &Path) -> Vec<Vec<u8>> {
         .into_iter()
         .map(|p| std::fs::read(p).expect("read mail"))
         .collect()
+}
+
+/// A copy of the site's forms with real desk addresses (the repo's are still placeholders).
+pub fn site_with_desks(dir: &Path) -> PathBuf {
+    let site = dir.join("site");
+    std::fs::create_dir_all(site.join("content/forms")).expect("mkdir");
+    for entry in std::fs::read_dir(site_dir().join("content/forms")).expect("forms") {
+        let path = entry.expect("entry").path();
+        std::fs::copy(
+            &path,
+            site.join("content/forms")
+                .join(path.file_name().expect("name")),
+        )
+        .expect("copy");
+    }
+    let desks = ["ppid", "pengaduan", "teknis", "sosdiklih", "sdm", "data"]
+        .iter()
+        .map(|d| d.to_string())
+        .chain(
+            forms_fn::schema::KAB_KOTA
+                .iter()
+                .map(|(code, _)| format!("data-{}", code.replace('.', "-"))),
+        )
+        .map(|d| format!("    {d}: meja-{d}@kpu-ntb.example\n"))
+        .collect::<String>();
+    std::fs::write(
+        site.join("content/site.yaml"),
+        format!("title: Uji\nbase_url: https://kpu-ntb.example/\nforms:\n  desks:\n{desks}"),
+    )
+    .expect("site.yaml");
+    site
 }
