@@ -12,56 +12,14 @@ mod common;
 
 use std::collections::{BTreeMap, HashSet};
 use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::net::TcpStream;
+use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// Status (0: no answer), latency in ms, and the reference of an accepted submission.
 type Outcome = (u16, f64, Option<String>);
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .expect("bind")
-        .local_addr()
-        .expect("addr")
-        .port()
-}
-
-fn wait_for_port(port: u16) {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "nothing listens on {port}");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
-fn smtp(port: u16, maildir: &Path) -> Child {
-    let python = Command::new("python3")
-        .args(["-c", "import aiosmtpd, sys; print(sys.executable)"])
-        .output()
-        .expect("python3");
-    let python = String::from_utf8_lossy(&python.stdout).trim().to_string();
-    let child = Command::new(python)
-        .args([
-            "-m",
-            "aiosmtpd",
-            "-n",
-            "-l",
-            &format!("127.0.0.1:{port}"),
-            "-c",
-            "aiosmtpd.handlers.Mailbox",
-        ])
-        .arg(maildir)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("aiosmtpd");
-    wait_for_port(port);
-    child
-}
 
 fn post(port: u16, body: &[u8]) -> Option<(u16, String)> {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
@@ -93,9 +51,9 @@ fn main() {
     let site = common::site_with_desks(dir.path());
     let outbox = dir.path().join("outbox");
     let maildir = dir.path().join("maildir");
-    let smtp_port = free_port();
-    let mut server_smtp = smtp(smtp_port, &maildir);
-    let port = free_port();
+    let smtp_port = common::free_port();
+    let mut server_smtp = common::smtp_server(smtp_port, &maildir);
+    let port = common::free_port();
     let mut function = Command::new(env!("CARGO_BIN_EXE_forms-fn"))
         .args(["serve", "--port", &port.to_string()])
         .env("SITE_DIR", &site)
@@ -108,7 +66,7 @@ fn main() {
         .stderr(Stdio::null())
         .spawn()
         .expect("forms-fn");
-    wait_for_port(port);
+    common::wait_for_port(port);
 
     let app = common::app(dir.path());
     let form = app.forms["informasi-publik"].clone();
@@ -160,10 +118,9 @@ fn main() {
 
     // The mail server goes away for a while in the middle of the run.
     std::thread::sleep(Duration::from_secs(seconds * 35 / 100));
-    let _ = server_smtp.kill();
-    let _ = server_smtp.wait();
+    drop(server_smtp);
     std::thread::sleep(Duration::from_secs(seconds * 25 / 100));
-    server_smtp = smtp(smtp_port, &maildir);
+    server_smtp = common::smtp_server(smtp_port, &maildir);
     std::thread::sleep(Duration::from_secs(
         seconds.saturating_sub(seconds * 60 / 100),
     ));
@@ -254,6 +211,5 @@ fn main() {
     );
     let lost = accepted.len() as i64 - (sent + pending) as i64;
     println!("lost: {lost}");
-    let _ = server_smtp.kill();
-    let _ = server_smtp.wait();
+    drop(server_smtp);
 }

@@ -64,6 +64,15 @@ fn main() -> ExitCode {
     }
 }
 
+/// The single-threaded runtime the Lambda runtime loop runs on (mail is sent on a
+/// blocking thread beside it).
+fn runtime() -> Result<tokio::runtime::Runtime, String> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the runtime: {e}"))
+}
+
 fn now() -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -88,10 +97,7 @@ fn resend(app: &App, scheduled: bool) -> Result<(), String> {
 /// The scheduled re-send under Lambda: whatever the event, drain what is due.
 fn scheduled_lambda(app: Arc<App>) -> Result<(), String> {
     init_logs(true);
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| format!("cannot start the runtime: {e}"))?;
+    let runtime = runtime()?;
     runtime
         .block_on(lambda_http::lambda_runtime::run(lambda_http::service_fn(
             move |_: lambda_http::LambdaEvent<serde_json::Value>| {
@@ -131,10 +137,7 @@ fn serve(app: &Arc<App>, bind: &str, port: u16) -> Result<(), String> {
 
 fn lambda(app: Arc<App>) -> Result<(), String> {
     init_logs(true);
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| format!("cannot start the runtime: {e}"))?;
+    let runtime = runtime()?;
     runtime
         .block_on(lambda_http::run(lambda_http::service_fn(
             move |event: lambda_http::Request| {

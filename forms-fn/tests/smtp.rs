@@ -7,73 +7,13 @@
 mod common;
 
 use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Stdio};
+use std::time::Duration;
 
 use forms_fn::schema::FieldType;
 use mail_parser::MessageParser;
-
-/// A child process that is stopped when the test ends, whatever happens.
-struct Process(Child);
-
-impl Drop for Process {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .expect("bind")
-        .local_addr()
-        .expect("addr")
-        .port()
-}
-
-/// The Python that has aiosmtpd (the interpreter itself, not a pyenv shim, so killing the
-/// child stops the server).
-fn python() -> String {
-    let out = Command::new("python3")
-        .args(["-c", "import aiosmtpd, sys; print(sys.executable)"])
-        .output()
-        .expect("python3 runs");
-    assert!(
-        out.status.success(),
-        "aiosmtpd is missing: run scripts/test, which installs it (pip install aiosmtpd)"
-    );
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
-}
-
-fn smtp_server(port: u16, maildir: &Path) -> Process {
-    smtp_server_with(port, maildir, &[])
-}
-
-/// aiosmtpd on `port`, storing a Maildir, with extra options (`--tlscert`...).
-fn smtp_server_with(port: u16, maildir: &Path, options: &[&str]) -> Process {
-    let child = Command::new(python())
-        .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}")])
-        .args(options)
-        .args(["-c", "aiosmtpd.handlers.Mailbox"])
-        .arg(maildir)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("aiosmtpd starts");
-    wait_for_port(port);
-    Process(child)
-}
-
-/// Polls until something listens on `port` (a server's readiness, not a delay).
-fn wait_for_port(port: u16) {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "nothing listens on {port}");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
 
 fn forms_fn(args: &[&str], site: &Path, outbox: &Path, smtp_port: u16) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_forms-fn"));
@@ -89,8 +29,8 @@ fn forms_fn(args: &[&str], site: &Path, outbox: &Path, smtp_port: u16) -> Comman
     command
 }
 
-fn serve(site: &Path, outbox: &Path, smtp_port: u16) -> (Process, u16) {
-    let port = free_port();
+fn serve(site: &Path, outbox: &Path, smtp_port: u16) -> (common::Process, u16) {
+    let port = common::free_port();
     let mut child = forms_fn(
         &["serve", "--port", &port.to_string()],
         site,
@@ -110,7 +50,7 @@ fn serve(site: &Path, outbox: &Path, smtp_port: u16) -> (Process, u16) {
     }
     // Keep draining its log so it never blocks on a full pipe.
     std::thread::spawn(move || for _ in lines {});
-    (Process(child), port)
+    (common::Process(child), port)
 }
 
 fn post(port: u16, path: &str, content_type: &str, body: &[u8]) -> (u16, String) {
@@ -198,8 +138,8 @@ fn every_form_reaches_its_desk_over_real_smtp() {
     let dir = tempfile::tempdir().expect("temp dir");
     let site = common::site_with_desks(dir.path());
     let maildir = dir.path().join("maildir");
-    let smtp_port = free_port();
-    let _smtp = smtp_server(smtp_port, &maildir);
+    let smtp_port = common::free_port();
+    let _smtp = common::smtp_server(smtp_port, &maildir);
     let (_server, port) = serve(&site, &dir.path().join("outbox"), smtp_port);
 
     check_every_form(&site, dir.path(), &maildir, |form| submit(port, form));
@@ -296,7 +236,7 @@ fn a_submission_made_while_smtp_is_down_is_kept_and_resent_exactly_once() {
     let site = common::site_with_desks(dir.path());
     let outbox = dir.path().join("outbox");
     let maildir = dir.path().join("maildir");
-    let smtp_port = free_port();
+    let smtp_port = common::free_port();
     let (_server, port) = serve(&site, &outbox, smtp_port);
 
     let config = common::config(dir.path(), None);
@@ -312,7 +252,7 @@ fn a_submission_made_while_smtp_is_down_is_kept_and_resent_exactly_once() {
     assert_eq!(pending[0].reference, reference);
     assert!(!pending[0].desk_sent);
 
-    let _smtp = smtp_server(smtp_port, &maildir);
+    let _smtp = common::smtp_server(smtp_port, &maildir);
     let resend = forms_fn(&["resend"], &site, &outbox, smtp_port)
         .output()
         .expect("resend runs");
@@ -345,8 +285,8 @@ fn a_submission_made_while_smtp_is_down_is_kept_and_resent_exactly_once() {
 /// The Lambda Runtime API emulator of cargo-lambda (from PyPI), with our release of the
 /// binary connected to it as the function: the real runtime loop, events and all.
 struct LambdaEmulator {
-    _emulator: Process,
-    _function: Process,
+    _emulator: common::Process,
+    _function: common::Process,
     port: u16,
 }
 
@@ -363,7 +303,7 @@ fn lambda_mode(args: &[&str], site: &Path, outbox: &Path, smtp_port: u16) -> Lam
         probe.is_ok_and(|o| o.status.success()),
         "cargo-lambda is missing: run scripts/test, which installs it (pip install cargo-lambda)"
     );
-    let port = free_port();
+    let port = common::free_port();
     // cargo-lambda itself (not through `cargo`), so that stopping it stops the emulator.
     let emulator = Command::new("cargo-lambda")
         .args([
@@ -380,8 +320,8 @@ fn lambda_mode(args: &[&str], site: &Path, outbox: &Path, smtp_port: u16) -> Lam
         .stderr(Stdio::null())
         .spawn()
         .expect("cargo-lambda starts");
-    let emulator = Process(emulator);
-    wait_for_port(port);
+    let emulator = common::Process(emulator);
+    common::wait_for_port(port);
     let function = forms_fn(args, site, outbox, smtp_port)
         .env(
             "AWS_LAMBDA_RUNTIME_API",
@@ -396,7 +336,7 @@ fn lambda_mode(args: &[&str], site: &Path, outbox: &Path, smtp_port: u16) -> Lam
         .expect("the function starts");
     LambdaEmulator {
         _emulator: emulator,
-        _function: Process(function),
+        _function: common::Process(function),
         port,
     }
 }
@@ -406,8 +346,8 @@ fn every_form_reaches_its_desk_through_the_lambda_runtime() {
     let dir = tempfile::tempdir().expect("temp dir");
     let site = common::site_with_desks(dir.path());
     let maildir = dir.path().join("maildir");
-    let smtp_port = free_port();
-    let _smtp = smtp_server(smtp_port, &maildir);
+    let smtp_port = common::free_port();
+    let _smtp = common::smtp_server(smtp_port, &maildir);
     let emulator = lambda(&site, &dir.path().join("outbox"), smtp_port);
     // A Function URL request, as the emulator routes it to the function named `_`.
     check_every_form(&site, dir.path(), &maildir, |form| {
@@ -495,9 +435,9 @@ fn mail_goes_over_starttls_to_a_relay_with_a_private_certificate() {
     let site = common::site_with_desks(dir.path());
     let maildir = dir.path().join("maildir");
     let (ca, cert, key) = certificates(dir.path());
-    let smtp_port = free_port();
+    let smtp_port = common::free_port();
     // The server refuses mail until the client has switched to TLS.
-    let _smtp = smtp_server_with(
+    let _smtp = common::smtp_server_with(
         smtp_port,
         &maildir,
         &[
@@ -510,7 +450,7 @@ fn mail_goes_over_starttls_to_a_relay_with_a_private_certificate() {
     let url = format!("smtp://localhost:{smtp_port}?tls=required");
 
     let run = |ca_file: Option<&Path>, outbox: &Path| {
-        let port = free_port();
+        let port = common::free_port();
         let mut command = forms_fn(
             &["serve", "--port", &port.to_string()],
             &site,
@@ -522,8 +462,8 @@ fn mail_goes_over_starttls_to_a_relay_with_a_private_certificate() {
             Some(ca) => command.env("SMTP_CA_FILE", ca),
             None => command.env_remove("SMTP_CA_FILE"),
         };
-        let process = Process(command.spawn().expect("forms-fn starts"));
-        wait_for_port(port);
+        let process = common::Process(command.spawn().expect("forms-fn starts"));
+        common::wait_for_port(port);
         (process, port)
     };
     let config = common::config(dir.path(), None);
@@ -567,7 +507,7 @@ fn the_scheduled_mode_delivers_what_is_pending_under_the_lambda_runtime() {
     let site = common::site_with_desks(dir.path());
     let outbox = dir.path().join("outbox");
     let maildir = dir.path().join("maildir");
-    let smtp_port = free_port();
+    let smtp_port = common::free_port();
     // A submission made while the mail server is down.
     let reference = {
         let (_server, port) = serve(&site, &outbox, smtp_port);
@@ -580,7 +520,7 @@ fn the_scheduled_mode_delivers_what_is_pending_under_the_lambda_runtime() {
         .expect("app");
         submit(port, &app.forms["pengaduan"])
     };
-    let _smtp = smtp_server(smtp_port, &maildir);
+    let _smtp = common::smtp_server(smtp_port, &maildir);
     let emulator = lambda_mode(&["scheduled"], &site, &outbox, smtp_port);
     // What an EventBridge schedule delivers, through the emulator's invoke API.
     let event = br#"{"version":"0","id":"53dc4d37","detail-type":"Scheduled Event","source":"aws.events","time":"2026-11-28T02:00:00Z","region":"ap-southeast-3","resources":["arn:aws:events:ap-southeast-3:123456789012:rule/kirim-ulang"],"detail":{}}"#;

@@ -2,7 +2,10 @@
 //! that pass them, and an app writing to a temporary folder.
 #![allow(dead_code)]
 
+use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
 
 use forms_fn::calendar::Day;
 use forms_fn::render::HASH_FIELD;
@@ -234,4 +237,64 @@ pub fn site_with_desks(dir: &Path) -> PathBuf {
     )
     .expect("site.yaml");
     site
+}
+
+/// A child process that is stopped when the test ends, whatever happens.
+pub struct Process(pub Child);
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port()
+}
+
+/// The Python that has aiosmtpd (the interpreter itself, not a pyenv shim, so killing the
+/// child stops the server).
+pub fn python() -> String {
+    let out = Command::new("python3")
+        .args(["-c", "import aiosmtpd, sys; print(sys.executable)"])
+        .output()
+        .expect("python3 runs");
+    assert!(
+        out.status.success(),
+        "aiosmtpd is missing: run scripts/test, which installs it (pip install aiosmtpd)"
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+pub fn smtp_server(port: u16, maildir: &Path) -> Process {
+    smtp_server_with(port, maildir, &[])
+}
+
+/// aiosmtpd on `port`, storing a Maildir, with extra options (`--tlscert`...).
+pub fn smtp_server_with(port: u16, maildir: &Path, options: &[&str]) -> Process {
+    let child = Command::new(python())
+        .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}")])
+        .args(options)
+        .args(["-c", "aiosmtpd.handlers.Mailbox"])
+        .arg(maildir)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("aiosmtpd starts");
+    wait_for_port(port);
+    Process(child)
+}
+
+/// Polls until something listens on `port` (a server's readiness, not a delay).
+pub fn wait_for_port(port: u16) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "nothing listens on {port}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
 }
