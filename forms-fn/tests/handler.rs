@@ -842,3 +842,19 @@ fn the_scheduled_resend_backs_off_alerts_after_five_failures_and_never_deletes()
     assert_eq!(summary.delivered, 1);
     assert!(app.outbox.is_sent(&reference));
 }
+
+#[test]
+fn only_the_voter_data_form_asks_for_a_nik() {
+    // Data minimisation: the kab/kota desk needs a voter's NIK whole to find the record; no
+    // other service needs one, so no other form may ask for it.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let app = common::app(dir.path());
+    for (id, form) in &app.forms {
+        let asks = form
+            .fields
+            .iter()
+            .chain(form.fields.iter().flat_map(|f| f.fields.iter()))
+            .any(|f| f.kind == forms_fn::schema::FieldType::Nik);
+        assert_eq!(asks, id == "data-pemilih", "{id}");
+    }
+}
