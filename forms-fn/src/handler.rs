@@ -54,6 +54,19 @@ fn html_reply(status: StatusCode, html: String) -> Reply {
     reply(status, "text/html; charset=utf-8", html.into_bytes())
 }
 
+/// Logs why a submission was refused (the form and the outcome only), then answers.
+fn reject(
+    app: &App,
+    json: bool,
+    form: &str,
+    outcome: &str,
+    status: StatusCode,
+    message: &str,
+) -> Reply {
+    tracing::info!(form = %form, outcome = %outcome, "rejected");
+    problem(app, json, status, message)
+}
+
 /// A failure that is the request's fault (4xx), in the citizen's language.
 fn problem(app: &App, json: bool, status: StatusCode, message: &str) -> Reply {
     if json {
@@ -113,10 +126,11 @@ fn answer(app: &App, request: &Request<Vec<u8>>) -> Reply {
     match origin.as_deref() {
         Some(o) if app.guard.origin_allowed(o) => {}
         _ => {
-            tracing::info!(form = %id, outcome = "foreign_origin", "rejected");
-            return problem(
+            return reject(
                 app,
                 json,
+                &id,
+                "foreign_origin",
                 StatusCode::FORBIDDEN,
                 "Kiriman ini tidak datang dari situs KPU Provinsi NTB. Isi formulir di situs resmi, lalu kirim dari sana.",
             );
@@ -128,10 +142,11 @@ fn answer(app: &App, request: &Request<Vec<u8>>) -> Reply {
         .map_or("unknown", |c| c.0.as_str())
         .to_string();
     if let Err(wait) = app.guard.admit(&source, &id) {
-        tracing::info!(form = %id, outcome = "rate_limited", "rejected");
-        let mut r = problem(
+        let mut r = reject(
             app,
             json,
+            &id,
+            "rate_limited",
             StatusCode::TOO_MANY_REQUESTS,
             &format!(
                 "Terlalu banyak kiriman dalam waktu singkat. Coba lagi dalam {} menit.",
@@ -178,10 +193,11 @@ fn answer(app: &App, request: &Request<Vec<u8>>) -> Reply {
         }
     };
     if submission.value(HASH_FIELD) != Some(form.hash.as_str()) {
-        tracing::info!(form = %id, outcome = "stale_form", "rejected");
-        return problem(
+        return reject(
             app,
             json,
+            &id,
+            "stale_form",
             StatusCode::CONFLICT,
             "Formulir ini sudah diperbarui sejak halaman Anda dibuka. Muat ulang halaman formulir, lalu isi dan kirim lagi.",
         );
@@ -199,10 +215,11 @@ fn answer(app: &App, request: &Request<Vec<u8>>) -> Reply {
         return receipt(app, form, &fake, json);
     }
     if let Some(unknown) = unknown_field(form, &submission) {
-        tracing::info!(form = %id, outcome = "unknown_field", "rejected");
-        return problem(
+        return reject(
             app,
             json,
+            &id,
+            "unknown_field",
             StatusCode::BAD_REQUEST,
             &format!(
                 "Kiriman berisi isian yang tidak dikenal formulir ini (`{}`). Muat ulang halaman formulir, lalu kirim lagi.",

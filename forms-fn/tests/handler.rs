@@ -452,6 +452,19 @@ fn varied(fields: &[(String, String)], n: usize) -> Vec<u8> {
     common::urlencoded(&fields)
 }
 
+/// Posts `fields` from the site's origin, from one address.
+fn from_site(app: &forms_fn::App, fields: &[(String, String)]) -> http::Response<Vec<u8>> {
+    handle(
+        app,
+        &from(
+            Some("https://kpu-ntb.example"),
+            "203.0.113.7",
+            &common::urlencoded(fields),
+            &[],
+        ),
+    )
+}
+
 fn desk_mails(dir: &std::path::Path) -> usize {
     common::mails(&dir.join("mail"))
         .iter()
@@ -586,15 +599,7 @@ fn a_filled_honeypot_looks_accepted_but_nothing_is_kept_or_sent() {
         forms_fn::guard::HONEYPOT_FIELD.to_string(),
         "https://spam.example".to_string(),
     ));
-    let response = handle(
-        &app,
-        &from(
-            Some("https://kpu-ntb.example"),
-            "203.0.113.7",
-            &common::urlencoded(&fields),
-            &[],
-        ),
-    );
+    let response = from_site(&app, &fields);
     assert_eq!(response.status(), 200);
     assert!(
         json_body(&response)["reference"]
@@ -648,15 +653,7 @@ fn fields_the_form_does_not_have_are_refused() {
     let app = common::app(dir.path());
     let (mut fields, _) = common::valid_answers(&app.forms["informasi-publik"]);
     fields.push(("bcc".to_string(), "lain@contoh.id".to_string()));
-    let response = handle(
-        &app,
-        &from(
-            Some("https://kpu-ntb.example"),
-            "203.0.113.7",
-            &common::urlencoded(&fields),
-            &[],
-        ),
-    );
+    let response = from_site(&app, &fields);
     assert_eq!(response.status(), 400);
     assert!(
         json_body(&response)["error"]
@@ -799,15 +796,7 @@ fn the_scheduled_resend_backs_off_alerts_after_five_failures_and_never_deletes()
         .port();
     app.mailer = Mailer::smtp(&format!("smtp://127.0.0.1:{closed}"), None).expect("mailer");
     let (fields, _) = common::valid_answers(&app.forms["informasi-publik"]);
-    let response = handle(
-        &app,
-        &from(
-            Some("https://kpu-ntb.example"),
-            "203.0.113.7",
-            &common::urlencoded(&fields),
-            &[],
-        ),
-    );
+    let response = from_site(&app, &fields);
     assert_eq!(response.status(), 200, "recorded, and the citizen told so");
     let reference = json_body(&response)["reference"]
         .as_str()
