@@ -10,7 +10,7 @@ use serde::Deserialize;
 use crate::calendar::Day;
 use crate::guard::{Guard, Limits as GuardLimits};
 use crate::mailer::Mailer;
-use crate::outbox::Outbox;
+use crate::outbox::{BucketSettings, Outbox};
 use crate::schema::{self, Form};
 use crate::submission::Limits;
 
@@ -21,6 +21,9 @@ pub struct Config {
     /// the definitions built into the binary (the Lambda case).
     pub site_dir: Option<PathBuf>,
     pub outbox_dir: PathBuf,
+    /// An S3 bucket for the outbox instead of `outbox_dir` (`OUTBOX_BUCKET`, with
+    /// `OUTBOX_PREFIX`, `OUTBOX_S3_ENDPOINT`, `OUTBOX_KMS_KEY`).
+    pub outbox_bucket: Option<BucketSettings>,
     /// Where mail is written as `.eml` when there is no SMTP server.
     pub mail_dir: PathBuf,
     pub smtp_url: Option<String>,
@@ -46,6 +49,12 @@ impl Config {
             site_dir: var("SITE_DIR").map(PathBuf::from),
             mail_dir: var("MAIL_DIR").map_or_else(|| outbox_dir.join("mail"), PathBuf::from),
             outbox_dir,
+            outbox_bucket: var("OUTBOX_BUCKET").map(|bucket| BucketSettings {
+                bucket,
+                prefix: var("OUTBOX_PREFIX").unwrap_or_default(),
+                endpoint: var("OUTBOX_S3_ENDPOINT"),
+                kms_key: var("OUTBOX_KMS_KEY"),
+            }),
             smtp_url: var("SMTP_URL"),
             smtp_ca_file: var("SMTP_CA_FILE").map(PathBuf::from),
             mail_from: var("MAIL_FROM")
@@ -90,6 +99,8 @@ pub struct App {
     pub guard: Guard,
     /// Who hears about submissions that cannot be delivered.
     pub admin: Option<Mailbox>,
+    /// Set by a long-running server: mail goes out after the answer (see [`crate::queue`]).
+    pub queue: Option<crate::queue::Queue>,
 }
 
 /// The part of `site.yaml` the function reads.
@@ -194,12 +205,7 @@ pub fn load(config: &Config) -> Result<App, String> {
         .mail_from
         .parse()
         .map_err(|e| format!("MAIL_FROM `{}`: {e}", config.mail_from))?;
-    let outbox = Outbox::open(&config.outbox_dir).map_err(|e| {
-        format!(
-            "cannot open the outbox `{}`: {e}",
-            config.outbox_dir.display()
-        )
-    })?;
+    let outbox = open_outbox(config)?;
     let origins = crate::guard::origin_of(&site.base_url)
         .into_iter()
         .chain(config.allowed_origins.iter().cloned())
@@ -223,7 +229,28 @@ pub fn load(config: &Config) -> Result<App, String> {
         stylesheet: config.stylesheet.clone(),
         limits: Limits::default(),
         today: Day::today,
+        queue: None,
     })
+}
+
+fn open_outbox(config: &Config) -> Result<Outbox, String> {
+    match &config.outbox_bucket {
+        None => Outbox::open(&config.outbox_dir).map_err(|e| {
+            format!(
+                "cannot open the outbox `{}`: {e}",
+                config.outbox_dir.display()
+            )
+        }),
+        #[cfg(feature = "s3")]
+        Some(b) => crate::outbox::s3::Bucket::open(b.clone())
+            .map(Outbox::S3)
+            .map_err(|e| format!("cannot open the outbox bucket `{}`: {e}", b.bucket)),
+        #[cfg(not(feature = "s3"))]
+        Some(b) => Err(format!(
+            "OUTBOX_BUCKET is `{}`, but this build has no S3 support (the `s3` feature)",
+            b.bucket
+        )),
+    }
 }
 
 /// Reads only `forms:` of a site's settings (for the generator).

@@ -2,8 +2,9 @@
 //! same code runs under Lambda, in `forms-fn serve` and inside `generator serve`.
 //!
 //! Order matters: a submission is validated, then recorded in the outbox, and only then is
-//! the citizen told it was received; mail goes out after that, and a failed send leaves the
-//! record pending for the resend command.
+//! the citizen told it was received; mail goes out after that (before the answer, or after
+//! it when the app has a delivery [`crate::queue`]), and a failed send leaves the record
+//! pending for the resend command.
 
 use std::time::Instant;
 
@@ -281,11 +282,16 @@ fn answer(app: &App, request: &Request<Vec<u8>>) -> Reply {
             String::new(),
         ),
     );
-    let delivered = deliver(app, form, record.clone());
+    let outcome = match &app.queue {
+        Some(queue) if queue.push(record.clone()) => "recorded_queued",
+        Some(_) => "recorded_pending_mail",
+        None if deliver(app, form, record.clone()) => "delivered",
+        None => "recorded_pending_mail",
+    };
     tracing::info!(
         reference = %record.reference,
         form = %id,
-        outcome = if delivered { "delivered" } else { "recorded_pending_mail" },
+        outcome,
         elapsed_ms = started.elapsed().as_secs_f64() * 1000.0,
         "received"
     );

@@ -13,6 +13,7 @@ pub mod html;
 pub mod mailer;
 pub mod media;
 pub mod outbox;
+pub mod queue;
 pub mod reference;
 pub mod render;
 pub mod resend;

@@ -1,6 +1,7 @@
 //! `forms-fn`: the form function. Under AWS Lambda (or `cargo lambda watch`) it answers the
 //! runtime's events; `forms-fn serve` answers HTTP on this machine; `forms-fn resend` sends
-//! what the outbox still holds.
+//! what the outbox still holds; `forms-fn purge` and `forms-fn retention` keep delivered
+//! records no longer than the retention period.
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -9,8 +10,9 @@ use clap::{Parser, Subcommand};
 use forms_fn::{App, Config, handle};
 
 /// Receives the portal's form submissions, records them and emails the service desk.
-/// Settings come from the environment: SITE_DIR, OUTBOX_DIR, MAIL_DIR, SMTP_URL, MAIL_FROM,
-/// STYLESHEET_URL.
+/// Settings come from the environment: SITE_DIR, OUTBOX_DIR (or OUTBOX_BUCKET with
+/// OUTBOX_PREFIX, OUTBOX_S3_ENDPOINT, OUTBOX_KMS_KEY), MAIL_DIR, SMTP_URL, SMTP_CA_FILE,
+/// MAIL_FROM, STYLESHEET_URL, ALLOWED_ORIGINS, ADMIN_EMAIL.
 #[derive(Parser)]
 #[command(version, about)]
 struct Cli {
@@ -26,6 +28,9 @@ enum Command {
         port: u16,
         #[arg(long, default_value = "127.0.0.1")]
         bind: String,
+        /// Threads that send mail after the citizen has been answered.
+        #[arg(long, default_value_t = 4)]
+        senders: usize,
     },
     /// Send every submission still pending in the outbox.
     Resend {
@@ -36,6 +41,19 @@ enum Command {
     },
     /// Run under the AWS Lambda runtime as the scheduled re-send (an EventBridge rule).
     Scheduled,
+    /// Delete delivered records older than the retention period (pending ones are kept).
+    Purge {
+        /// Days a delivered record is kept after delivery.
+        #[arg(long)]
+        days: u32,
+    },
+    /// Have the outbox bucket delete delivered records by itself after the retention
+    /// period (an S3 lifecycle rule); pending records never expire.
+    Retention {
+        /// Days a delivered record is kept after delivery.
+        #[arg(long)]
+        days: u32,
+    },
     /// Run under the AWS Lambda runtime (the default when no command is given).
     Lambda,
 }
@@ -43,17 +61,32 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let app = match forms_fn::app::load(&Config::from_env()) {
-        Ok(app) => Arc::new(app),
+        Ok(app) => app,
         Err(err) => {
             eprintln!("error: {err}");
             return ExitCode::FAILURE;
         }
     };
     let result = match cli.command.unwrap_or(Command::Lambda) {
-        Command::Serve { port, bind } => serve(&app, &bind, port),
+        Command::Serve {
+            port,
+            bind,
+            senders,
+        } => serve(app, &bind, port, senders),
         Command::Resend { scheduled } => resend(&app, scheduled),
-        Command::Scheduled => scheduled_lambda(app),
-        Command::Lambda => lambda(app),
+        Command::Purge { days } => purge(&app, days),
+        Command::Retention { days } => app.outbox.set_retention(days).map_or_else(
+            |e| Err(e.to_string()),
+            |()| {
+                println!(
+                    "{}: delivered records expire {days} days after delivery",
+                    app.outbox.describe()
+                );
+                Ok(())
+            },
+        ),
+        Command::Scheduled => scheduled_lambda(Arc::new(app)),
+        Command::Lambda => lambda(Arc::new(app)),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -94,6 +127,19 @@ fn resend(app: &App, scheduled: bool) -> Result<(), String> {
     }
 }
 
+fn purge(app: &App, days: u32) -> Result<(), String> {
+    let cutoff = now().saturating_sub(u64::from(days) * 86_400);
+    let purged = app
+        .outbox
+        .purge_sent(cutoff)
+        .map_err(|e| format!("cannot purge {}: {e}", app.outbox.describe()))?;
+    println!(
+        "{purged} delivered records older than {days} days deleted from {}",
+        app.outbox.describe()
+    );
+    Ok(())
+}
+
 /// The scheduled re-send under Lambda: whatever the event, drain what is due.
 fn scheduled_lambda(app: Arc<App>) -> Result<(), String> {
     init_logs(true);
@@ -119,19 +165,51 @@ fn scheduled_lambda(app: Arc<App>) -> Result<(), String> {
         .map_err(|e| e.to_string())
 }
 
-fn serve(app: &Arc<App>, bind: &str, port: u16) -> Result<(), String> {
+/// Answers over HTTP; mail goes out from `senders` threads after each answer. On SIGTERM or
+/// Ctrl-C the deliveries under way finish, and what is still queued stays pending.
+fn serve(mut app: App, bind: &str, port: u16, senders: usize) -> Result<(), String> {
     init_logs(false);
     let address = format!("{bind}:{port}");
     let server = tiny_http::Server::http(&address)
         .map_err(|e| format!("cannot listen on {address}: {e}"))?;
+    app.queue = Some(forms_fn::queue::Queue::new());
+    let app = Arc::new(app);
+    forms_fn::queue::start(&app, senders);
+    stop_on_signal(Arc::clone(&app))?;
     eprintln!("forms-fn listening on http://{address}/ (POST /<form id>)");
     for mut request in server.incoming_requests() {
-        let app = Arc::clone(app);
+        let app = Arc::clone(&app);
         std::thread::spawn(move || {
             let answer = forms_fn::handler::from_tiny_http(&app, &mut request);
             let _ = request.respond(answer);
         });
     }
+    Ok(())
+}
+
+fn stop_on_signal(app: Arc<App>) -> Result<(), String> {
+    let runtime = runtime()?;
+    std::thread::spawn(move || {
+        runtime.block_on(async {
+            use tokio::signal::unix::{SignalKind, signal};
+            let Ok(mut term) = signal(SignalKind::terminate()) else {
+                return;
+            };
+            tokio::select! {
+                _ = term.recv() => {}
+                _ = tokio::signal::ctrl_c() => {}
+            }
+        });
+        let left = app
+            .queue
+            .as_ref()
+            .map_or(0, |q| q.stop(std::time::Duration::from_secs(20)));
+        tracing::info!(
+            queued = left,
+            "stopping; what was not sent stays pending in the outbox"
+        );
+        std::process::exit(0);
+    });
     Ok(())
 }
 

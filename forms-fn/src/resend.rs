@@ -13,6 +13,9 @@ use crate::outbox::Record;
 /// Failed scheduled attempts after which the administrator is alerted.
 pub const ALERT_AFTER: u32 = 5;
 
+/// How long the scheduled resend leaves a new record to the delivery under way.
+pub const FRESH_SECS: u64 = 120;
+
 /// Seconds to wait after the `attempts`-th failure: 5 minutes, doubling, at most 6 hours.
 pub fn backoff(attempts: u32) -> u64 {
     (300u64 << attempts.saturating_sub(1).min(10)).min(6 * 3600)
@@ -37,7 +40,10 @@ pub fn run(app: &App, now: u64, scheduled: bool) -> Result<Summary, String> {
         .map_err(|e| format!("cannot read the outbox: {e}"))?;
     let mut summary = Summary::default();
     for record in records {
-        if scheduled && record.next_attempt > now {
+        // A fresh record is still in the hands of the request that took it (or of a
+        // delivery thread): trying it as well could mail the desk twice.
+        let fresh = record.attempts == 0 && now < record.received_at + FRESH_SECS;
+        if scheduled && (record.next_attempt > now || fresh) {
             summary.waiting += 1;
             continue;
         }

@@ -90,7 +90,10 @@ fn an_urlencoded_request_is_recorded_mailed_and_answered_with_its_reference() {
         answer["answer_by"], "2026-02-26",
         "10 working days after 12 February 2026"
     );
-    assert!(app.outbox.is_sent(reference), "recorded and marked sent");
+    assert!(
+        app.outbox.is_sent(reference).expect("outbox"),
+        "recorded and marked sent"
+    );
 
     let mails = common::mails(&dir.path().join("mail"));
     assert_eq!(
@@ -803,6 +806,15 @@ fn the_scheduled_resend_backs_off_alerts_after_five_failures_and_never_deletes()
         .expect("reference")
         .to_string();
 
+    // In its first minutes a record belongs to the request that took it.
+    let received = app.outbox.load(&reference).expect("pending").received_at;
+    let fresh = resend::run(&app, received + 60, true).expect("runs");
+    assert_eq!(
+        (fresh.waiting, fresh.pending),
+        (1, 0),
+        "left to its request"
+    );
+
     let mut now = 1_800_000_000;
     for attempt in 1..=ALERT_AFTER + 1 {
         let summary = resend::run(&app, now, true).expect("runs");
@@ -829,7 +841,7 @@ fn the_scheduled_resend_backs_off_alerts_after_five_failures_and_never_deletes()
     app.mailer = Mailer::files(&dir.path().join("mail")).expect("mailer");
     let summary = resend::run(&app, now, true).expect("runs");
     assert_eq!(summary.delivered, 1);
-    assert!(app.outbox.is_sent(&reference));
+    assert!(app.outbox.is_sent(&reference).expect("outbox"));
 }
 
 #[test]

@@ -6,132 +6,11 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::Duration;
 
 use forms_fn::schema::FieldType;
 use mail_parser::MessageParser;
-
-fn forms_fn(args: &[&str], site: &Path, outbox: &Path, smtp_port: u16) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_forms-fn"));
-    command
-        .args(args)
-        .env("SITE_DIR", site)
-        .env("OUTBOX_DIR", outbox)
-        .env("SMTP_URL", format!("smtp://127.0.0.1:{smtp_port}"))
-        .env(
-            "MAIL_FROM",
-            "Formulir KPU Provinsi NTB <formulir@kpu-ntb.example>",
-        );
-    command
-}
-
-fn serve(site: &Path, outbox: &Path, smtp_port: u16) -> (common::Process, u16) {
-    let port = common::free_port();
-    let mut child = forms_fn(
-        &["serve", "--port", &port.to_string()],
-        site,
-        outbox,
-        smtp_port,
-    )
-    .stderr(Stdio::piped())
-    .spawn()
-    .expect("forms-fn starts");
-    let stderr = child.stderr.take().expect("stderr");
-    let mut lines = BufReader::new(stderr).lines();
-    loop {
-        let line = lines.next().expect("forms-fn said nothing").expect("line");
-        if line.contains("listening on") {
-            break;
-        }
-    }
-    // Keep draining its log so it never blocks on a full pipe.
-    std::thread::spawn(move || for _ in lines {});
-    (common::Process(child), port)
-}
-
-fn post(port: u16, path: &str, content_type: &str, body: &[u8]) -> (u16, String) {
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
-    stream
-        .set_read_timeout(Some(Duration::from_secs(30)))
-        .expect("timeout");
-    write!(
-        stream,
-        "POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nOrigin: https://kpu-ntb.example\r\nContent-Type: {content_type}\r\nAccept: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-        body.len()
-    )
-    .expect("send");
-    stream.write_all(body).expect("body");
-    let mut response = Vec::new();
-    stream.read_to_end(&mut response).expect("read");
-    let response = String::from_utf8_lossy(&response).into_owned();
-    let status = response
-        .split(' ')
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .expect("status");
-    let body = response
-        .split_once("\r\n\r\n")
-        .map(|(_, b)| b.to_string())
-        .unwrap_or_default();
-    // The Lambda emulator answers with chunked encoding: keep only the JSON object.
-    let body = match (body.find('{'), body.rfind('}')) {
-        (Some(a), Some(b)) if a < b => body[a..=b].to_string(),
-        _ => body,
-    };
-    (status, body)
-}
-
-fn submit(port: u16, form: &forms_fn::schema::Form) -> String {
-    submit_at(port, "", form)
-}
-
-/// Submits valid answers to `{prefix}/{id}` and returns the reference.
-fn submit_at(port: u16, prefix: &str, form: &forms_fn::schema::Form) -> String {
-    // The server's clock is the real one.
-    let (fields, files) = common::valid_answers_on(form, forms_fn::calendar::Day::today());
-    let (content_type, body) = if files.is_empty() {
-        (
-            "application/x-www-form-urlencoded".to_string(),
-            common::urlencoded(&fields),
-        )
-    } else {
-        (
-            format!("multipart/form-data; boundary={}", common::BOUNDARY),
-            common::multipart(&fields, &files),
-        )
-    };
-    let (status, body) = post(port, &format!("{prefix}/{}", form.id), &content_type, &body);
-    assert_eq!(status, 200, "{}: {body}", form.id);
-    let answer: serde_json::Value = serde_json::from_str(&body).expect("JSON");
-    answer["reference"].as_str().expect("reference").to_string()
-}
-
-/// Every message in the Maildir.
-fn received(maildir: &Path) -> Vec<Vec<u8>> {
-    ["new", "cur"]
-        .iter()
-        .filter_map(|d| std::fs::read_dir(maildir.join(d)).ok())
-        .flatten()
-        .filter_map(|e| e.ok())
-        .map(|e| std::fs::read(e.path()).expect("read"))
-        .collect()
-}
-
-fn desk_messages_for(maildir: &Path, reference: &str) -> usize {
-    received(maildir)
-        .iter()
-        .filter_map(|m| MessageParser::default().parse(m))
-        .filter(|m| {
-            m.subject().is_some_and(|s| {
-                s.starts_with(&format!("[{reference}]")) && !s.contains("sudah kami terima")
-            })
-        })
-        .count()
-}
 
 #[test]
 fn every_form_reaches_its_desk_over_real_smtp() {
@@ -140,9 +19,15 @@ fn every_form_reaches_its_desk_over_real_smtp() {
     let maildir = dir.path().join("maildir");
     let smtp_port = common::free_port();
     let _smtp = common::smtp_server(smtp_port, &maildir);
-    let (_server, port) = serve(&site, &dir.path().join("outbox"), smtp_port);
+    let outbox = dir.path().join("outbox");
+    let (_server, port) = common::serve(&site, &outbox, smtp_port);
 
-    check_every_form(&site, dir.path(), &maildir, |form| submit(port, form));
+    check_every_form(&site, dir.path(), &maildir, |form| {
+        // `serve` answers first and mails after.
+        let reference = common::submit(port, form);
+        common::wait_until_sent(&outbox, &reference);
+        reference
+    });
 }
 
 /// Submits every form with `submit` and checks what the SMTP server received for each.
@@ -163,7 +48,7 @@ fn check_every_form(
     assert_eq!(forms.len(), 8);
     for form in forms.values() {
         let reference = submit(form);
-        let messages: Vec<Vec<u8>> = received(maildir);
+        let messages: Vec<Vec<u8>> = common::received(maildir);
         let desk = messages
             .iter()
             .filter_map(|m| MessageParser::default().parse(m))
@@ -237,7 +122,8 @@ fn a_submission_made_while_smtp_is_down_is_kept_and_resent_exactly_once() {
     let outbox = dir.path().join("outbox");
     let maildir = dir.path().join("maildir");
     let smtp_port = common::free_port();
-    let (_server, port) = serve(&site, &outbox, smtp_port);
+    let (_server, port, log) =
+        common::serve_logged(common::forms_fn(&[], &site, &outbox, smtp_port));
 
     let config = common::config(dir.path(), None);
     let app = forms_fn::app::load(&forms_fn::Config {
@@ -246,14 +132,16 @@ fn a_submission_made_while_smtp_is_down_is_kept_and_resent_exactly_once() {
         ..config
     })
     .expect("app");
-    let reference = submit(port, &app.forms["informasi-publik"]);
+    let reference = common::submit(port, &app.forms["informasi-publik"]);
     let pending = app.outbox.pending_records().expect("outbox");
     assert_eq!(pending.len(), 1, "recorded although the mail could not go");
     assert_eq!(pending[0].reference, reference);
     assert!(!pending[0].desk_sent);
+    // The delivery after the answer has been tried, and failed.
+    common::wait_for_line(&log, &["delivery", &reference, "pending_mail"]);
 
     let _smtp = common::smtp_server(smtp_port, &maildir);
-    let resend = forms_fn(&["resend"], &site, &outbox, smtp_port)
+    let resend = common::forms_fn(&["resend"], &site, &outbox, smtp_port)
         .output()
         .expect("resend runs");
     assert!(
@@ -265,9 +153,9 @@ fn a_submission_made_while_smtp_is_down_is_kept_and_resent_exactly_once() {
         String::from_utf8_lossy(&resend.stdout).trim(),
         "1 delivered, 0 still pending"
     );
-    assert_eq!(desk_messages_for(&maildir, &reference), 1);
+    assert_eq!(common::desk_messages_for(&maildir, &reference), 1);
 
-    let again = forms_fn(&["resend"], &site, &outbox, smtp_port)
+    let again = common::forms_fn(&["resend"], &site, &outbox, smtp_port)
         .output()
         .expect("resend runs");
     assert_eq!(
@@ -275,11 +163,11 @@ fn a_submission_made_while_smtp_is_down_is_kept_and_resent_exactly_once() {
         "0 delivered, 0 still pending"
     );
     assert_eq!(
-        desk_messages_for(&maildir, &reference),
+        common::desk_messages_for(&maildir, &reference),
         1,
         "nothing sent twice"
     );
-    assert!(app.outbox.is_sent(&reference));
+    assert!(app.outbox.is_sent(&reference).expect("outbox"));
 }
 
 /// The Lambda Runtime API emulator of cargo-lambda (from PyPI), with our release of the
@@ -322,7 +210,7 @@ fn lambda_mode(args: &[&str], site: &Path, outbox: &Path, smtp_port: u16) -> Lam
         .expect("cargo-lambda starts");
     let emulator = common::Process(emulator);
     common::wait_for_port(port);
-    let function = forms_fn(args, site, outbox, smtp_port)
+    let function = common::forms_fn(args, site, outbox, smtp_port)
         .env(
             "AWS_LAMBDA_RUNTIME_API",
             format!("http://127.0.0.1:{port}/.rt"),
@@ -351,7 +239,7 @@ fn every_form_reaches_its_desk_through_the_lambda_runtime() {
     let emulator = lambda(&site, &dir.path().join("outbox"), smtp_port);
     // A Function URL request, as the emulator routes it to the function named `_`.
     check_every_form(&site, dir.path(), &maildir, |form| {
-        submit_at(emulator.port, "/lambda-url/_", form)
+        common::submit_at(emulator.port, "/lambda-url/_", form)
     });
 }
 
@@ -450,21 +338,13 @@ fn mail_goes_over_starttls_to_a_relay_with_a_private_certificate() {
     let url = format!("smtp://localhost:{smtp_port}?tls=required");
 
     let run = |ca_file: Option<&Path>, outbox: &Path| {
-        let port = common::free_port();
-        let mut command = forms_fn(
-            &["serve", "--port", &port.to_string()],
-            &site,
-            outbox,
-            smtp_port,
-        );
-        command.env("SMTP_URL", &url).stderr(Stdio::null());
+        let mut command = common::forms_fn(&[], &site, outbox, smtp_port);
+        command.env("SMTP_URL", &url);
         match ca_file {
             Some(ca) => command.env("SMTP_CA_FILE", ca),
             None => command.env_remove("SMTP_CA_FILE"),
         };
-        let process = common::Process(command.spawn().expect("forms-fn starts"));
-        common::wait_for_port(port);
-        (process, port)
+        common::serve_logged(command)
     };
     let config = common::config(dir.path(), None);
     let forms = forms_fn::app::load(&forms_fn::Config {
@@ -477,20 +357,22 @@ fn mail_goes_over_starttls_to_a_relay_with_a_private_certificate() {
     let form = &forms["informasi-publik"];
 
     // Trusting the private authority: delivered over TLS.
-    let (_server, port) = run(Some(&ca), &dir.path().join("outbox-tls"));
-    let reference = submit(port, form);
+    let (_server, port, _) = run(Some(&ca), &dir.path().join("outbox-tls"));
+    let reference = common::submit(port, form);
+    common::wait_until_sent(&dir.path().join("outbox-tls"), &reference);
     assert_eq!(
-        desk_messages_for(&maildir, &reference),
+        common::desk_messages_for(&maildir, &reference),
         1,
         "delivered over STARTTLS"
     );
 
     // Not trusting it: the certificate is refused, nothing is sent, the record waits.
     let outbox = dir.path().join("outbox-untrusted");
-    let (_server, port) = run(None, &outbox);
-    let reference = submit(port, form);
+    let (_server, port, log) = run(None, &outbox);
+    let reference = common::submit(port, form);
+    common::wait_for_line(&log, &["delivery", &reference, "pending_mail"]);
     assert_eq!(
-        desk_messages_for(&maildir, &reference),
+        common::desk_messages_for(&maildir, &reference),
         0,
         "an untrusted certificate must stop the mail"
     );
@@ -510,7 +392,7 @@ fn the_scheduled_mode_delivers_what_is_pending_under_the_lambda_runtime() {
     let smtp_port = common::free_port();
     // A submission made while the mail server is down.
     let reference = {
-        let (_server, port) = serve(&site, &outbox, smtp_port);
+        let (_server, port) = common::serve(&site, &outbox, smtp_port);
         let config = common::config(dir.path(), None);
         let app = forms_fn::app::load(&forms_fn::Config {
             site_dir: Some(site.clone()),
@@ -518,13 +400,18 @@ fn the_scheduled_mode_delivers_what_is_pending_under_the_lambda_runtime() {
             ..config
         })
         .expect("app");
-        submit(port, &app.forms["pengaduan"])
+        common::submit(port, &app.forms["pengaduan"])
     };
+    // Made ten minutes ago: the schedule leaves fresh records to the request that took them.
+    let store = forms_fn::outbox::Outbox::open(&outbox).expect("outbox");
+    let mut record = store.load(&reference).expect("pending");
+    record.received_at -= 600;
+    store.save(&record).expect("saved");
     let _smtp = common::smtp_server(smtp_port, &maildir);
     let emulator = lambda_mode(&["scheduled"], &site, &outbox, smtp_port);
     // What an EventBridge schedule delivers, through the emulator's invoke API.
     let event = br#"{"version":"0","id":"53dc4d37","detail-type":"Scheduled Event","source":"aws.events","time":"2026-11-28T02:00:00Z","region":"ap-southeast-3","resources":["arn:aws:events:ap-southeast-3:123456789012:rule/kirim-ulang"],"detail":{}}"#;
-    let (status, body) = post(
+    let (status, body) = common::post(
         emulator.port,
         "/2015-03-31/functions/_/invocations",
         "application/json",
@@ -533,5 +420,5 @@ fn the_scheduled_mode_delivers_what_is_pending_under_the_lambda_runtime() {
     assert_eq!(status, 200, "{body}");
     let summary: serde_json::Value = serde_json::from_str(&body).expect("JSON");
     assert_eq!(summary["delivered"], 1, "{summary}");
-    assert_eq!(desk_messages_for(&maildir, &reference), 1);
+    assert_eq!(common::desk_messages_for(&maildir, &reference), 1);
 }

@@ -2,6 +2,7 @@
 //! that pass them, and an app writing to a temporary folder.
 #![allow(dead_code)]
 
+use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -11,6 +12,7 @@ use forms_fn::calendar::Day;
 use forms_fn::render::HASH_FIELD;
 use forms_fn::schema::{Field, FieldType, Form};
 use forms_fn::{App, Config};
+use mail_parser::MessageParser;
 
 /// The repository's site folder (its `content/forms/` are the real definitions).
 pub fn site_dir() -> PathBuf {
@@ -26,6 +28,7 @@ pub fn config(dir: &Path, smtp_url: Option<String>) -> Config {
     Config {
         site_dir: Some(site_dir()),
         outbox_dir: dir.join("outbox"),
+        outbox_bucket: None,
         mail_dir: dir.join("mail"),
         smtp_url,
         smtp_ca_file: None,
@@ -257,16 +260,24 @@ pub fn free_port() -> u16 {
         .port()
 }
 
-/// The Python that has aiosmtpd (the interpreter itself, not a pyenv shim, so killing the
-/// child stops the server).
+/// The Python that has aiosmtpd.
 pub fn python() -> String {
+    python_with("aiosmtpd")
+}
+
+/// The Python that can import `module` (the interpreter itself, not a pyenv shim, so killing
+/// the child stops the server).
+pub fn python_with(module: &str) -> String {
     let out = Command::new("python3")
-        .args(["-c", "import aiosmtpd, sys; print(sys.executable)"])
+        .args([
+            "-c",
+            &format!("import {module}, sys; print(sys.executable)"),
+        ])
         .output()
         .expect("python3 runs");
     assert!(
         out.status.success(),
-        "aiosmtpd is missing: run scripts/test, which installs it (pip install aiosmtpd)"
+        "the Python module {module} is missing: run scripts/test, which installs it"
     );
     String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
@@ -296,5 +307,169 @@ pub fn wait_for_port(port: u16) {
     while TcpStream::connect(("127.0.0.1", port)).is_err() {
         assert!(Instant::now() < deadline, "nothing listens on {port}");
         std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// The `forms-fn` binary with `args` and the settings of a test site.
+pub fn forms_fn(args: &[&str], site: &Path, outbox: &Path, smtp_port: u16) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_forms-fn"));
+    command
+        .args(args)
+        .env("SITE_DIR", site)
+        .env("OUTBOX_DIR", outbox)
+        .env("SMTP_URL", format!("smtp://127.0.0.1:{smtp_port}"))
+        .env(
+            "MAIL_FROM",
+            "Formulir KPU Provinsi NTB <formulir@kpu-ntb.example>",
+        );
+    command
+}
+
+pub fn serve(site: &Path, outbox: &Path, smtp_port: u16) -> (Process, u16) {
+    serve_with(forms_fn(&[], site, outbox, smtp_port))
+}
+
+/// `forms-fn serve` run by `command` (settings in its environment) on a free port, once it
+/// listens.
+pub fn serve_with(command: Command) -> (Process, u16) {
+    let (process, port, _) = serve_logged(command);
+    (process, port)
+}
+
+/// What a server has logged so far, line by line.
+pub type Log = std::sync::Arc<std::sync::Mutex<Vec<String>>>;
+
+/// [`serve_with`], keeping the server's log.
+pub fn serve_logged(mut command: Command) -> (Process, u16, Log) {
+    let port = free_port();
+    let mut child = command
+        .args(["serve", "--port", &port.to_string()])
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("forms-fn starts");
+    let stderr = child.stderr.take().expect("stderr");
+    let mut lines = BufReader::new(stderr).lines();
+    loop {
+        let line = lines.next().expect("forms-fn said nothing").expect("line");
+        if line.contains("listening on") {
+            break;
+        }
+    }
+    // Keep reading its log so it never blocks on a full pipe.
+    let log = Log::default();
+    let keep = std::sync::Arc::clone(&log);
+    std::thread::spawn(move || {
+        for line in lines.map_while(Result::ok) {
+            keep.lock().expect("log").push(line);
+        }
+    });
+    (Process(child), port, log)
+}
+
+/// Waits (at most 20 s) for a line of `log` that contains every one of `parts`.
+pub fn wait_for_line(log: &Log, parts: &[&str]) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        if log
+            .lock()
+            .expect("log")
+            .iter()
+            .any(|line| parts.iter().all(|p| line.contains(p)))
+        {
+            return;
+        }
+        assert!(Instant::now() < deadline, "no log line with {parts:?}");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+pub fn post(port: u16, path: &str, content_type: &str, body: &[u8]) -> (u16, String) {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .expect("timeout");
+    write!(
+        stream,
+        "POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nOrigin: https://kpu-ntb.example\r\nContent-Type: {content_type}\r\nAccept: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    )
+    .expect("send");
+    stream.write_all(body).expect("body");
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).expect("read");
+    let response = String::from_utf8_lossy(&response).into_owned();
+    let status = response
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .expect("status");
+    let body = response
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
+    // The Lambda emulator answers with chunked encoding: keep only the JSON object.
+    let body = match (body.find('{'), body.rfind('}')) {
+        (Some(a), Some(b)) if a < b => body[a..=b].to_string(),
+        _ => body,
+    };
+    (status, body)
+}
+
+pub fn submit(port: u16, form: &forms_fn::schema::Form) -> String {
+    submit_at(port, "", form)
+}
+
+/// Submits valid answers to `{prefix}/{id}` and returns the reference.
+pub fn submit_at(port: u16, prefix: &str, form: &forms_fn::schema::Form) -> String {
+    // The server's clock is the real one.
+    let (fields, files) = valid_answers_on(form, Day::today());
+    let (content_type, body) = if files.is_empty() {
+        (
+            "application/x-www-form-urlencoded".to_string(),
+            urlencoded(&fields),
+        )
+    } else {
+        (
+            format!("multipart/form-data; boundary={}", BOUNDARY),
+            multipart(&fields, &files),
+        )
+    };
+    let (status, body) = post(port, &format!("{prefix}/{}", form.id), &content_type, &body);
+    assert_eq!(status, 200, "{}: {body}", form.id);
+    let answer: serde_json::Value = serde_json::from_str(&body).expect("JSON");
+    answer["reference"].as_str().expect("reference").to_string()
+}
+
+/// Every message in the Maildir.
+pub fn received(maildir: &Path) -> Vec<Vec<u8>> {
+    ["new", "cur"]
+        .iter()
+        .filter_map(|d| std::fs::read_dir(maildir.join(d)).ok())
+        .flatten()
+        .filter_map(|e| e.ok())
+        .map(|e| std::fs::read(e.path()).expect("read"))
+        .collect()
+}
+
+pub fn desk_messages_for(maildir: &Path, reference: &str) -> usize {
+    received(maildir)
+        .iter()
+        .filter_map(|m| MessageParser::default().parse(m))
+        .filter(|m| {
+            m.subject().is_some_and(|s| {
+                s.starts_with(&format!("[{reference}]")) && !s.contains("sudah kami terima")
+            })
+        })
+        .count()
+}
+
+/// Waits (at most 20 s) until the record `reference` in the outbox folder has all its mail
+/// delivered.
+pub fn wait_until_sent(outbox: &Path, reference: &str) {
+    let sent = outbox.join("sent").join(format!("{reference}.json"));
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !sent.exists() {
+        assert!(Instant::now() < deadline, "{reference} was not delivered");
+        std::thread::sleep(Duration::from_millis(10));
     }
 }
