@@ -125,7 +125,7 @@ fn answer(app: &App, request: &Request<Vec<u8>>) -> Reply {
         return r;
     }
     match origin.as_deref() {
-        Some(o) if app.guard.origin_allowed(o) => {}
+        Some(o) if app.guard.origin_allowed(o) || same_origin(request, o) => {}
         _ => {
             return reject(
                 app,
@@ -305,6 +305,20 @@ fn request_origin(request: &Request<Vec<u8>>) -> Option<String> {
         .filter(|o| *o != "null")
         .map(|o| o.trim_end_matches('/').to_ascii_lowercase())
         .or_else(|| header(header::REFERER).and_then(origin_of))
+}
+
+/// Whether `origin` is the function's own: a page the function answered with (the form
+/// again, with its errors, for a citizen without JavaScript) posting back to it. The
+/// browser sets `Origin`, so no other site can claim it.
+fn same_origin(request: &Request<Vec<u8>>, origin: &str) -> bool {
+    let host = request
+        .headers()
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok());
+    let authority = origin
+        .strip_prefix("https://")
+        .or_else(|| origin.strip_prefix("http://"));
+    matches!((host, authority), (Some(h), Some(a)) if h.eq_ignore_ascii_case(a))
 }
 
 /// Lets an allowed origin's scripts read the answer.

@@ -351,8 +351,34 @@ fn hint_text(field: &Field) -> Option<String> {
         _ => None,
     };
     match (&field.hint, implied) {
+        // A hint that already gives the size says it all.
+        (Some(h), Some(_)) if h.contains(" MB") => Some(h.clone()),
         (Some(h), Some(i)) => Some(format!("{h} {i}")),
         (Some(h), None) => Some(h.clone()),
         (None, i) => i,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file_field(hint: &str) -> Field {
+        serde_yaml::from_str(&format!(
+            "name: bukti\ntype: file\nlabel: Bukti\nhint: \"{hint}\"\naccept: [pdf]\nmax_mb: 3\n"
+        ))
+        .expect("a field")
+    }
+
+    #[test]
+    fn a_file_hint_states_the_size_once() {
+        assert_eq!(
+            hint_text(&file_field("Surat pengantar.")).as_deref(),
+            Some("Surat pengantar. Berkas PDF paling besar 3 MB.")
+        );
+        assert_eq!(
+            hint_text(&file_field("PDF, paling besar 3 MB.")).as_deref(),
+            Some("PDF, paling besar 3 MB.")
+        );
     }
 }

@@ -495,6 +495,33 @@ fn only_the_sites_own_origin_may_post_and_read_the_answers() {
                 .is_none()
         );
     }
+    // The function's own pages (the form again, with its errors) post back to it.
+    let own = |origin: &str, ip: &str| {
+        handle(
+            &app,
+            &from(
+                Some(origin),
+                ip,
+                &varied(&fields, 1),
+                &[("host", "abc123.lambda-url.ap-southeast-3.on.aws")],
+            ),
+        )
+        .status()
+    };
+    assert_eq!(
+        own(
+            "https://abc123.lambda-url.ap-southeast-3.on.aws",
+            "203.0.113.5"
+        ),
+        200
+    );
+    assert_eq!(
+        own(
+            "https://abc123.lambda-url.ap-southeast-3.on.aws.tiruan.example",
+            "203.0.113.6"
+        ),
+        403
+    );
     // A Referer from the site is as good as its Origin.
     let response = handle(
         &app,

@@ -1,0 +1,217 @@
+// The deployment in miniature, on loopback, for the browser tests: the site built by the
+// generator and served as static files (as a CDN would, with its 404 page), the form
+// function as its own process on its own origin (`forms-fn serve`, as the Lambda would be),
+// and a real SMTP server (aiosmtpd) behind it. Everything is started here and stopped by
+// `stop()`, which leaves no process behind.
+import { spawn, spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import { createServer as createNetServer } from "node:net";
+import { tmpdir } from "node:os";
+import { dirname, extname, join, normalize, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
+import { chromium } from "playwright-core";
+
+export const repo = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+const binary = (name) => process.env[name.toUpperCase().replace("-", "_")] ?? join(repo, "target/debug", name);
+
+/** The chromium flags this machine needs (no sandbox as root, no calls home). */
+export const chromiumArgs = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+export function freePort() {
+  return new Promise((ok) => {
+    const s = createNetServer().listen(0, "127.0.0.1", () => {
+      const { port } = s.address();
+      s.close(() => ok(port));
+    });
+  });
+}
+
+/** Resolves once `child` has written a line containing `text` to stderr. */
+function said(child, text, what) {
+  return new Promise((ok, fail) => {
+    let log = "";
+    child.stderr.on("data", (d) => {
+      log += d;
+      if (log.includes(text)) ok();
+    });
+    child.on("exit", (code) => fail(new Error(`${what} exited (${code}): ${log}`)));
+  });
+}
+
+async function waitForPort(port) {
+  const { connect } = await import("node:net");
+  for (let i = 0; i < 400; i++) {
+    const open = await new Promise((ok) => {
+      const socket = connect(port, "127.0.0.1", () => {
+        socket.end();
+        ok(true);
+      });
+      socket.on("error", () => ok(false));
+    });
+    if (open) return;
+    await new Promise((ok) => setTimeout(ok, 25));
+  }
+  throw new Error(`nothing listens on ${port}`);
+}
+
+/** A copy of the site whose desks have (test) addresses and whose forms post to `endpoint`. */
+function siteCopy(work, base, endpoint) {
+  const site = join(work, "site");
+  for (const dir of ["content", "templates"]) cpSync(join(repo, dir), join(site, dir), { recursive: true });
+  const file = join(site, "content/site.yaml");
+  let yaml = readFileSync(file, "utf8");
+  yaml = yaml.replace(/^base_url: .*$/m, `base_url: "${base}/"`);
+  yaml = yaml.replace(/^  endpoint: .*$/m, `  endpoint: "${endpoint}"`);
+  yaml = yaml.replace(/^    ([a-z0-9-]+): \{konfirmasi: .*\}$/gm, "    $1: meja-$1@kpu-ntb.example");
+  writeFileSync(file, yaml);
+  return site;
+}
+
+const types = {
+  ".html": "text/html; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".svg": "image/svg+xml",
+  ".xml": "application/xml",
+  ".txt": "text/plain; charset=utf-8",
+  ".json": "application/json",
+  ".png": "image/png",
+  ".jpg": "image/jpeg",
+  ".pdf": "application/pdf",
+};
+
+/** Serves `root` as a static host does: `dir/` is `dir/index.html`, misses get 404.html. */
+function staticServer(root, headers) {
+  return createServer((request, response) => {
+    const path = decodeURIComponent(new URL(request.url, "http://x").pathname);
+    let file = normalize(join(root, path));
+    if (!file.startsWith(root)) file = root + "/-";
+    if (existsSync(file) && statSync(file).isDirectory()) {
+      if (!path.endsWith("/")) {
+        response.writeHead(301, { location: `${path}/` }).end();
+        return;
+      }
+      file = join(file, "index.html");
+    }
+    const found = existsSync(file) && statSync(file).isFile();
+    let body = readFileSync(found ? file : join(root, "404.html"));
+    const type = types[found ? extname(file) : ".html"] ?? "application/octet-stream";
+    const head = { "content-type": type, ...headers };
+    // Compressed as a CDN would compress text.
+    if (/text|xml|svg|json/.test(type) && /\bgzip\b/.test(request.headers["accept-encoding"] ?? "")) {
+      body = gzipSync(body);
+      head["content-encoding"] = "gzip";
+    }
+    response.writeHead(found ? 200 : 404, head);
+    response.end(request.method === "HEAD" ? undefined : body);
+  });
+}
+
+/**
+ * Starts the stack. `headers`: extra response headers for every static file (a CSP, say).
+ * Returns { base, endpoint, public, maildir, outbox, browser, pages(), stop() }.
+ */
+export async function start({ headers = {} } = {}) {
+  const work = mkdtempSync(join(tmpdir(), "portal-"));
+  const [sitePort, fnPort, smtpPort] = [await freePort(), await freePort(), await freePort()];
+  const base = `http://127.0.0.1:${sitePort}`;
+  const endpoint = `http://127.0.0.1:${fnPort}`;
+  const site = siteCopy(work, base, endpoint);
+  const output = join(work, "public");
+  const build = spawnSync(binary("generator"), ["build", "--root", site, "--output", output], { encoding: "utf8" });
+  if (build.status !== 0) throw new Error(`generator build failed: ${build.stderr}`);
+  const stylesheet = readFileSync(join(output, "index.html"), "utf8").match(/href="(\/css\/[^"]+\.css)"/)?.[1];
+
+  const children = [];
+  // Even when the test run itself is stopped, no server outlives it.
+  const orphans = () => children.forEach((child) => child.kill());
+  process.once("exit", orphans);
+  for (const signal of ["SIGINT", "SIGTERM"]) process.once(signal, () => process.exit(1));
+  const stop = async () => {
+    await browser?.close().catch(() => {});
+    orphans();
+    process.off("exit", orphans);
+    await new Promise((ok) => server.close(ok));
+    rmSync(work, { recursive: true, force: true });
+  };
+
+  const maildir = join(work, "maildir");
+  const python = spawnSync("python3", ["-c", "import aiosmtpd, sys; print(sys.executable)"], { encoding: "utf8" });
+  if (python.status !== 0) throw new Error("aiosmtpd is missing: run scripts/test, which installs it");
+  const smtp = spawn(python.stdout.trim(), ["-m", "aiosmtpd", "-n", "-l", `127.0.0.1:${smtpPort}`, "-c", "aiosmtpd.handlers.Mailbox", maildir], { stdio: "ignore" });
+  children.push(smtp);
+
+  const outbox = join(work, "outbox");
+  const fn = spawn(binary("forms-fn"), ["serve", "--port", String(fnPort)], {
+    env: {
+      ...process.env,
+      SITE_DIR: site,
+      OUTBOX_DIR: outbox,
+      SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+      MAIL_FROM: "Formulir KPU Provinsi NTB <formulir@kpu-ntb.example>",
+      ALLOWED_ORIGINS: base,
+      STYLESHEET_URL: `${base}${stylesheet}`,
+      RATE_LIMIT_PER_SOURCE: "100000",
+      RATE_LIMIT_PER_FORM: "100000",
+      OUTBOX_BUCKET: "",
+    },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  children.push(fn);
+
+  const server = staticServer(output, headers);
+  await new Promise((ok) => server.listen(sitePort, "127.0.0.1", ok));
+  await waitForPort(smtpPort);
+  await said(fn, "listening on", "forms-fn serve");
+  fn.stderr.resume();
+
+  const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: chromiumArgs });
+
+  /** Every page the build wrote, as a path (`/`, `/layanan/paw/`, ...). */
+  const pages = () => {
+    const found = [];
+    const walk = (dir, prefix) => {
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        if (entry.isDirectory()) walk(join(dir, entry.name), `${prefix}${entry.name}/`);
+        else if (entry.name === "index.html" && !isRedirect(join(dir, entry.name))) found.push(prefix);
+      }
+    };
+    walk(output, "/");
+    return found.sort();
+  };
+
+  return { base, endpoint, output, maildir, outbox, browser, pages, stop };
+}
+
+/** Alias pages are tiny redirects, not pages. */
+function isRedirect(file) {
+  return readFileSync(file, "utf8").includes('http-equiv="refresh"');
+}
+
+/** Every message the SMTP server stored. */
+export function mails(maildir) {
+  return ["new", "cur"].flatMap((d) => {
+    const dir = join(maildir, d);
+    return existsSync(dir) ? readdirSync(dir).map((f) => readFileSync(join(dir, f), "utf8")) : [];
+  });
+}
+
+/** A date `days` ahead that falls on a working day, as YYYY-MM-DD (WITA). */
+export function workingDayAhead(days) {
+  const d = new Date(Date.now() + 8 * 3600e3 + days * 86400e3);
+  while (d.getUTCDay() === 0 || d.getUTCDay() === 6) d.setUTCDate(d.getUTCDate() + 1);
+  return d.toISOString().slice(0, 10);
+}
+
+/** A small but real PDF: enough for the function's type check. */
+export const PDF = Buffer.from("%PDF-1.4\n% lampiran uji\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n");
