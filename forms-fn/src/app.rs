@@ -27,6 +27,9 @@ pub struct Config {
     /// Where mail is written as `.eml` when there is no SMTP server.
     pub mail_dir: PathBuf,
     pub smtp_url: Option<String>,
+    /// A Secrets Manager secret holding the SMTP URL, read at start through the Lambda
+    /// secrets extension (`SMTP_URL_SECRET`), when `SMTP_URL` is not set.
+    pub smtp_url_secret: Option<String>,
     /// A certificate authority (PEM) to trust for the SMTP relay's certificate.
     pub smtp_ca_file: Option<PathBuf>,
     pub mail_from: String,
@@ -56,6 +59,7 @@ impl Config {
                 kms_key: var("OUTBOX_KMS_KEY"),
             }),
             smtp_url: var("SMTP_URL"),
+            smtp_url_secret: var("SMTP_URL_SECRET"),
             smtp_ca_file: var("SMTP_CA_FILE").map(PathBuf::from),
             mail_from: var("MAIL_FROM")
                 .unwrap_or_else(|| "Formulir KPU Provinsi NTB <formulir@localhost>".into()),
@@ -163,7 +167,12 @@ pub fn load(config: &Config) -> Result<App, String> {
             .collect::<Vec<_>>()
             .join("\n")
     })?;
-    let mailer = match &config.smtp_url {
+    let smtp_url = match (&config.smtp_url, &config.smtp_url_secret) {
+        (Some(url), _) => Some(url.clone()),
+        (None, Some(secret)) => Some(crate::secret::from_extension(secret)?),
+        (None, None) => None,
+    };
+    let mailer = match &smtp_url {
         Some(url) => Mailer::smtp(url, config.smtp_ca_file.as_deref())?,
         None => Mailer::files(&config.mail_dir)?,
     };

@@ -18,6 +18,7 @@ pub mod reference;
 pub mod render;
 pub mod resend;
 pub mod schema;
+pub mod secret;
 pub mod submission;
 pub mod validate;
 

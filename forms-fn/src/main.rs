@@ -54,7 +54,8 @@ enum Command {
         #[arg(long)]
         days: u32,
     },
-    /// Run under the AWS Lambda runtime (the default when no command is given).
+    /// Run under the AWS Lambda runtime (the default when no command is given, unless
+    /// FORMS_FN_MODE=scheduled makes `scheduled` the default).
     Lambda,
 }
 
@@ -67,7 +68,12 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let result = match cli.command.unwrap_or(Command::Lambda) {
+    // Under Lambda there are no arguments: FORMS_FN_MODE=scheduled picks the re-send.
+    let default = match std::env::var("FORMS_FN_MODE").as_deref() {
+        Ok("scheduled") => Command::Scheduled,
+        _ => Command::Lambda,
+    };
+    let result = match cli.command.unwrap_or(default) {
         Command::Serve {
             port,
             bind,
@@ -153,11 +159,14 @@ fn scheduled_lambda(app: Arc<App>) -> Result<(), String> {
                         forms_fn::resend::run(&app, now(), true)
                     })
                     .await??;
+                    // Stdout is the function's log: the metric for the "oldest pending" alarm.
+                    println!("{}", summary.metric_line(now()));
                     Ok::<_, lambda_http::Error>(serde_json::json!({
                         "delivered": summary.delivered,
                         "pending": summary.pending,
                         "waiting": summary.waiting,
                         "alerted": summary.alerted,
+                        "oldest_pending_secs": summary.oldest_pending_secs,
                     }))
                 }
             },

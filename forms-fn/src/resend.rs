@@ -29,6 +29,34 @@ pub struct Summary {
     /// Not tried: their next attempt is later.
     pub waiting: usize,
     pub alerted: usize,
+    /// How long (seconds) the oldest submission still pending after this run has waited;
+    /// 0 when none is.
+    pub oldest_pending_secs: u64,
+}
+
+impl Summary {
+    /// The run as a CloudWatch embedded-metric log line: CloudWatch turns
+    /// `OldestPendingSeconds` into the metric the deployment's alarm watches.
+    pub fn metric_line(&self, now: u64) -> String {
+        serde_json::json!({
+            "_aws": {
+                "Timestamp": now * 1000,
+                "CloudWatchMetrics": [{
+                    "Namespace": "KpuNtbForms",
+                    "Dimensions": [[]],
+                    "Metrics": [
+                        {"Name": "OldestPendingSeconds", "Unit": "Seconds"},
+                        {"Name": "Delivered", "Unit": "Count"},
+                        {"Name": "Pending", "Unit": "Count"},
+                    ],
+                }],
+            },
+            "OldestPendingSeconds": self.oldest_pending_secs,
+            "Delivered": self.delivered,
+            "Pending": self.pending + self.waiting,
+        })
+        .to_string()
+    }
 }
 
 /// Tries every pending record (all of them, or with `scheduled` only those whose time has
@@ -45,9 +73,11 @@ pub fn run(app: &App, now: u64, scheduled: bool) -> Result<Summary, String> {
         let fresh = record.attempts == 0 && now < record.received_at + FRESH_SECS;
         if scheduled && (record.next_attempt > now || fresh) {
             summary.waiting += 1;
+            note_oldest(&mut summary, now, record.received_at);
             continue;
         }
         let reference = record.reference.clone();
+        let received_at = record.received_at;
         let delivered = match app.forms.get(&record.form_id) {
             Some(form) => deliver(app, form, record),
             None => false,
@@ -57,6 +87,7 @@ pub fn run(app: &App, now: u64, scheduled: bool) -> Result<Summary, String> {
             continue;
         }
         summary.pending += 1;
+        note_oldest(&mut summary, now, received_at);
         if scheduled {
             // `deliver` saved what did go out; add the bookkeeping to that version.
             let mut record = app
@@ -76,6 +107,12 @@ pub fn run(app: &App, now: u64, scheduled: bool) -> Result<Summary, String> {
         }
     }
     Ok(summary)
+}
+
+fn note_oldest(summary: &mut Summary, now: u64, received_at: u64) {
+    summary.oldest_pending_secs = summary
+        .oldest_pending_secs
+        .max(now.saturating_sub(received_at));
 }
 
 /// An error log line (what the alarm watches) and, when `ADMIN_EMAIL` is set, a message to
@@ -116,5 +153,27 @@ mod tests {
             waits,
             [300, 600, 1200, 2400, 4800, 9600, 19200, 21600, 21600]
         );
+    }
+
+    #[test]
+    fn the_metric_line_is_embedded_metric_format() {
+        let summary = Summary {
+            delivered: 2,
+            pending: 1,
+            waiting: 3,
+            oldest_pending_secs: 4200,
+            ..Summary::default()
+        };
+        let line: serde_json::Value =
+            serde_json::from_str(&summary.metric_line(1_800_000_000)).expect("JSON");
+        assert_eq!(line["_aws"]["Timestamp"], 1_800_000_000_000u64);
+        let declared = &line["_aws"]["CloudWatchMetrics"][0];
+        assert_eq!(declared["Namespace"], "KpuNtbForms");
+        for metric in declared["Metrics"].as_array().expect("metrics") {
+            let name = metric["Name"].as_str().expect("name");
+            assert!(line[name].is_number(), "{name} has a value");
+        }
+        assert_eq!(line["OldestPendingSeconds"], 4200);
+        assert_eq!(line["Pending"], 4);
     }
 }

@@ -179,11 +179,13 @@ struct LambdaEmulator {
 }
 
 fn lambda(site: &Path, outbox: &Path, smtp_port: u16) -> LambdaEmulator {
-    lambda_mode(&[], site, outbox, smtp_port)
+    lambda_mode("", site, outbox, smtp_port)
 }
 
 /// The emulator with the function binary run as `args` (none: the HTTP function).
-fn lambda_mode(args: &[&str], site: &Path, outbox: &Path, smtp_port: u16) -> LambdaEmulator {
+/// The function under the emulated Lambda runtime, as deployed: no arguments, the mode (if
+/// any) in `FORMS_FN_MODE`.
+fn lambda_mode(mode: &str, site: &Path, outbox: &Path, smtp_port: u16) -> LambdaEmulator {
     let probe = Command::new("cargo-lambda")
         .args(["lambda", "--version"])
         .output();
@@ -210,7 +212,8 @@ fn lambda_mode(args: &[&str], site: &Path, outbox: &Path, smtp_port: u16) -> Lam
         .expect("cargo-lambda starts");
     let emulator = common::Process(emulator);
     common::wait_for_port(port);
-    let function = common::forms_fn(args, site, outbox, smtp_port)
+    let function = common::forms_fn(&[], site, outbox, smtp_port)
+        .env("FORMS_FN_MODE", mode)
         .env(
             "AWS_LAMBDA_RUNTIME_API",
             format!("http://127.0.0.1:{port}/.rt"),
@@ -408,7 +411,7 @@ fn the_scheduled_mode_delivers_what_is_pending_under_the_lambda_runtime() {
     record.received_at -= 600;
     store.save(&record).expect("saved");
     let _smtp = common::smtp_server(smtp_port, &maildir);
-    let emulator = lambda_mode(&["scheduled"], &site, &outbox, smtp_port);
+    let emulator = lambda_mode("scheduled", &site, &outbox, smtp_port);
     // What an EventBridge schedule delivers, through the emulator's invoke API.
     let event = br#"{"version":"0","id":"53dc4d37","detail-type":"Scheduled Event","source":"aws.events","time":"2026-11-28T02:00:00Z","region":"ap-southeast-3","resources":["arn:aws:events:ap-southeast-3:123456789012:rule/kirim-ulang"],"detail":{}}"#;
     let (status, body) = common::post(
@@ -420,5 +423,6 @@ fn the_scheduled_mode_delivers_what_is_pending_under_the_lambda_runtime() {
     assert_eq!(status, 200, "{body}");
     let summary: serde_json::Value = serde_json::from_str(&body).expect("JSON");
     assert_eq!(summary["delivered"], 1, "{summary}");
+    assert_eq!(summary["oldest_pending_secs"], 0, "nothing left waiting");
     assert_eq!(common::desk_messages_for(&maildir, &reference), 1);
 }

@@ -118,12 +118,13 @@ function staticServer(root, headers) {
 }
 
 /**
- * Starts the stack. `headers`: extra response headers for every static file (a CSP, say).
+ * Starts the stack. `headers`: extra response headers for every static file (a CSP, say);
+ * `functionPort`: where the function listens, when the caller must know it first.
  * Returns { base, endpoint, public, maildir, outbox, browser, pages(), stop() }.
  */
-export async function start({ headers = {} } = {}) {
+export async function start({ headers = {}, functionPort } = {}) {
   const work = mkdtempSync(join(tmpdir(), "portal-"));
-  const [sitePort, fnPort, smtpPort] = [await freePort(), await freePort(), await freePort()];
+  const [sitePort, fnPort, smtpPort] = [await freePort(), functionPort ?? (await freePort()), await freePort()];
   const base = `http://127.0.0.1:${sitePort}`;
   const endpoint = `http://127.0.0.1:${fnPort}`;
   const site = siteCopy(work, base, endpoint);

@@ -31,6 +31,7 @@ pub fn config(dir: &Path, smtp_url: Option<String>) -> Config {
         outbox_bucket: None,
         mail_dir: dir.join("mail"),
         smtp_url,
+        smtp_url_secret: None,
         smtp_ca_file: None,
         mail_from: "Formulir KPU Provinsi NTB <formulir@kpu-ntb.example>".into(),
         stylesheet: None,
