@@ -1,9 +1,18 @@
 //! The deployment as code (`deploy/template.yaml`, AWS SAM) checked by cfn-lint, the linter
 //! AWS publishes for CloudFormation (from PyPI; scripts/test installs it), and read for the
-//! promises the rest of the project relies on.
+//! promises the rest of the project relies on; and `generator deploy` against a real
+//! S3-protocol server on loopback (moto's server mode, from PyPI).
 
+mod common;
+
+use std::net::{TcpListener, TcpStream};
 use std::path::Path;
-use std::process::Command;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use aws_sdk_s3::Client;
+use aws_sdk_s3::config::{BehaviorVersion, Credentials, Region};
+use aws_sdk_s3::types::{BucketLocationConstraint, CreateBucketConfiguration};
 
 fn template() -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../deploy/template.yaml")
@@ -48,4 +57,247 @@ fn the_template_keeps_its_security_promises() {
         !text.contains("SMTP_URL:"),
         "the SMTP URL (with its password) is never plain environment text"
     );
+}
+
+/// moto's S3 server on loopback, stopped when dropped.
+struct S3Server {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for S3Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn s3_server() -> S3Server {
+    let python = Command::new("python3")
+        .args(["-c", "import moto.server, sys; print(sys.executable)"])
+        .output()
+        .expect("python3 runs");
+    assert!(
+        python.status.success(),
+        "moto is missing: run scripts/test, which installs it (pip install 'moto[server]')"
+    );
+    let port = TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port();
+    let child = Command::new(String::from_utf8_lossy(&python.stdout).trim())
+        .args([
+            "-m",
+            "moto.server",
+            "-H",
+            "127.0.0.1",
+            "-p",
+            &port.to_string(),
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("moto starts");
+    let server = S3Server { child, port };
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "moto never listened");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    server
+}
+
+fn client(port: u16) -> Client {
+    Client::from_conf(
+        aws_sdk_s3::Config::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(Region::new("ap-southeast-3"))
+            .endpoint_url(format!("http://127.0.0.1:{port}"))
+            .force_path_style(true)
+            .credentials_provider(Credentials::new("uji", "uji", None, None, "tests"))
+            .build(),
+    )
+}
+
+fn deploy(root: &Path, port: u16, extra: &[&str]) -> (String, Output) {
+    let out = Command::new(env!("CARGO_BIN_EXE_generator"))
+        .args(["deploy", "--root"])
+        .arg(root)
+        .args(["--bucket", "situs", "--endpoint"])
+        .arg(format!("http://127.0.0.1:{port}"))
+        .args(extra)
+        .env("AWS_ACCESS_KEY_ID", "uji")
+        .env("AWS_SECRET_ACCESS_KEY", "uji")
+        .env("AWS_REGION", "ap-southeast-3")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_CONFIG_FILE", root.join("no-aws-config"))
+        .env(
+            "AWS_SHARED_CREDENTIALS_FILE",
+            root.join("no-aws-credentials"),
+        )
+        .output()
+        .expect("generator deploy runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let summary = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .last()
+        .unwrap_or_default()
+        .to_string();
+    (summary, out)
+}
+
+#[test]
+fn deploy_sends_only_what_changed_and_deletes_what_is_gone() {
+    let server = s3_server();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let s3 = client(server.port);
+    runtime
+        .block_on(
+            s3.create_bucket()
+                .bucket("situs")
+                .create_bucket_configuration(
+                    CreateBucketConfiguration::builder()
+                        .location_constraint(BucketLocationConstraint::ApSoutheast3)
+                        .build(),
+                )
+                .send(),
+        )
+        .expect("bucket");
+    let dir = common::copy_site("basic");
+    let root = dir.path().to_path_buf();
+
+    let (first, _) = deploy(&root, server.port, &[]);
+    let uploaded: usize = first
+        .split(": ")
+        .nth(1)
+        .and_then(|s| s.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .expect("a count");
+    assert!(uploaded > 10, "{first}");
+    assert!(first.ends_with(", 0 deleted, 0 unchanged"), "{first}");
+    let head = |key: &str| {
+        runtime
+            .block_on(s3.head_object().bucket("situs").key(key).send())
+            .unwrap_or_else(|e| panic!("{key}: {e:?}"))
+    };
+    let page = head("layanan/paw/index.html");
+    assert_eq!(page.content_type(), Some("text/html; charset=utf-8"));
+    assert_eq!(page.cache_control(), Some("public, max-age=300"));
+    let listing = runtime
+        .block_on(s3.list_objects_v2().bucket("situs").prefix("css/").send())
+        .expect("list");
+    let css = listing.contents()[0].key().expect("key").to_string();
+    assert_eq!(head(&css).content_type(), Some("text/css; charset=utf-8"));
+    assert_eq!(
+        head(&css).cache_control(),
+        Some("public, max-age=31536000, immutable")
+    );
+
+    let (second, _) = deploy(&root, server.port, &[]);
+    assert_eq!(
+        second,
+        format!("s3://situs: 0 uploaded, 0 deleted, {uploaded} unchanged"),
+        "a second deploy sends nothing"
+    );
+
+    // A page changed and one removed: the dry run says so and changes nothing.
+    let paw = root.join("content/layanan/paw.md");
+    let text = std::fs::read_to_string(&paw).expect("page");
+    std::fs::write(&paw, format!("{text}\nSatu kalimat tambahan.\n")).expect("edit");
+    std::fs::remove_file(root.join("content/berita/sosialisasi.md")).expect("remove");
+    let etag = page.e_tag().map(str::to_string);
+    let (dry, out) = deploy(&root, server.port, &["--dry-run"]);
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        said.contains("would upload layanan/paw/index.html"),
+        "{said}"
+    );
+    assert!(
+        said.contains("would delete berita/sosialisasi/index.html"),
+        "{said}"
+    );
+    assert!(dry.ends_with("(dry run: nothing changed)"), "{dry}");
+    assert_eq!(
+        head("layanan/paw/index.html").e_tag().map(str::to_string),
+        etag
+    );
+    head("berita/sosialisasi/index.html");
+
+    // The real deploy does exactly what the dry run said.
+    let (_, out) = deploy(&root, server.port, &[]);
+    let done = String::from_utf8_lossy(&out.stdout);
+    let actions = |text: &str, prefix: &str| -> Vec<String> {
+        text.lines()
+            .filter_map(|l| l.strip_prefix(prefix).map(str::to_string))
+            .collect()
+    };
+    assert_eq!(actions(&done, "upload "), actions(&said, "would upload "));
+    assert_eq!(actions(&done, "delete "), actions(&said, "would delete "));
+    assert_ne!(
+        head("layanan/paw/index.html").e_tag().map(str::to_string),
+        etag
+    );
+    let gone = runtime.block_on(
+        s3.head_object()
+            .bucket("situs")
+            .key("berita/sosialisasi/index.html")
+            .send(),
+    );
+    assert!(
+        gone.is_err(),
+        "deleted: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
+
+#[test]
+fn host_files_carry_the_headers_and_redirects_and_text_is_precompressed() {
+    let out = tempfile::tempdir().expect("temp dir");
+    let run = Command::new(env!("CARGO_BIN_EXE_generator"))
+        .args(["build", "--host-files", "--precompress", "--root"])
+        .arg(common::site("basic"))
+        .arg("--output")
+        .arg(out.path())
+        .output()
+        .expect("generator runs");
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let headers = common::read(out.path().join("_headers"));
+    for line in [
+        "Strict-Transport-Security: max-age=63072000",
+        "X-Content-Type-Options: nosniff",
+        "Content-Security-Policy: default-src 'self';",
+        "Cache-Control: public, max-age=31536000, immutable",
+    ] {
+        assert!(headers.contains(line), "{line}\n{headers}");
+    }
+    let redirects = common::read(out.path().join("_redirects"));
+    assert!(
+        redirects.lines().any(|l| l.ends_with(" 301")),
+        "the aliases: {redirects}"
+    );
+
+    let page = std::fs::read(out.path().join("index.html")).expect("page");
+    let gz = std::fs::read(out.path().join("index.html.gz")).expect("gzip");
+    let mut unzipped = Vec::new();
+    std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&gz[..]), &mut unzipped)
+        .expect("gunzip");
+    assert_eq!(unzipped, page);
+    let br = std::fs::read(out.path().join("index.html.br")).expect("brotli");
+    let mut unbrotli = Vec::new();
+    std::io::Read::read_to_end(&mut brotli::Decompressor::new(&br[..], 4096), &mut unbrotli)
+        .expect("brotli");
+    assert_eq!(unbrotli, page);
+    assert!(br.len() < page.len() / 2, "{} of {}", br.len(), page.len());
 }

@@ -38,6 +38,8 @@ pub struct BuildOptions {
     pub live_reload: bool,
     /// Where the forms post instead of site.yaml's `forms.endpoint` (`serve`: its own).
     pub forms_endpoint: Option<String>,
+    /// Also writes `_headers` and `_redirects` for Netlify and Cloudflare Pages.
+    pub host_files: bool,
 }
 
 /// A finished build, ready to be written (or served).
@@ -127,6 +129,9 @@ pub fn build(options: &BuildOptions) -> Result<Built> {
     }));
     outputs.extend(generated_files(&site));
     outputs.extend(alias_pages(&site, &mut diagnostics));
+    if options.host_files {
+        outputs.extend(crate::hosting::files(&site, &endpoint));
+    }
     check_collisions(&outputs, &mut diagnostics);
 
     diagnostic::sort(&mut diagnostics);

@@ -4,7 +4,7 @@
 //! The pipeline: [`config`] and [`content`] read the sources into a [`site::Site`],
 //! [`markdown`] renders each page once, [`links`] checks every link, [`render`] fills the
 //! theme's [`templates`], and [`output`] writes the files. [`build::build`] runs it all;
-//! [`serve`] keeps it running and rebuilds what changes.
+//! [`serve`] keeps it running and rebuilds what changes; [`deploy`] sends it to S3.
 
 pub mod assets;
 pub mod build;
@@ -12,12 +12,14 @@ pub mod config;
 pub mod content;
 pub mod context;
 pub mod dates;
+pub mod deploy;
 pub mod diagnostic;
 pub mod error;
 pub mod feeds;
 pub mod forms;
 pub mod front_matter;
 pub mod fs;
+pub mod hosting;
 pub mod links;
 pub mod markdown;
 pub mod output;

@@ -30,6 +30,13 @@ enum Command {
         /// Refuse to build while warnings remain (such as values still to confirm).
         #[arg(long)]
         strict: bool,
+        /// Also write `_headers` and `_redirects` (security headers, caching, aliases) for
+        /// Netlify and Cloudflare Pages.
+        #[arg(long)]
+        host_files: bool,
+        /// Also write a `.gz` and a `.br` beside each text file, for hosts that serve them.
+        #[arg(long)]
+        precompress: bool,
     },
     /// Check the site as `build` does, plus the syntax of external links; writes nothing.
     Check {
@@ -38,6 +45,30 @@ enum Command {
         /// Treat warnings as errors.
         #[arg(long)]
         strict: bool,
+    },
+    /// Build and upload the site to an S3 bucket: only what changed, with each file's
+    /// Content-Type and Cache-Control; files the build no longer has are deleted.
+    Deploy {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// The bucket (the site bucket of deploy/template.yaml).
+        #[arg(long)]
+        bucket: String,
+        /// Prepended to every key.
+        #[arg(long, default_value = "")]
+        prefix: String,
+        /// An S3-compatible endpoint instead of AWS's (addressed path-style).
+        #[arg(long)]
+        endpoint: Option<String>,
+        /// Publish at this address instead of site.yaml's `base_url`.
+        #[arg(long)]
+        base_url: Option<String>,
+        /// Refuse to deploy while warnings remain (such as values still to confirm).
+        #[arg(long)]
+        strict: bool,
+        /// Print what would be uploaded and deleted, and change nothing.
+        #[arg(long)]
+        dry_run: bool,
     },
     /// Build, serve on this machine, and rebuild and reload pages on every change.
     Serve {
@@ -70,17 +101,24 @@ fn main() -> ExitCode {
             output,
             base_url,
             strict,
+            host_files,
+            precompress,
         } => {
             let options = BuildOptions {
                 root: site.root.clone(),
                 base_url,
                 drafts: site.drafts,
                 strict,
+                host_files,
                 ..BuildOptions::default()
             };
             let output = output.unwrap_or_else(|| site.root.join("public"));
-            generator::build(&options).and_then(|built| {
+            generator::build(&options).and_then(|mut built| {
                 print_warnings(&built.warnings);
+                if precompress {
+                    let compressed = generator::hosting::precompressed(&built.outputs)?;
+                    built.outputs.extend(compressed);
+                }
                 let stats = generator::output::write(&output, &built.outputs)?;
                 eprintln!(
                     "built {} pages and {} sections into {} ({} files, {} stale removed) in {} ms",
@@ -109,6 +147,54 @@ fn main() -> ExitCode {
                     built.site.pages.len(),
                     built.site.sections.len()
                 );
+            })
+        }
+        Command::Deploy {
+            site,
+            bucket,
+            prefix,
+            endpoint,
+            base_url,
+            strict,
+            dry_run,
+        } => {
+            let options = BuildOptions {
+                root: site.root,
+                base_url,
+                drafts: site.drafts,
+                strict,
+                ..BuildOptions::default()
+            };
+            generator::build(&options).and_then(|built| {
+                print_warnings(&built.warnings);
+                let plan = generator::deploy::deploy(
+                    &built.outputs,
+                    &generator::deploy::DeployOptions {
+                        bucket: bucket.clone(),
+                        prefix,
+                        endpoint,
+                        dry_run,
+                    },
+                )?;
+                let verb = if dry_run { "would " } else { "" };
+                for key in &plan.upload {
+                    println!("{verb}upload {key}");
+                }
+                for key in &plan.delete {
+                    println!("{verb}delete {key}");
+                }
+                let (up, del, note) = if dry_run {
+                    ("to upload", "to delete", " (dry run: nothing changed)")
+                } else {
+                    ("uploaded", "deleted", "")
+                };
+                println!(
+                    "s3://{bucket}: {} {up}, {} {del}, {} unchanged{note}",
+                    plan.upload.len(),
+                    plan.delete.len(),
+                    plan.unchanged
+                );
+                Ok(())
             })
         }
         Command::Serve { site, port, bind } => serve::run(&serve::ServeOptions {
