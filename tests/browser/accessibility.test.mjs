@@ -8,7 +8,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PDF, mails, repo, start, workingDayAhead } from "./stack.mjs";
+import { fillRequired, mails, repo, start } from "./stack.mjs";
 
 const axeSource = readFileSync(join(repo, "node_modules/axe-core/axe.min.js"), "utf8");
 const WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
@@ -103,27 +103,6 @@ test("no page scrolls sideways or clips text at 320 CSS px or at 200% zoom", asy
   }
   assert.deepEqual(failures, []);
 });
-
-/** Fills every required control of the form on `page` with an answer its rules accept. */
-async function fillRequired(page) {
-  for (const input of await page.locator("form[data-formulir] [required]").all()) {
-    const type = await input.getAttribute("type");
-    const tag = await input.evaluate((el) => el.tagName.toLowerCase());
-    if (tag === "textarea") await input.fill("Uraian uji yang cukup panjang untuk memenuhi batas paling sedikit tiga puluh huruf.");
-    else if (tag === "select") await input.selectOption({ index: 1 });
-    else if (type === "checkbox") await input.check();
-    else if (type === "email") await input.fill("warga@contoh.id");
-    else if (type === "tel") await input.fill("0812 3456 7890");
-    else if (type === "number") await input.fill((await input.getAttribute("min")) ?? "1");
-    else if (type === "date") await input.fill(workingDayAhead(30));
-    else if (type === "file") await input.setInputFiles({ name: "bukti.pdf", mimeType: "application/pdf", buffer: PDF });
-    else if ((await input.getAttribute("name")) === "nik") await input.fill("5271010101900001");
-    else await input.fill("Warga Uji");
-  }
-  for (const set of await page.locator("form[data-formulir] fieldset.pilihan").all()) {
-    if ((await set.locator("legend").innerText()).includes("(wajib)")) await set.locator("input").first().check();
-  }
-}
 
 /** Submits the form on `page` by its button and returns the function's raw answer. */
 async function submit(page) {

@@ -6,24 +6,13 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { join, dirname, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { chromium } from "playwright-core";
+import { chromiumArgs, fillRequired, freePort, repo } from "./stack.mjs";
 
-const repo = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const work = mkdtempSync(join(tmpdir(), "formulir-"));
 let server, browser, base;
-
-function freePort() {
-  return new Promise((ok) => {
-    const s = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = s.address();
-      s.close(() => ok(port));
-    });
-  });
-}
 
 before(async () => {
   const port = await freePort();
@@ -43,7 +32,7 @@ before(async () => {
   });
   browser = await chromium.launch({
     executablePath: "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    args: chromiumArgs,
   });
 });
 
@@ -52,33 +41,6 @@ after(async () => {
   server?.kill();
   rmSync(work, { recursive: true, force: true });
 });
-
-/** A date `days` ahead that falls on a working day, as YYYY-MM-DD. */
-function workingDayAhead(days) {
-  const d = new Date(Date.now() + 8 * 3600e3 + days * 86400e3);
-  while (d.getUTCDay() === 0 || d.getUTCDay() === 6) d.setUTCDate(d.getUTCDate() + 1);
-  return d.toISOString().slice(0, 10);
-}
-
-/** Fills every required control of the form with an answer its rules accept. */
-async function fillRequired(page) {
-  for (const input of await page.locator("form[data-formulir] [required]").all()) {
-    const type = await input.getAttribute("type");
-    const tag = await input.evaluate((el) => el.tagName.toLowerCase());
-    if (tag === "textarea") await input.fill("Uraian uji yang cukup panjang untuk memenuhi batas paling sedikit tiga puluh huruf.");
-    else if (tag === "select") await input.selectOption({ index: 1 });
-    else if (type === "checkbox") await input.check();
-    else if (type === "email") await input.fill("warga@contoh.id");
-    else if (type === "tel") await input.fill("0812 3456 7890");
-    else if (type === "number") await input.fill((await input.getAttribute("min")) ?? "1");
-    else if (type === "date") await input.fill(workingDayAhead(30));
-    else await input.fill("Uji");
-  }
-  // Choices marked (wajib): the first option of each.
-  for (const set of await page.locator("form[data-formulir] fieldset.pilihan").all()) {
-    if ((await set.locator("legend").innerText()).includes("(wajib)")) await set.locator("input").first().check();
-  }
-}
 
 test("a form submitted with JavaScript disabled shows its receipt with the reference", async () => {
   const context = await browser.newContext({ javaScriptEnabled: false });

@@ -216,3 +216,24 @@ export function workingDayAhead(days) {
 
 /** A small but real PDF: enough for the function's type check. */
 export const PDF = Buffer.from("%PDF-1.4\n% lampiran uji\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n");
+
+/** Fills every required control of the form on `page` with an answer its rules accept. */
+export async function fillRequired(page) {
+  for (const input of await page.locator("form[data-formulir] [required]").all()) {
+    const type = await input.getAttribute("type");
+    const tag = await input.evaluate((el) => el.tagName.toLowerCase());
+    if (tag === "textarea") await input.fill("Uraian uji yang cukup panjang untuk memenuhi batas paling sedikit tiga puluh huruf.");
+    else if (tag === "select") await input.selectOption({ index: 1 });
+    else if (type === "checkbox") await input.check();
+    else if (type === "email") await input.fill("warga@contoh.id");
+    else if (type === "tel") await input.fill("0812 3456 7890");
+    else if (type === "number") await input.fill((await input.getAttribute("min")) ?? "1");
+    else if (type === "date") await input.fill(workingDayAhead(30));
+    else if (type === "file") await input.setInputFiles({ name: "bukti.pdf", mimeType: "application/pdf", buffer: PDF });
+    else if ((await input.getAttribute("name")) === "nik") await input.fill("5271010101900001");
+    else await input.fill("Warga Uji");
+  }
+  for (const set of await page.locator("form[data-formulir] fieldset.pilihan").all()) {
+    if ((await set.locator("legend").innerText()).includes("(wajib)")) await set.locator("input").first().check();
+  }
+}
