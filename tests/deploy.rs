@@ -282,6 +282,18 @@ fn host_files_carry_the_headers_and_redirects_and_text_is_precompressed() {
     ] {
         assert!(headers.contains(line), "{line}\n{headers}");
     }
+    // The same policy as CloudFront's (this site's forms post to its own origin).
+    let template = std::fs::read_to_string(template()).expect("the template");
+    let cloudfront = template
+        .split("ContentSecurityPolicy: !Sub \"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("the template's policy")
+        .replace(" https://*.lambda-url.${AWS::Region}.on.aws", "");
+    assert!(
+        headers.contains(&format!("Content-Security-Policy: {cloudfront}\n")),
+        "{cloudfront}\n{headers}"
+    );
     let redirects = common::read(out.path().join("_redirects"));
     assert!(
         redirects.lines().any(|l| l.ends_with(" 301")),

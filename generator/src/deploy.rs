@@ -6,10 +6,8 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use aws_config::BehaviorVersion;
-use aws_config::meta::region::RegionProviderChain;
-use aws_config::timeout::TimeoutConfig;
 use aws_sdk_s3::Client;
+use aws_sdk_s3::config::timeout::TimeoutConfig;
 use aws_sdk_s3::error::DisplayErrorContext;
 use aws_sdk_s3::primitives::ByteStream;
 use md5::{Digest, Md5};
@@ -105,23 +103,11 @@ pub fn deploy(files: &[OutputFile], options: &DeployOptions) -> Result<Plan> {
 }
 
 async fn run(files: &[OutputFile], options: &DeployOptions) -> Result<Plan> {
-    let mut loader = aws_config::defaults(BehaviorVersion::latest())
-        .region(RegionProviderChain::default_provider().or_else("ap-southeast-3"))
-        .timeout_config(
-            TimeoutConfig::builder()
-                .connect_timeout(Duration::from_secs(5))
-                .operation_timeout(Duration::from_secs(60))
-                .build(),
-        );
-    if let Some(url) = &options.endpoint {
-        loader = loader.endpoint_url(url);
-    }
-    let config = loader.load().await;
-    let mut builder = aws_sdk_s3::config::Builder::from(&config);
-    if options.endpoint.is_some() {
-        builder = builder.force_path_style(true);
-    }
-    let client = Client::from_conf(builder.build());
+    let timeouts = TimeoutConfig::builder()
+        .connect_timeout(Duration::from_secs(5))
+        .operation_timeout(Duration::from_secs(60))
+        .build();
+    let client = forms_fn::outbox::s3::client(options.endpoint.clone(), timeouts).await;
 
     let remote = list(&client, options).await?;
     let mut plan = Plan::default();
@@ -174,28 +160,16 @@ async fn run(files: &[OutputFile], options: &DeployOptions) -> Result<Plan> {
 
 /// Every object under the prefix, with its ETag (quotes removed).
 async fn list(client: &Client, options: &DeployOptions) -> Result<BTreeMap<String, String>> {
-    let mut objects = BTreeMap::new();
-    let mut token = None;
-    loop {
-        let page = client
-            .list_objects_v2()
-            .bucket(&options.bucket)
-            .prefix(&options.prefix)
-            .set_continuation_token(token)
-            .send()
-            .await
-            .map_err(|e| s3_error(&format!("LIST s3://{}", options.bucket), e))?;
-        for object in page.contents() {
-            if let Some(key) = object.key() {
-                let etag = object.e_tag().unwrap_or_default().trim_matches('"');
-                objects.insert(key.to_string(), etag.to_string());
-            }
-        }
-        token = page.next_continuation_token().map(str::to_string);
-        if token.is_none() || page.is_truncated() != Some(true) {
-            return Ok(objects);
-        }
-    }
+    let objects = forms_fn::outbox::s3::list_objects(client, &options.bucket, &options.prefix)
+        .await
+        .map_err(|e| s3_error(&format!("LIST s3://{}", options.bucket), e))?;
+    Ok(objects
+        .iter()
+        .filter_map(|o| {
+            let etag = o.e_tag().unwrap_or_default().trim_matches('"');
+            Some((o.key()?.to_string(), etag.to_string()))
+        })
+        .collect())
 }
 
 #[cfg(test)]

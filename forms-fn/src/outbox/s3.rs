@@ -15,11 +15,13 @@ use aws_config::BehaviorVersion;
 use aws_config::meta::region::RegionProviderChain;
 use aws_config::timeout::TimeoutConfig;
 use aws_sdk_s3::Client;
-use aws_sdk_s3::error::DisplayErrorContext;
+use aws_sdk_s3::config::http::HttpResponse;
+use aws_sdk_s3::error::{DisplayErrorContext, SdkError};
+use aws_sdk_s3::operation::list_objects_v2::ListObjectsV2Error;
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::{
     AbortIncompleteMultipartUpload, BucketLifecycleConfiguration, ExpirationStatus,
-    LifecycleExpiration, LifecycleRule, LifecycleRuleFilter, ServerSideEncryption,
+    LifecycleExpiration, LifecycleRule, LifecycleRuleFilter, Object, ServerSideEncryption,
 };
 
 use super::{BucketSettings as Settings, Record, decode, encode, reference_of};
@@ -48,27 +50,14 @@ impl Bucket {
             .enable_all()
             .build()?;
         let endpoint = settings.endpoint.clone();
-        let config = run_on(&runtime, async move {
-            let mut loader = aws_config::defaults(BehaviorVersion::latest())
-                .region(RegionProviderChain::default_provider().or_else(DEFAULT_REGION))
-                .timeout_config(
-                    TimeoutConfig::builder()
-                        .connect_timeout(Duration::from_secs(3))
-                        .operation_attempt_timeout(Duration::from_secs(8))
-                        .operation_timeout(Duration::from_secs(20))
-                        .build(),
-                );
-            if let Some(url) = endpoint {
-                loader = loader.endpoint_url(url);
-            }
-            loader.load().await
-        })?;
-        let mut builder = aws_sdk_s3::config::Builder::from(&config);
-        if settings.endpoint.is_some() {
-            builder = builder.force_path_style(true);
-        }
+        let timeouts = TimeoutConfig::builder()
+            .connect_timeout(Duration::from_secs(3))
+            .operation_attempt_timeout(Duration::from_secs(8))
+            .operation_timeout(Duration::from_secs(20))
+            .build();
+        let client = run_on(&runtime, client(endpoint, timeouts))?;
         Ok(Bucket {
-            client: Client::from_conf(builder.build()),
+            client,
             settings,
             runtime: Some(runtime),
         })
@@ -162,28 +151,16 @@ impl Bucket {
         let bucket = self.settings.bucket.clone();
         let prefix = format!("{}{state}/", self.settings.prefix);
         self.run(async move {
-            let mut objects = Vec::new();
-            let mut token = None;
-            loop {
-                let page = client
-                    .list_objects_v2()
-                    .bucket(&bucket)
-                    .prefix(&prefix)
-                    .set_continuation_token(token)
-                    .send()
-                    .await
-                    .map_err(|e| s3_error("LIST", e))?;
-                for object in page.contents() {
-                    if let Some(key) = object.key() {
-                        let modified = object.last_modified().map_or(0, |t| t.secs());
-                        objects.push((key.to_string(), modified));
-                    }
-                }
-                token = page.next_continuation_token().map(str::to_string);
-                if token.is_none() || page.is_truncated() != Some(true) {
-                    return Ok(objects);
-                }
-            }
+            let objects = list_objects(&client, &bucket, &prefix)
+                .await
+                .map_err(|e| s3_error("LIST", e))?;
+            Ok(objects
+                .iter()
+                .filter_map(|o| {
+                    let modified = o.last_modified().map_or(0, |t| t.secs());
+                    Some((o.key()?.to_string(), modified))
+                })
+                .collect())
         })
     }
 
@@ -291,6 +268,48 @@ impl Drop for Bucket {
         // (inside another runtime's task): let its threads wind down on their own.
         if let Some(runtime) = self.runtime.take() {
             runtime.shutdown_background();
+        }
+    }
+}
+
+/// An S3 client from the usual AWS chain (the function's role, the environment, a profile;
+/// the region defaults to Jakarta), or for an S3-compatible `endpoint`, addressed path-style.
+/// Shared with the generator's `deploy`.
+pub async fn client(endpoint: Option<String>, timeouts: TimeoutConfig) -> Client {
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .region(RegionProviderChain::default_provider().or_else(DEFAULT_REGION))
+        .timeout_config(timeouts);
+    if let Some(url) = &endpoint {
+        loader = loader.endpoint_url(url);
+    }
+    let config = loader.load().await;
+    let mut builder = aws_sdk_s3::config::Builder::from(&config);
+    if endpoint.is_some() {
+        builder = builder.force_path_style(true);
+    }
+    Client::from_conf(builder.build())
+}
+
+/// Every object under `prefix`, all pages of the listing.
+pub async fn list_objects(
+    client: &Client,
+    bucket: &str,
+    prefix: &str,
+) -> Result<Vec<Object>, SdkError<ListObjectsV2Error, HttpResponse>> {
+    let mut objects = Vec::new();
+    let mut token = None;
+    loop {
+        let page = client
+            .list_objects_v2()
+            .bucket(bucket)
+            .prefix(prefix)
+            .set_continuation_token(token)
+            .send()
+            .await?;
+        objects.extend(page.contents().iter().cloned());
+        token = page.next_continuation_token().map(str::to_string);
+        if token.is_none() || page.is_truncated() != Some(true) {
+            return Ok(objects);
         }
     }
 }
