@@ -85,3 +85,51 @@ fn check_passes_on_a_correct_site_and_writes_nothing() {
     assert!(stderr(&output).contains("checked 4 pages and 3 sections: no errors"));
     assert!(!root.join("public").exists());
 }
+
+/// The portal's sources copied into a temporary folder, to be broken on purpose.
+fn portal_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    for sub in ["content", "templates"] {
+        let status = std::process::Command::new("cp")
+            .arg("-r")
+            .arg(repo.join(sub))
+            .arg(dir.path())
+            .status()
+            .expect("cp runs");
+        assert!(status.success());
+    }
+    dir
+}
+
+#[test]
+fn a_template_string_missing_from_a_language_stops_the_build_and_is_named() {
+    let dir = portal_copy();
+    let file = dir.path().join("templates/i18n/en.yaml");
+    let text = std::fs::read_to_string(&file).expect("read en.yaml");
+    let without: String = text
+        .lines()
+        .filter(|l| !l.starts_with("main_menu:"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert_ne!(text.len(), without.len(), "en.yaml has `main_menu`");
+    std::fs::write(&file, without).expect("write");
+    let out = dir.path().join("public");
+    let output = generator(&[
+        "build",
+        "--no-search",
+        "--root",
+        dir.path().to_str().expect("utf-8"),
+        "--output",
+        out.to_str().expect("utf-8"),
+    ]);
+    assert!(!output.status.success());
+    let stderr = stderr(&output);
+    assert!(
+        stderr
+            .contains("error: the template string `main_menu` has no translation in language `en`")
+            && stderr.contains("templates/i18n/en.yaml"),
+        "{stderr}"
+    );
+    assert!(!out.exists(), "nothing is written by a failed build");
+}

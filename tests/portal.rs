@@ -38,13 +38,15 @@ fn site() -> &'static Built {
             .filter(|l| l.starts_with("error"))
             .count();
         assert_eq!(errors, 0);
-        // The only warnings are the facts the office still has to confirm.
+        // The only warnings are the facts the office still has to confirm, and the
+        // translations still to be reviewed by a native speaker.
         let stderr = common::stderr(&output);
         let others: Vec<&str> = stderr
             .lines()
             .filter(|l| {
                 l.starts_with("warning:")
                     && !l.starts_with("warning: value to confirm before publishing:")
+                    && !l.starts_with("warning: this translation awaits a native speaker's review")
             })
             .collect();
         assert!(
@@ -77,12 +79,13 @@ fn collect(root: &Path, dir: &Path, pages: &mut BTreeMap<String, String>) {
     }
 }
 
-/// Pages people read (not the redirect pages of aliases).
+/// Pages people read (not the redirect pages of aliases; the search page redirects only
+/// without JavaScript).
 fn content_pages() -> impl Iterator<Item = (&'static String, &'static String)> {
     site()
         .pages
         .iter()
-        .filter(|(_, html)| !html.contains("http-equiv=\"refresh\""))
+        .filter(|(_, html)| !html.contains("http-equiv=\"refresh\"") || html.contains("<noscript>"))
 }
 
 fn first<'a>(re: &Regex, text: &'a str) -> Option<&'a str> {
@@ -93,7 +96,11 @@ fn first<'a>(re: &Regex, text: &'a str) -> Option<&'a str> {
 fn every_page_has_the_shared_frame() {
     let mut checked = 0;
     for (path, html) in content_pages() {
-        assert!(html.contains("<html lang=\"id\">"), "{path}: lang");
+        let lang = if path.starts_with("en/") { "en" } else { "id" };
+        assert!(
+            html.contains(&format!("<html lang=\"{lang}\">")),
+            "{path}: lang"
+        );
         assert!(html.contains("href=\"#isi\""), "{path}: skip link");
         assert!(html.contains("id=\"isi\""), "{path}: skip link target");
         assert_eq!(html.matches("<h1").count(), 1, "{path}: exactly one h1");
@@ -169,7 +176,8 @@ fn pages_work_under_a_strict_content_security_policy() {
         assert!(!handler.is_match(html), "{path}: inline event handler");
         for attrs in script.captures_iter(html) {
             let attrs = attrs[1].trim();
-            let same_origin_file = attrs.starts_with("src=\"/") && attrs.ends_with("defer");
+            let same_origin_file = (attrs.starts_with("src=\"/") && attrs.ends_with("defer"))
+                || attrs.starts_with("type=\"module\" src=\"/");
             assert!(
                 attrs == "type=\"application/ld+json\"" || same_origin_file,
                 "{path}: inline script: <script {attrs}>"
@@ -179,7 +187,9 @@ fn pages_work_under_a_strict_content_security_policy() {
         for m in external.find_iter(html) {
             let tag_start = html[..m.start()].rfind('<').expect("inside a tag");
             let tag = &html[tag_start..m.end()];
-            let ok = tag.starts_with("<a ") || tag.contains("rel=\"canonical\"");
+            let ok = tag.starts_with("<a ")
+                || tag.contains("rel=\"canonical\"")
+                || tag.contains("rel=\"alternate\" hreflang=");
             assert!(ok, "{path}: loads an external resource: {tag}");
         }
     }
@@ -320,4 +330,143 @@ fn every_page_passes_the_nu_html_checker() {
         output.status.success() && report.trim().is_empty(),
         "Nu Html Checker errors:\n{report}"
     );
+}
+
+/// The `lang` of a page's `<html>` element.
+fn html_lang(html: &str) -> &str {
+    let re = Regex::new(r#"<html lang="([^"]+)""#).expect("regex");
+    first(&re, html).unwrap_or("")
+}
+
+#[test]
+fn every_page_declares_its_language_and_english_pages_live_under_en() {
+    let mut english = 0;
+    for (path, html) in content_pages() {
+        let expected = if path.starts_with("en/") { "en" } else { "id" };
+        assert_eq!(html_lang(html), expected, "{path}");
+        english += usize::from(expected == "en");
+    }
+    // Home, the services section and its seven services, about, contact, privacy,
+    // accessibility; and the English search page and A–Z index.
+    assert!(english >= 14, "only {english} English pages");
+    for service in common::SERVICES {
+        let html = &site().pages[&format!("en/layanan/{service}/index.html")];
+        assert!(
+            !html.contains(">Persyaratan<"),
+            "{service}: Indonesian labels"
+        );
+    }
+}
+
+#[test]
+fn translations_know_each_other_hreflang_switcher_and_sitemap() {
+    let built = site();
+    let id = &built.pages["layanan/paw/index.html"];
+    let en = &built.pages["en/layanan/paw/index.html"];
+    for html in [id, en] {
+        assert!(html.contains(r#"<link rel="alternate" hreflang="id" href="https://kpu-ntb.example/layanan/paw/">"#), "{html}");
+        assert!(html.contains(
+            r#"<link rel="alternate" hreflang="en" href="https://kpu-ntb.example/en/layanan/paw/">"#
+        ));
+        assert!(
+            html.contains(r#"hreflang="x-default" href="https://kpu-ntb.example/layanan/paw/""#)
+        );
+    }
+    // The switcher goes to the same page in the other language...
+    let switch = Regex::new(r#"<a [^>]*href="(/en/layanan/paw/)"[^>]*hreflang="en"|<a [^>]*hreflang="en"[^>]*href="(/en/layanan/paw/)""#).expect("regex");
+    assert!(
+        switch.is_match(id),
+        "no switch to English on the Indonesian page"
+    );
+    assert!(en.contains(r#"href="/layanan/paw/""#));
+    // ...or to that language's home page, saying so, when the page is not translated.
+    let untranslated = &built.pages["pendidikan-pemilih/pindah-memilih/index.html"];
+    assert!(untranslated.contains(r#"href="/en/""#));
+    assert!(!untranslated.contains(r#"hreflang="en" href="https://kpu-ntb.example/en/"#));
+    let sitemap = read_output("sitemap.xml");
+    assert!(sitemap.contains(r#"xmlns:xhtml="http://www.w3.org/1999/xhtml""#));
+    let entry = sitemap
+        .split("<url>")
+        .find(|u| u.contains("<loc>https://kpu-ntb.example/en/layanan/paw/</loc>"))
+        .expect("the English PAW page is in the sitemap");
+    assert!(entry.contains(r#"<xhtml:link rel="alternate" hreflang="id" href="https://kpu-ntb.example/layanan/paw/"/>"#), "{entry}");
+    assert!(entry.contains(r#"<xhtml:link rel="alternate" hreflang="en" href="https://kpu-ntb.example/en/layanan/paw/"/>"#));
+}
+
+#[test]
+fn drafts_awaiting_a_native_speaker_stay_out_of_the_published_site() {
+    let built = site();
+    for code in ["sas", "smw", "bhp"] {
+        assert!(
+            !built
+                .pages
+                .keys()
+                .any(|p| p.starts_with(&format!("{code}/"))),
+            "{code} published"
+        );
+    }
+    // A preview shows them, each page in its language, with the labels around marked
+    // as Indonesian; the build says they await review.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let output = common::generator(&[
+        "build",
+        "--drafts",
+        "--no-search",
+        "--root",
+        repo.to_str().expect("utf-8"),
+        "--output",
+        dir.path().to_str().expect("utf-8"),
+    ]);
+    assert!(output.status.success(), "{}", common::stderr(&output));
+    let stderr = common::stderr(&output);
+    for code in ["sas", "smw", "bhp"] {
+        assert!(
+            stderr.contains(&format!("cek-dpt-online.{code}.md")),
+            "no warning for {code}: {stderr}"
+        );
+        let html = common::read(dir.path().join(format!(
+            "{code}/pendidikan-pemilih/cek-dpt-online/index.html"
+        )));
+        assert_eq!(html_lang(&html), code);
+        assert!(
+            html.contains(r#"<header class="kepala" lang="id""#),
+            "{code}: labels not marked"
+        );
+    }
+    assert!(stderr.contains("awaits a native speaker's review: shown in this preview only"));
+}
+
+#[test]
+fn the_search_index_covers_both_languages_and_the_a_to_z_lists_every_page() {
+    let built = site();
+    let entry = read_output("pagefind/pagefind-entry.json");
+    assert!(
+        entry.contains(r#""id""#) && entry.contains(r#""en""#),
+        "{entry}"
+    );
+    assert!(built.root.join("pagefind/pagefind.js").is_file());
+    assert!(!built.root.join("pagefind/pagefind-ui.js").exists());
+    let az = &built.pages["indeks/index.html"];
+    for (path, html) in content_pages() {
+        if path.starts_with("en/")
+            || path.starts_with("tag/")
+            || path.contains("/halaman/")
+            || path == "404.html"
+            || path.starts_with("cari/")
+            || path.starts_with("indeks/")
+        {
+            continue;
+        }
+        let url = format!("/{}", path.trim_end_matches("index.html"));
+        assert!(
+            az.contains(&format!("href=\"{url}\"")),
+            "{url} is not in the A–Z index ({})",
+            html.len()
+        );
+    }
+}
+
+fn read_output(name: &str) -> String {
+    common::read(site().root.join(name))
 }

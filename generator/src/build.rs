@@ -40,6 +40,9 @@ pub struct BuildOptions {
     pub forms_endpoint: Option<String>,
     /// Also writes `_headers` and `_redirects` for Netlify and Cloudflare Pages.
     pub host_files: bool,
+    /// Writes the search page, the A–Z index and the search index (when the theme has
+    /// `search.html`).
+    pub search: bool,
 }
 
 /// A finished build, ready to be written (or served).
@@ -71,6 +74,7 @@ pub fn build(options: &BuildOptions) -> Result<Built> {
         return Err(Error::Site(diagnostics));
     };
 
+    let i18n = crate::i18n::load(root, &config, &mut diagnostics);
     let (mut site, (templates, template_diagnostics)) = rayon::join(
         || content::load(root, config, options.drafts, &mut diagnostics),
         || {
@@ -79,6 +83,7 @@ pub fn build(options: &BuildOptions) -> Result<Built> {
         },
     );
     diagnostics.extend(template_diagnostics);
+    site.i18n = std::sync::Arc::new(i18n);
     let base_path = site.config.base_path().to_string();
     let static_files = assets::collect(root, &base_path, &mut diagnostics);
     let forms = forms::load(root, &site.config, &mut diagnostics);
@@ -122,6 +127,17 @@ pub fn build(options: &BuildOptions) -> Result<Built> {
     let (mut outputs, render_diagnostics) =
         render::render(&site, &templates, &listings, &jobs, render_options);
     diagnostics.extend(render_diagnostics);
+    if options.search && crate::search::enabled(&templates) {
+        let (pages, d) = crate::search::pages(&site, &templates, &listings);
+        outputs.extend(pages);
+        diagnostics.extend(d);
+        if !diagnostics.iter().any(Diagnostic::is_error) {
+            match crate::search::index(&site, &outputs) {
+                Ok(files) => outputs.extend(files),
+                Err(d) => diagnostics.push(d),
+            }
+        }
+    }
     outputs.extend(static_files.files.iter().cloned());
     outputs.extend(site.files.iter().map(|(source, path)| OutputFile {
         path: path.clone(),
@@ -205,25 +221,35 @@ pub fn check_links(site: &Site, files: &FileIndex, check_external: bool) -> Vec<
         .collect()
 }
 
-/// Menu entries may name a source file (`@/layanan/_index.md`); they become URLs.
+/// Menu entries may name a source file (`@/layanan/_index.md`); they become URLs. The
+/// languages' menus and footers too.
 fn resolve_menu(root: &Path, site: &mut Site, diagnostics: &mut Vec<Diagnostic>) {
     let mut source = None;
-    for i in 0..site.config.menu.len() {
-        let url = site.config.menu[i].url.clone();
-        let Some(path) = url.strip_prefix("@/") else {
+    let mut menus: Vec<&mut Vec<config::MenuItem>> = vec![&mut site.config.menu];
+    for language in &mut site.config.languages {
+        menus.push(&mut language.menu);
+        menus.push(&mut language.footer);
+    }
+    for item in menus.into_iter().flatten() {
+        let Some(path) = item.url.strip_prefix("@/") else {
             continue;
         };
         match site.by_content_path.get(path) {
-            Some(&t) => site.config.menu[i].url = site.doc(t).url.clone(),
+            Some(&t) => {
+                item.url = match t {
+                    crate::site::Target::Page(i) => site.pages[i].doc.url.clone(),
+                    crate::site::Target::Section(i) => site.sections[i].doc.url.clone(),
+                }
+            }
             None => {
                 let text = source.get_or_insert_with(|| {
                     std::fs::read_to_string(root.join(CONFIG_FILE)).unwrap_or_default()
                 });
-                let offset = text.find(&url).unwrap_or(0);
+                let offset = text.find(&item.url).unwrap_or(0);
                 diagnostics.push(
                     Diagnostic::error(CONFIG_FILE, format!("menu entry links to `content/{path}`, which does not exist"))
                         .at_offset(text, offset)
-                        .underline(url.chars().count())
+                        .underline(item.url.chars().count())
                         .help("give the path of a Markdown file inside content/, e.g. `@/layanan/_index.md`"),
                 );
             }
@@ -232,6 +258,9 @@ fn resolve_menu(root: &Path, site: &mut Site, diagnostics: &mut Vec<Diagnostic>)
 }
 
 pub fn set_globals(templates: &mut Templates, site: &Site, static_files: &StaticFiles) {
+    if let Ok(mut strings) = templates.strings.write() {
+        *strings = std::sync::Arc::clone(&site.i18n);
+    }
     let globals = templates.tera.global_context();
     globals.insert("site", &site.config);
     globals.insert("home_url", site.config.base_path());

@@ -10,11 +10,12 @@ use crate::yaml_error::yaml_error;
 
 pub const CONFIG_FILE: &str = "content/site.yaml";
 
-const KEYS: [&str; 8] = [
+const KEYS: [&str; 9] = [
     "title",
     "description",
     "base_url",
     "language",
+    "languages",
     "menu",
     "contact",
     "forms",
@@ -30,6 +31,9 @@ pub struct SiteConfig {
     pub base_url: String,
     #[serde(default = "default_language")]
     pub language: String,
+    /// The other languages of the site, each under its own prefix (`/en/`).
+    #[serde(default)]
+    pub languages: Vec<Language>,
     #[serde(default)]
     pub menu: Vec<MenuItem>,
     /// Free map of contact facts (address, phone, email...), placeholders allowed.
@@ -52,6 +56,34 @@ pub struct MenuItem {
     pub name: String,
     /// A root-relative URL, an absolute URL, or an internal link `@/layanan/_index.md`.
     pub url: String,
+}
+
+/// A language besides the default one. Its pages are translations written as sibling
+/// files (`paw.en.md`) and published under `/{code}/`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Language {
+    /// The BCP 47 code: `en`, `sas` (Sasak), `smw` (Samawa), `bhp` (Mbojo).
+    pub code: String,
+    /// The language's own name, shown in the language switcher.
+    pub name: String,
+    /// The language of the menus and labels around its pages, when it has no template
+    /// strings of its own yet (`ui: id`); those parts then carry `lang="id"`.
+    #[serde(default)]
+    pub ui: Option<String>,
+    /// The header menu of its pages; the default language's menu when empty.
+    #[serde(default)]
+    pub menu: Vec<MenuItem>,
+    /// The footer links of its pages; `extra.menu_kaki` when empty.
+    #[serde(default)]
+    pub footer: Vec<MenuItem>,
+}
+
+impl Language {
+    /// The language whose template strings frame its pages.
+    pub fn ui(&self) -> &str {
+        self.ui.as_deref().unwrap_or(&self.code)
+    }
 }
 
 fn default_language() -> String {
@@ -150,10 +182,84 @@ pub fn parse(
     if !config.base_url.ends_with('/') {
         config.base_url.push('/');
     }
+    check_languages(file, source, &config, diagnostics);
     diagnostics[before..]
         .iter()
         .all(|d| !d.is_error())
         .then_some(config)
+}
+
+/// Language codes are URL prefixes and file-name suffixes: short, lower-case letters, each
+/// once, and not the default language.
+fn check_languages(
+    file: &Path,
+    source: &str,
+    config: &SiteConfig,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let mut seen = vec![config.language.as_str()];
+    for language in &config.languages {
+        let code = language.code.as_str();
+        let line = source
+            .lines()
+            .position(|l| l.contains("code:") && l.contains(code))
+            .map_or(1, |i| i + 1);
+        let valid = (2..=3).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_lowercase());
+        let problem = if !valid {
+            Some("a language code is 2 or 3 lower-case letters (ISO 639), such as `en` or `sas`")
+        } else if seen.contains(&code) {
+            Some(
+                "each language is listed once, and the default language (`language:`) is not listed",
+            )
+        } else {
+            None
+        };
+        if let Some(help) = problem {
+            diagnostics.push(
+                Diagnostic::error(file, format!("language `{code}` cannot be used"))
+                    .at(source, line, 1)
+                    .help(help),
+            );
+        }
+        if let Some(ui) = &language.ui
+            && ui != code
+            && ui != &config.language
+        {
+            diagnostics.push(
+                Diagnostic::error(file, format!("language `{code}` borrows its labels from `{ui}`, which is not the default language"))
+                    .at(source, line, 1)
+                    .help(format!("write `ui: {}`, or remove `ui:` once templates/i18n/{code}.yaml exists", config.language)),
+            );
+        }
+        seen.push(code);
+    }
+}
+
+impl SiteConfig {
+    /// The language of `code`, when it is one of `languages` (not the default).
+    pub fn language(&self, code: &str) -> Option<&Language> {
+        self.languages.iter().find(|l| l.code == code)
+    }
+
+    /// The language of the labels around pages in `code`.
+    pub fn ui_language<'a>(&'a self, code: &'a str) -> &'a str {
+        self.language(code).map_or(code, Language::ui)
+    }
+
+    /// Every language code, the default first.
+    pub fn codes(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.language.as_str())
+            .chain(self.languages.iter().map(|l| l.code.as_str()))
+    }
+
+    /// The URL prefix of a language: empty for the default, `en/` for English.
+    pub fn prefix(&self, code: &str) -> String {
+        if code == self.language {
+            String::new()
+        } else {
+            format!("{code}/")
+        }
+    }
 }
 
 /// A value still to confirm. Kept to two lines (no quoted source, no help): a site may have

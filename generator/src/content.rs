@@ -131,6 +131,27 @@ pub fn read_document(
     parse_document(file, content_path, source, config, diagnostics)
 }
 
+/// The language of a content path and its key: `layanan/paw.en.md` → (`en`,
+/// `layanan/paw.md`) when `en` is one of the site's languages; otherwise the default
+/// language and the path itself.
+pub fn language_of<'a>(content_path: &str, config: &'a SiteConfig) -> (&'a str, String) {
+    let name = file_name(content_path);
+    if let Some(stem) = name.strip_suffix(".md")
+        && let Some((base, code)) = stem.rsplit_once('.')
+        && let Some(language) = config.language(code)
+        && !base.is_empty()
+    {
+        let dir = parent_dir(content_path);
+        let key = if dir.is_empty() {
+            format!("{base}.md")
+        } else {
+            format!("{dir}/{base}.md")
+        };
+        return (&language.code, key);
+    }
+    (&config.language, content_path.to_string())
+}
+
 pub fn parse_document(
     file: PathBuf,
     content_path: &str,
@@ -138,7 +159,8 @@ pub fn parse_document(
     config: &SiteConfig,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Document> {
-    let is_section = file_name(content_path) == "_index.md";
+    let (lang, key) = language_of(content_path, config);
+    let is_section = file_name(&key) == "_index.md";
     let split = match front_matter::split(&file, &source) {
         Ok(s) => s,
         Err(d) => {
@@ -155,12 +177,17 @@ pub fn parse_document(
     let meta = front_matter::parse(&file, &source, &split, is_section, diagnostics)?;
     let has_errors = diagnostics.iter().filter(|d| d.is_error()).count() > before;
     let body_offset = split.body_offset;
-    let rel_url = url_path(content_path);
+    let prefix = config.prefix(lang);
+    let tree_path = format!("{prefix}{key}");
+    let rel_url = url_path(&tree_path);
     let out_path = format!("{rel_url}index.html");
     let url = format!("{}{rel_url}", config.base_path());
     Some(Document {
         file,
         content_path: content_path.to_string(),
+        lang: lang.to_string(),
+        key,
+        tree_path,
         source,
         body_offset,
         meta,
@@ -206,9 +233,9 @@ pub fn load(
     // A draft section hides everything below it.
     let hidden_dirs: Vec<String> = docs
         .iter()
-        .filter(|d| !drafts && d.meta.draft && file_name(&d.content_path) == "_index.md")
-        .filter(|d| d.content_path != "_index.md")
-        .map(|d| parent_dir(&d.content_path).to_string())
+        .filter(|d| !drafts && d.meta.draft && file_name(&d.tree_path) == "_index.md")
+        .filter(|d| d.tree_path != "_index.md")
+        .map(|d| parent_dir(&d.tree_path).to_string())
         .collect();
     let is_hidden = |path: &str| {
         hidden_dirs.iter().any(|dir| {
@@ -216,7 +243,32 @@ pub fn load(
                 .is_some_and(|rest| rest.starts_with('/'))
         })
     };
-    docs.retain(|d| (drafts || !d.meta.draft) && !is_hidden(&d.content_path));
+    for d in docs.iter().filter(|d| d.meta.awaiting_review) {
+        let line = d
+            .source
+            .lines()
+            .position(|l| l.starts_with("status_terjemahan"))
+            .map_or(1, |i| i + 1);
+        let outcome = if drafts {
+            "shown in this preview only"
+        } else {
+            "left out of the site"
+        };
+        diagnostics.push(
+            Diagnostic::warning(
+                &d.file,
+                format!("this translation awaits a native speaker's review: {outcome}"),
+            )
+            .at(&d.source, line, 1)
+            .underline("status_terjemahan".len())
+            .help(
+                "once a native speaker has checked it, write `status_terjemahan: ditinjau_penutur`",
+            ),
+        );
+    }
+    docs.retain(|d| {
+        (drafts || !(d.meta.draft || d.meta.awaiting_review)) && !is_hidden(&d.tree_path)
+    });
 
     let duplicates = check_duplicate_urls(&docs, diagnostics);
     let mut position = 0;
@@ -227,12 +279,11 @@ pub fn load(
 
     let section_dirs: HashSet<String> = docs
         .iter()
-        .filter(|d| file_name(&d.content_path) == "_index.md")
-        .map(|d| parent_dir(&d.content_path).to_string())
+        .filter(|d| file_name(&d.tree_path) == "_index.md")
+        .map(|d| parent_dir(&d.tree_path).to_string())
         .collect();
     for d in &docs {
-        if file_name(&d.content_path) == "index.md"
-            && section_dirs.contains(parent_dir(&d.content_path))
+        if file_name(&d.tree_path) == "index.md" && section_dirs.contains(parent_dir(&d.tree_path))
         {
             diagnostics.push(
                 Diagnostic::error(&d.file, "a folder cannot hold both `_index.md` (a section) and `index.md` (a page bundle)")
@@ -248,26 +299,27 @@ pub fn load(
         files: Vec::new(),
         tags: BTreeMap::new(),
         unreadable,
+        translations: HashMap::new(),
+        i18n: Default::default(),
         config,
     };
 
     // Sections first, home page at 0.
     let (mut section_docs, page_docs): (Vec<Document>, Vec<Document>) = docs
         .into_iter()
-        .partition(|d| file_name(&d.content_path) == "_index.md");
-    if !section_docs.iter().any(|d| d.content_path == "_index.md") {
+        .partition(|d| file_name(&d.tree_path) == "_index.md");
+    if !section_docs.iter().any(|d| d.tree_path == "_index.md") {
         section_docs.push(default_home(&site.config));
     }
     section_docs.sort_by(|a, b| {
         let depth = |d: &Document| {
-            parent_dir(&d.content_path).matches('/').count()
-                + usize::from(d.content_path != "_index.md")
+            parent_dir(&d.tree_path).matches('/').count() + usize::from(d.tree_path != "_index.md")
         };
-        (depth(a), &a.content_path).cmp(&(depth(b), &b.content_path))
+        (depth(a), &a.tree_path).cmp(&(depth(b), &b.tree_path))
     });
     let mut section_of_dir: HashMap<String, usize> = HashMap::new();
     for (i, doc) in section_docs.into_iter().enumerate() {
-        let dir = parent_dir(&doc.content_path).to_string();
+        let dir = parent_dir(&doc.tree_path).to_string();
         let parent = (i > 0).then(|| nearest_section(&section_of_dir, &dir, true));
         site.by_content_path
             .insert(doc.content_path.clone(), Target::Section(i));
@@ -278,19 +330,26 @@ pub fn load(
             pages: Vec::new(),
             subsections: Vec::new(),
         });
-        if let Some(p) = parent {
+        // A language's home hangs below the default home but is not one of its sections.
+        if let Some(p) = parent
+            && site.sections[p].doc.lang == site.sections[i].doc.lang
+        {
             site.sections[p].subsections.push(i);
         }
     }
     for (i, doc) in page_docs.into_iter().enumerate() {
-        let mut dir = parent_dir(&doc.content_path);
-        if file_name(&doc.content_path) == "index.md" {
+        let mut dir = parent_dir(&doc.tree_path);
+        if file_name(&doc.tree_path) == "index.md" {
             dir = parent_dir(dir);
         }
         let section = nearest_section(&section_of_dir, dir, false);
         site.by_content_path
             .insert(doc.content_path.clone(), Target::Page(i));
-        site.sections[section].pages.push(i);
+        // A translation whose section is not translated keeps that section for its trail but
+        // is not listed among pages in another language.
+        if site.sections[section].doc.lang == doc.lang {
+            site.sections[section].pages.push(i);
+        }
         site.pages.push(Page { doc, section });
     }
 
@@ -300,6 +359,7 @@ pub fn load(
         site.sections[s].pages = pages;
     }
 
+    site.translations = translations(&site);
     site.tags = collect_tags(&site.pages);
     site.files = inv
         .files
@@ -308,6 +368,22 @@ pub fn load(
         .map(|p| (Path::new(CONTENT_DIR).join(p), file_out_path(p)))
         .collect();
     site
+}
+
+/// Groups the pages and sections that translate each other, in the order of the site's
+/// languages (the default first).
+fn translations(site: &Site) -> HashMap<String, Vec<Target>> {
+    let order: Vec<&str> = site.config.codes().collect();
+    let rank = |lang: &str| order.iter().position(|&c| c == lang).unwrap_or(usize::MAX);
+    let mut map: HashMap<String, Vec<Target>> = HashMap::new();
+    for target in site.targets() {
+        let doc = site.doc(target);
+        map.entry(doc.key.clone()).or_default().push(target);
+    }
+    for targets in map.values_mut() {
+        targets.sort_by_key(|&t| rank(&site.doc(t).lang));
+    }
+    map
 }
 
 /// The section a folder belongs to: the folder's own (unless `strict_parent`) or the
@@ -343,6 +419,9 @@ fn default_home(config: &SiteConfig) -> Document {
     Document {
         file: PathBuf::from(CONTENT_DIR).join("_index.md"),
         content_path: "_index.md".into(),
+        lang: config.language.clone(),
+        key: "_index.md".into(),
+        tree_path: "_index.md".into(),
         source: String::new(),
         body_offset: 0,
         meta: FrontMatter {

@@ -19,9 +19,93 @@ use crate::templates::Templates;
 pub struct Listings {
     pub summaries: Vec<Value>,
     pub sections: Vec<Value>,
+    /// Each language's name, home, menu and footer, by code.
+    pub languages: HashMap<String, Value>,
 }
 
 #[derive(Serialize)]
+struct LanguageCtx<'a> {
+    code: &'a str,
+    name: String,
+    /// The language of the labels around the page.
+    ui: &'a str,
+    home_url: &'a str,
+    /// The search page and the A–Z index of the language.
+    search_url: String,
+    az_url: String,
+    menu: &'a [crate::config::MenuItem],
+    /// Links of the footer: `{name, url}`, the URL maybe a placeholder.
+    footer: Value,
+}
+
+/// One language version of the page being rendered, for `hreflang` links and the language
+/// switcher.
+#[derive(Serialize)]
+struct VersionCtx<'a> {
+    lang: &'a str,
+    name: String,
+    url: String,
+    permalink: String,
+    /// The page itself in that language; when false, `url` is that language's home page.
+    translated: bool,
+    current: bool,
+}
+
+/// Where each language's search page and A–Z index are, below its prefix.
+pub const SEARCH_PATH: &str = "cari/";
+pub const AZ_PATH: &str = "indeks/";
+
+/// The name of a language in the switcher: its own name.
+fn language_name(site: &Site, code: &str) -> String {
+    match site.config.language(code) {
+        Some(l) => l.name.clone(),
+        None => site
+            .i18n
+            .text(code, "language_name")
+            .unwrap_or(code)
+            .to_string(),
+    }
+}
+
+fn language_value(site: &Site, code: &str) -> Value {
+    let home_url = site.home_of(code).map_or(site.config.base_path(), |i| {
+        site.sections[i].doc.url.as_str()
+    });
+    let language = site.config.language(code);
+    let menu = match language {
+        Some(l) if !l.menu.is_empty() => l.menu.as_slice(),
+        _ => site.config.menu.as_slice(),
+    };
+    let footer = match language {
+        Some(l) if !l.footer.is_empty() => Value::from_serializable(&l.footer),
+        _ => site
+            .config
+            .extra
+            .get("menu_kaki")
+            .map(Value::from_serializable)
+            .unwrap_or_else(|| Value::from_serializable(&Vec::<()>::new())),
+    };
+    Value::from_serializable(&LanguageCtx {
+        code,
+        name: language_name(site, code),
+        ui: site.config.ui_language(code),
+        home_url,
+        search_url: format!(
+            "{}{}{SEARCH_PATH}",
+            site.config.base_path(),
+            site.config.prefix(code)
+        ),
+        az_url: format!(
+            "{}{}{AZ_PATH}",
+            site.config.base_path(),
+            site.config.prefix(code)
+        ),
+        menu,
+        footer,
+    })
+}
+
+#[derive(Serialize, Clone)]
 pub(crate) struct LinkCtx<'a> {
     pub(crate) title: &'a str,
     pub(crate) url: &'a str,
@@ -114,9 +198,13 @@ fn summary_of<'a>(site: &'a Site, doc: &'a Document) -> Summary<'a> {
         url: &doc.url,
         permalink: site.config.permalink(&doc.url),
         date: doc.meta.date.as_ref().map(|d| d.iso()),
-        date_display: doc.meta.date.as_ref().map(|d| d.display_id()),
+        date_display: doc.meta.date.as_ref().map(|d| site.i18n.date(&doc.lang, d)),
         updated: doc.meta.updated.as_ref().map(|d| d.iso()),
-        updated_display: doc.meta.updated.as_ref().map(|d| d.display_id()),
+        updated_display: doc
+            .meta
+            .updated
+            .as_ref()
+            .map(|d| site.i18n.date(&doc.lang, d)),
         summary: match &doc.meta.summary {
             Some(text) => format!("<p>{}</p>", escape(text)),
             None => doc.rendered.summary.clone(),
@@ -149,6 +237,11 @@ impl Listings {
         let mut listings = Listings {
             summaries,
             sections: Vec::new(),
+            languages: site
+                .config
+                .codes()
+                .map(|code| (code.to_string(), language_value(site, code)))
+                .collect(),
         };
         listings.sections = (0..site.sections.len())
             .map(|i| listings.section_value(site, i))
@@ -214,11 +307,101 @@ impl Listings {
     }
 }
 
-pub(crate) fn base_context(site: &Site, url: &str, breadcrumbs: Vec<LinkCtx<'_>>) -> Context {
+/// What every page's template sees: its address, trail and language, with the page in
+/// the other languages (`doc` is `None` for pages not made from a file: tags, 404).
+pub(crate) fn base_context(
+    site: &Site,
+    listings: &Listings,
+    doc: Option<&Document>,
+    url: &str,
+    breadcrumbs: Vec<LinkCtx<'_>>,
+) -> Context {
+    let lang = doc.map_or(site.config.language.as_str(), |d| d.lang.as_str());
     let mut ctx = Context::new();
     ctx.insert("current_url", url);
     ctx.insert("canonical", &site.config.permalink(url));
     ctx.insert("breadcrumbs", &breadcrumbs);
+    ctx.insert("lang", lang);
+    ctx.insert("ui_lang", site.config.ui_language(lang));
+    if let Some(language) = listings.languages.get(lang) {
+        ctx.insert_value("language", language.clone());
+    }
+    let home = site.home_of(lang).unwrap_or(0);
+    ctx.insert("home_url", &site.sections[home].doc.url);
+    let translated = doc.map_or(&[][..], |d| site.translations_of(d));
+    let versions: Vec<VersionCtx> = site
+        .config
+        .codes()
+        .filter_map(|code| {
+            let own = translated
+                .iter()
+                .map(|&t| site.doc(t))
+                .find(|d| d.lang == code);
+            let url = match own {
+                Some(d) => d.url.clone(),
+                None => site.sections[site.home_of(code)?].doc.url.clone(),
+            };
+            Some((code, url, own.is_some()))
+        })
+        .map(|(code, url, translated)| version(site, lang, code, url, translated))
+        .collect();
+    insert_versions(&mut ctx, &versions);
+    ctx
+}
+
+/// The language `code` version of a page in `lang`, at `url`.
+fn version<'a>(
+    site: &Site,
+    lang: &str,
+    code: &'a str,
+    url: String,
+    translated: bool,
+) -> VersionCtx<'a> {
+    VersionCtx {
+        lang: code,
+        name: language_name(site, code),
+        permalink: site.config.permalink(&url),
+        url,
+        translated,
+        current: code == lang,
+    }
+}
+
+/// One version is no choice: no switcher, no alternates.
+fn insert_versions(ctx: &mut Context, versions: &[VersionCtx<'_>]) {
+    if versions.len() > 1 {
+        ctx.insert("versions", versions);
+    } else {
+        ctx.remove("versions");
+    }
+}
+
+/// The context of a page made for each language (the search page, the A–Z index): in
+/// `lang`, with its versions at `urls` (language code → URL).
+pub(crate) fn language_page_context(
+    site: &Site,
+    listings: &Listings,
+    lang: &str,
+    url: &str,
+    urls: &[(&str, String)],
+) -> Context {
+    let home = site.home_of(lang).unwrap_or(0);
+    let home_doc = &site.sections[home].doc;
+    let mut ctx = base_context(
+        site,
+        listings,
+        Some(home_doc),
+        url,
+        vec![LinkCtx {
+            title: &home_doc.meta.title,
+            url: &home_doc.url,
+        }],
+    );
+    let versions: Vec<VersionCtx> = urls
+        .iter()
+        .map(|(code, url)| version(site, lang, code, url.clone(), true))
+        .collect();
+    insert_versions(&mut ctx, &versions);
     ctx
 }
 
@@ -286,7 +469,7 @@ fn json_ld(site: &Site, doc: &Document) -> String {
             "headline": doc.meta.title,
             "url": permalink,
             "mainEntityOfPage": permalink,
-            "inLanguage": site.config.language,
+            "inLanguage": doc.lang,
             "publisher": publisher,
         })
     };

@@ -15,25 +15,53 @@ fn lastmod(doc: &Document) -> Option<String> {
         .map(|d| d.iso())
 }
 
-/// Every section and page, with its last change where the front matter gives one.
+/// Every section and page, with its last change where the front matter gives one, and its
+/// versions in other languages (`xhtml:link` alternates, itself included).
 pub fn sitemap(site: &Site, extra_urls: &[String]) -> String {
     let mut xml = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",
     );
     let docs = site
         .sections
         .iter()
         .map(|s| &s.doc)
         .chain(site.pages.iter().map(|p| &p.doc));
-    let mut entries: Vec<(String, Option<String>)> = docs
-        .map(|d| (site.config.permalink(&d.url), lastmod(d)))
-        .chain(extra_urls.iter().map(|u| (site.config.permalink(u), None)))
+    type Entry = (String, Option<String>, Vec<(String, String)>);
+    let mut entries: Vec<Entry> = docs
+        .map(|d| {
+            let versions = site.translations_of(d);
+            let alternates = if versions.len() > 1 {
+                versions
+                    .iter()
+                    .map(|&t| {
+                        let v = site.doc(t);
+                        (v.lang.clone(), site.config.permalink(&v.url))
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            (site.config.permalink(&d.url), lastmod(d), alternates)
+        })
+        .chain(
+            extra_urls
+                .iter()
+                .map(|u| (site.config.permalink(u), None, Vec::new())),
+        )
         .collect();
     entries.sort();
-    for (loc, lastmod) in entries {
+    for (loc, lastmod, alternates) in entries {
         let _ = write!(xml, "  <url>\n    <loc>{}</loc>\n", escape(&loc));
         if let Some(date) = lastmod {
             let _ = writeln!(xml, "    <lastmod>{date}</lastmod>");
+        }
+        for (lang, href) in alternates {
+            let _ = writeln!(
+                xml,
+                "    <xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>",
+                escape(&lang),
+                escape(&href)
+            );
         }
         xml.push_str("  </url>\n");
     }
@@ -74,7 +102,7 @@ pub fn atom(site: &Site, index: usize) -> String {
         .permalink(&format!("{}atom.xml", section.doc.url));
     let mut xml = format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{lang}\">\n  <title>{title}</title>\n  <link rel=\"self\" type=\"application/atom+xml\" href=\"{self_url}\"/>\n  <link rel=\"alternate\" type=\"text/html\" href=\"{alt}\"/>\n  <id>{alt}</id>\n  <updated>{updated}</updated>\n  <author><name>{author}</name></author>\n",
-        lang = escape(&site.config.language),
+        lang = escape(&section.doc.lang),
         title = escape(&format!(
             "{} – {}",
             section.doc.meta.title, site.config.title

@@ -11,7 +11,7 @@ use crate::service_standard::ServiceStandard;
 use crate::yaml_error::yaml_error;
 
 /// Keys every page accepts.
-pub const PAGE_KEYS: [&str; 12] = [
+pub const PAGE_KEYS: [&str; 13] = [
     "title",
     "description",
     "date",
@@ -24,6 +24,7 @@ pub const PAGE_KEYS: [&str; 12] = [
     "summary",
     "extra",
     "standar_pelayanan",
+    "status_terjemahan",
 ];
 
 /// Keys only a section's `_index.md` accepts.
@@ -79,6 +80,16 @@ pub enum SortBy {
     Title,
 }
 
+/// How far a translation has been checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TranslationStatus {
+    /// Written, awaiting a native speaker's review.
+    Draf,
+    /// Checked by a native speaker.
+    DitinjauPenutur,
+}
+
 /// The settings of one page or section, checked.
 #[derive(Debug, Clone, Default)]
 pub struct FrontMatter {
@@ -96,6 +107,9 @@ pub struct FrontMatter {
     pub summary: Option<String>,
     pub extra: serde_yaml::Mapping,
     pub standar_pelayanan: Option<ServiceStandard>,
+    /// `status_terjemahan: draf`: a translation still to be checked by a native speaker;
+    /// left out like a draft, and the build says so.
+    pub awaiting_review: bool,
     pub sort_by: SortBy,
     pub paginate_by: Option<usize>,
     pub feed: bool,
@@ -117,6 +131,7 @@ struct Raw {
     summary: Option<String>,
     extra: serde_yaml::Mapping,
     standar_pelayanan: Option<ServiceStandard>,
+    status_terjemahan: Option<TranslationStatus>,
     sort_by: SortBy,
     paginate_by: Option<usize>,
     feed: bool,
@@ -220,6 +235,7 @@ pub fn parse(
         summary: raw.summary,
         extra: raw.extra,
         standar_pelayanan: raw.standar_pelayanan,
+        awaiting_review: raw.status_terjemahan == Some(TranslationStatus::Draf),
         sort_by: raw.sort_by,
         paginate_by: raw.paginate_by,
         feed: raw.feed,

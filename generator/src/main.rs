@@ -37,6 +37,9 @@ enum Command {
         /// Also write a `.gz` and a `.br` beside each text file, for hosts that serve them.
         #[arg(long)]
         precompress: bool,
+        /// Leave out the search index (and the search and A–Z pages).
+        #[arg(long)]
+        no_search: bool,
     },
     /// Check the site as `build` does, plus the syntax of external links; writes nothing.
     Check {
@@ -103,6 +106,7 @@ fn main() -> ExitCode {
             strict,
             host_files,
             precompress,
+            no_search,
         } => {
             let options = BuildOptions {
                 root: site.root.clone(),
@@ -110,6 +114,7 @@ fn main() -> ExitCode {
                 drafts: site.drafts,
                 strict,
                 host_files,
+                search: !no_search,
                 ..BuildOptions::default()
             };
             let output = output.unwrap_or_else(|| site.root.join("public"));
@@ -163,6 +168,7 @@ fn main() -> ExitCode {
                 base_url,
                 drafts: site.drafts,
                 strict,
+                search: true,
                 ..BuildOptions::default()
             };
             generator::build(&options).and_then(|built| {

@@ -114,8 +114,18 @@ fn render_job(
             let Ok(name) = page_template(site, *i, templates) else {
                 return Ok(Vec::new());
             };
-            let mut ctx = base_context(site, &doc.url, crumbs(site, site.ancestry(page.section)));
+            let mut ctx = base_context(
+                site,
+                listings,
+                Some(doc),
+                &doc.url,
+                crumbs(site, site.trail(page.section, &doc.lang)),
+            );
             ctx.insert("page", &page_context(site, *i));
+            ctx.insert(
+                "search_section",
+                &site.sections[page.section].doc.meta.title,
+            );
             let html = render_one(templates, &name, &ctx, options, base).map_err(|d| (d, what))?;
             Ok(vec![OutputFile::html(doc.out_path.clone(), html)])
         }
@@ -130,7 +140,10 @@ fn render_job(
             if !templates.has(&name) {
                 return Ok(Vec::new());
             }
-            let ancestors = section.parent.map(|p| site.ancestry(p)).unwrap_or_default();
+            let ancestors = section
+                .parent
+                .map(|p| site.trail(p, &doc.lang))
+                .unwrap_or_default();
             let items: Vec<Value> = section
                 .pages
                 .iter()
@@ -144,15 +157,22 @@ fn render_job(
                 out_dir: doc.out_path.trim_end_matches("index.html"),
             };
             paginate(&list, templates, options, base, |url| {
-                let mut ctx = base_context(site, url, crumbs(site, ancestors.clone()));
+                let mut ctx = base_context(
+                    site,
+                    listings,
+                    Some(doc),
+                    url,
+                    crumbs(site, ancestors.clone()),
+                );
                 ctx.insert_value("section", listings.sections[*i].clone());
+                ctx.insert("search_section", &doc.meta.title);
                 ctx
             })
             .map_err(|d| (d, what))
         }
         Job::TagIndex => {
             let url = format!("{base}tag/");
-            let mut ctx = base_context(site, &url, crumbs(site, vec![0]));
+            let mut ctx = base_context(site, listings, None, &url, crumbs(site, vec![0]));
             let tags: Vec<Value> = site
                 .tags
                 .values()
@@ -186,7 +206,7 @@ fn render_job(
                 out_dir: &out_dir,
             };
             paginate(&list, templates, options, base, |page_url| {
-                let mut ctx = base_context(site, page_url, crumbs(site, vec![0]));
+                let mut ctx = base_context(site, listings, None, page_url, crumbs(site, vec![0]));
                 ctx.insert(
                     "tag",
                     &TagCtx {
@@ -202,7 +222,7 @@ fn render_job(
         }
         Job::NotFound => {
             let url = format!("{base}404.html");
-            let ctx = base_context(site, &url, crumbs(site, vec![0]));
+            let ctx = base_context(site, listings, None, &url, crumbs(site, vec![0]));
             let html = render_required(templates, "404.html", &ctx, options, base)?;
             Ok(vec![OutputFile::html("404.html".into(), html)])
         }

@@ -71,6 +71,7 @@ pub fn run(options: &ServeOptions) -> Result<()> {
         drafts: options.drafts,
         live_reload: true,
         forms_endpoint: Some(crate::config::LOCAL_FORMS_ENDPOINT.to_string()),
+        search: true,
         ..BuildOptions::default()
     };
     let shared = Arc::new(Shared {
@@ -268,6 +269,7 @@ fn incremental(shared: &Shared, options: &BuildOptions, changed: &[String]) -> O
         }
         let old = built.site.doc(target);
         let same_shape = old.meta.draft == doc.meta.draft
+            && old.meta.awaiting_review == doc.meta.awaiting_review
             && old.meta.weight == doc.meta.weight
             && old.meta.date == doc.meta.date
             && old.meta.tags == doc.meta.tags

@@ -15,6 +15,15 @@ pub struct Document {
     pub file: PathBuf,
     /// Path inside `content/` with `/`, e.g. `layanan/paw.md`: what internal links name.
     pub content_path: String,
+    /// The language of the page: the site's default, or the one its file name gives
+    /// (`paw.en.md` is English).
+    pub lang: String,
+    /// The content path without the language (`layanan/paw.md` for `layanan/paw.en.md`):
+    /// pages with the same key are translations of each other.
+    pub key: String,
+    /// Where the page sits in the tree of sections: its language's folder, then the key's
+    /// path (`en/layanan/paw.md`); the content path for the default language.
+    pub tree_path: String,
     /// The whole file, kept for messages that quote a line.
     pub source: String,
     pub body_offset: usize,
@@ -87,6 +96,10 @@ pub struct Site {
     /// Markdown files whose front matter could not be read (already reported): links to
     /// them are not reported again as broken.
     pub unreadable: HashSet<String>,
+    /// The theme's words in each language.
+    pub i18n: std::sync::Arc<crate::i18n::I18n>,
+    /// Pages and sections by their key, each with its translations (default language first).
+    pub translations: HashMap<String, Vec<Target>>,
 }
 
 impl Site {
@@ -112,6 +125,38 @@ impl Site {
     }
 
     /// The chain of sections from the home page down to `section`, inclusive.
+    /// The translations of a document, itself included, the default language first.
+    pub fn translations_of(&self, doc: &Document) -> &[Target] {
+        self.translations.get(&doc.key).map_or(&[], Vec::as_slice)
+    }
+
+    /// The home page of a language, if the site has one.
+    pub fn home_of(&self, lang: &str) -> Option<usize> {
+        if lang == self.config.language {
+            return Some(0);
+        }
+        self.translations_of(&self.sections[0].doc)
+            .iter()
+            .find_map(|&t| match t {
+                Target::Section(i) if self.sections[i].doc.lang == lang => Some(i),
+                _ => None,
+            })
+    }
+
+    /// The sections above a page of `lang` that belong in its trail: those in its language
+    /// (or the default language's, when its language has no home page yet).
+    pub fn trail(&self, section: usize, lang: &str) -> Vec<usize> {
+        let shown = if self.home_of(lang).is_some() {
+            lang
+        } else {
+            self.config.language.as_str()
+        };
+        self.ancestry(section)
+            .into_iter()
+            .filter(|&s| self.sections[s].doc.lang == shown)
+            .collect()
+    }
+
     pub fn ancestry(&self, section: usize) -> Vec<usize> {
         let mut chain = vec![section];
         let mut current = section;

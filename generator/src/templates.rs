@@ -21,12 +21,16 @@ pub type SectionIndex = Arc<RwLock<HashMap<String, Value>>>;
 /// Each form's rendered HTML by id, for the `form` function; replaced on every build.
 pub type FormIndex = Arc<RwLock<HashMap<String, String>>>;
 
+/// The theme's words, read by `t(key=...)` in the language of the page being rendered.
+pub type StringsIndex = Arc<RwLock<Arc<crate::i18n::I18n>>>;
+
 pub struct Templates {
     pub tera: Tera,
     /// Template name → its text, for messages.
     sources: BTreeMap<String, String>,
     pub sections: SectionIndex,
     pub forms: FormIndex,
+    pub strings: StringsIndex,
 }
 
 impl Templates {
@@ -123,11 +127,13 @@ pub fn load(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Option<Templates>
 
     let sections: SectionIndex = Arc::default();
     let forms: FormIndex = Arc::default();
+    let strings: StringsIndex = Arc::default();
     let mut templates = Templates {
-        tera: new_tera(&sections, &forms),
+        tera: new_tera(&sections, &forms, &strings),
         sources,
         sections,
         forms,
+        strings,
     };
 
     // Each template alone first, so every syntax error is reported, not just the first.
@@ -163,8 +169,25 @@ pub fn load(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Option<Templates>
     Some(templates)
 }
 
-fn new_tera(sections: &SectionIndex, forms: &FormIndex) -> Tera {
+fn new_tera(sections: &SectionIndex, forms: &FormIndex, strings: &StringsIndex) -> Tera {
     let mut tera = Tera::new();
+    let words = Arc::clone(strings);
+    tera.register_function("t", move |kwargs: Kwargs, state: &State| {
+        let key: String = kwargs.must_get("key")?;
+        let words = words
+            .read()
+            .map_err(|_| tera::Error::message("template strings unavailable"))?;
+        let lang: String = match kwargs.get::<String>("lang")? {
+            Some(lang) => lang,
+            None => state
+                .get("ui_lang")?
+                .unwrap_or_else(|| words.default.clone()),
+        };
+        words
+            .text(&lang, &key)
+            .map(|text| Value::from(text.to_string()))
+            .map_err(tera::Error::message)
+    });
     let form_index = Arc::clone(forms);
     tera.register_function("form", move |kwargs: Kwargs, _: &State| {
         let id: String = kwargs.must_get("id")?;

@@ -91,7 +91,7 @@ const types = {
 };
 
 /** Serves `root` as a static host does: `dir/` is `dir/index.html`, misses get 404.html. */
-function staticServer(root, headers) {
+export function staticServer(root, headers = {}) {
   return createServer((request, response) => {
     const path = decodeURIComponent(new URL(request.url, "http://x").pathname);
     let file = normalize(join(root, path));
@@ -194,9 +194,11 @@ export async function start({ headers = {}, functionPort } = {}) {
   return { base, endpoint, output, maildir, outbox, browser, pages, stop };
 }
 
-/** Alias pages are tiny redirects, not pages. */
+/** Alias pages are tiny redirects, not pages (the search page redirects only without
+ * JavaScript, from inside <noscript>). */
 function isRedirect(file) {
-  return readFileSync(file, "utf8").includes('http-equiv="refresh"');
+  const html = readFileSync(file, "utf8");
+  return html.includes('http-equiv="refresh"') && !html.includes("<noscript>");
 }
 
 /** Every message the SMTP server stored. */

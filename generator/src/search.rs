@@ -1,0 +1,221 @@
+//! Site search: a Pagefind index of every page and section, made from the generated HTML
+//! in the build itself (Pagefind as a library; nothing to install beside the generator).
+//! Pagefind splits the index by the pages' `<html lang>`, stems Indonesian and English words,
+//! and cuts it in chunks, so a first query on a phone fetches only a small part of it.
+//! The search page (`search.html`) and the A–Z index (`az.html`), one per language, are
+//! rendered here too.
+
+use std::collections::HashMap;
+
+use pagefind::api::PagefindIndex;
+use pagefind::options::PagefindServiceConfig;
+use serde::Serialize;
+use tera::Value;
+
+use crate::context::{AZ_PATH, Listings, SEARCH_PATH, language_page_context};
+use crate::diagnostic::Diagnostic;
+use crate::output::{Contents, OutputFile};
+use crate::site::{Site, Target};
+use crate::templates::Templates;
+
+/// Where the index is published, below the site's root.
+pub const BUNDLE_DIR: &str = "pagefind/";
+
+/// The files of Pagefind's bundle the search page uses: its search API, worker and
+/// WebAssembly, and the index. Its ready-made interfaces are left out (the theme has its own).
+fn is_needed(name: &str) -> bool {
+    !(name.starts_with("pagefind-ui")
+        || name.starts_with("pagefind-modular-ui")
+        || name.starts_with("pagefind-component-ui")
+        || name.starts_with("pagefind-highlight")
+        || name.starts_with("playground"))
+}
+
+/// Does the theme offer search? (It has a `search.html` template.)
+pub fn enabled(templates: &Templates) -> bool {
+    templates.has("search.html")
+}
+
+/// The languages that get a search page and an A–Z index: those with a home page (a
+/// language with only a few draft translations is searched with the default language).
+fn searched_languages(site: &Site) -> Vec<&str> {
+    site.config
+        .codes()
+        .filter(|code| site.home_of(code).is_some())
+        .collect()
+}
+
+/// Indexes the pages and sections among `outputs` (their first page, for paginated ones).
+pub fn index(site: &Site, outputs: &[OutputFile]) -> Result<Vec<OutputFile>, Diagnostic> {
+    let by_path: HashMap<&str, &[u8]> = outputs
+        .iter()
+        .filter_map(|f| match &f.contents {
+            Contents::Bytes(b) => Some((f.path.as_str(), b.as_slice())),
+            Contents::Copy(_) => None,
+        })
+        .collect();
+    let pages: Vec<(String, String)> = site
+        .targets()
+        .map(|t| site.doc(t))
+        .filter_map(|doc| {
+            let html = by_path.get(doc.out_path.as_str())?;
+            Some((doc.url.clone(), String::from_utf8_lossy(html).into_owned()))
+        })
+        .collect();
+    let failed = |what: &str, err: &dyn std::fmt::Display| {
+        Diagnostic::error("search index", format!("{what}: {err}"))
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| failed("cannot start the indexer", &e))?;
+    let files = runtime.block_on(async {
+        let config = PagefindServiceConfig::builder().build();
+        let mut index =
+            PagefindIndex::new(Some(config)).map_err(|e| failed("cannot start Pagefind", &e))?;
+        for (url, html) in pages {
+            index
+                .add_html_file(None, Some(url.clone()), html)
+                .await
+                .map_err(|e| failed(&format!("cannot index {url}"), &e))?;
+        }
+        index
+            .get_files()
+            .await
+            .map_err(|e| failed("cannot write the index", &e))
+    })?;
+    Ok(files
+        .into_iter()
+        .filter_map(|f| {
+            let name = f.filename.to_string_lossy().replace('\\', "/");
+            is_needed(&name).then(|| OutputFile {
+                path: format!("{BUNDLE_DIR}{name}"),
+                contents: Contents::Bytes(f.contents),
+            })
+        })
+        .collect())
+}
+
+#[derive(Serialize)]
+struct Letter<'a> {
+    letter: String,
+    /// The id of its heading: `huruf-a`.
+    id: String,
+    pages: Vec<AzEntry<'a>>,
+}
+
+#[derive(Serialize)]
+struct AzEntry<'a> {
+    title: &'a str,
+    url: &'a str,
+    /// The section the page belongs to (none for sections and the home page).
+    section: Option<&'a str>,
+}
+
+/// The letter a title is filed under: its first letter or digit, without accents.
+fn initial(title: &str) -> String {
+    match title.chars().find(|c| c.is_alphanumeric()) {
+        Some(c) if c.is_ascii_digit() => "0–9".to_string(),
+        Some(c) if c.is_ascii_alphabetic() => c.to_ascii_uppercase().to_string(),
+        Some(c) => c.to_uppercase().to_string(),
+        None => "#".to_string(),
+    }
+}
+
+/// Every page and section of `lang`, by title, grouped by first letter.
+fn az_entries<'a>(site: &'a Site, lang: &str) -> Vec<Letter<'a>> {
+    let mut entries: Vec<AzEntry> = site
+        .targets()
+        .filter_map(|t| {
+            let doc = site.doc(t);
+            if doc.lang != lang {
+                return None;
+            }
+            let section = match t {
+                Target::Page(i) => {
+                    Some(site.sections[site.pages[i].section].doc.meta.title.as_str())
+                }
+                Target::Section(_) => None,
+            };
+            Some(AzEntry {
+                title: &doc.meta.title,
+                url: &doc.url,
+                section,
+            })
+        })
+        .collect();
+    let key = |e: &AzEntry| {
+        let t: String = e
+            .title
+            .chars()
+            .skip_while(|c| !c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect();
+        (t, e.url.to_string())
+    };
+    entries.sort_by_cached_key(key);
+    let mut letters: Vec<Letter> = Vec::new();
+    for entry in entries {
+        let letter = initial(entry.title);
+        match letters.last_mut() {
+            Some(last) if last.letter == letter => last.pages.push(entry),
+            _ => letters.push(Letter {
+                id: format!("huruf-{}", crate::slug::slugify(&letter)),
+                letter,
+                pages: vec![entry],
+            }),
+        }
+    }
+    letters
+}
+
+/// The search page and the A–Z index of each language.
+pub fn pages(
+    site: &Site,
+    templates: &Templates,
+    listings: &Listings,
+) -> (Vec<OutputFile>, Vec<Diagnostic>) {
+    let mut files = Vec::new();
+    let mut diagnostics = Vec::new();
+    let base = site.config.base_path();
+    let languages = searched_languages(site);
+    let mut jobs = vec![("search.html", SEARCH_PATH)];
+    if templates.has("az.html") {
+        jobs.push(("az.html", AZ_PATH));
+    }
+    for (template, path) in jobs {
+        let urls: Vec<(&str, String)> = languages
+            .iter()
+            .map(|&code| (code, format!("{base}{}{path}", site.config.prefix(code))))
+            .collect();
+        for (lang, url) in &urls {
+            let mut ctx = language_page_context(site, listings, lang, url, &urls);
+            ctx.insert("bundle_url", &format!("{base}{BUNDLE_DIR}"));
+            if template == "az.html" {
+                ctx.insert_value("letters", Value::from_serializable(&az_entries(site, lang)));
+            }
+            match templates.render(template, &ctx) {
+                Ok(html) => files.push(OutputFile::html(
+                    format!("{}{path}index.html", site.config.prefix(lang)),
+                    html,
+                )),
+                Err(d) => diagnostics.push(d),
+            }
+        }
+    }
+    (files, diagnostics)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn titles_are_filed_under_their_first_letter_without_accents_or_quotes() {
+        assert_eq!(initial("Pemilih pemula"), "P");
+        assert_eq!(initial("\"Cek DPT\" online"), "C");
+        assert_eq!(initial("2024: hasil pemilu"), "0–9");
+        assert_eq!(initial("Éducation"), "É");
+        assert_eq!(initial("…"), "#");
+    }
+}
