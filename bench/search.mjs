@@ -56,29 +56,54 @@ try {
 
   const port = await freePort();
   const server = staticServer(output);
+  // Bytes are counted where they leave the server (headers and gzipped bodies, the page's
+  // and its search worker's requests alike).
+  const sockets = new Set();
+  let closedBytes = 0;
+  server.on("connection", (socket) => {
+    sockets.add(socket);
+    socket.on("close", () => {
+      closedBytes += socket.bytesWritten;
+      sockets.delete(socket);
+    });
+  });
+  const sent = () => closedBytes + [...sockets].reduce((n, s) => n + s.bytesWritten, 0);
+  let requests = 0;
+  let paths = [];
+  server.on("request", (request) => {
+    requests += 1;
+    paths.push(new URL(request.url, "http://x").pathname);
+  });
+  // What each kind of file costs, from the files asked for (text gzipped, as sent).
+  const kind = (path) =>
+    /\.js$/.test(path) ? "code" : /\.pagefind$/.test(path) ? "wasm" : /pf_meta$/.test(path) ? "meta"
+      : /pf_index$/.test(path) ? "index" : /pf_fragment$/.test(path) ? "fragments" : "other";
+  const cost = (path) => {
+    const body = readFileSync(join(output, path));
+    return /\.(js|json)$/.test(path) ? gzipSync(body).length : body.length;
+  };
   await new Promise((ok) => server.listen(port, "127.0.0.1", ok));
   const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: chromiumArgs });
   const results = [];
   for (const query of queries) {
+    // A new context: a cold cache, as for a reader's first search.
     const context = await browser.newContext();
     const page = await context.newPage();
-    const cdp = await context.newCDPSession(page);
-    await cdp.send("Network.enable");
-    await cdp.send("Network.setCacheDisabled", { cacheDisabled: true });
     await page.goto(`http://127.0.0.1:${port}/cari/`);
     await page.waitForLoadState("networkidle");
-    let transferred = 0, requests = 0;
-    cdp.on("Network.loadingFinished", (e) => {
-      transferred += e.encodedDataLength;
-      requests += 1;
-    });
+    const [bytesBefore, requestsBefore] = [sent(), requests];
+    paths = [];
     await page.locator("#cari-q").fill(query);
     await page.locator("#cari-q").press("Enter");
     await page.locator("#cari-status").filter({ hasText: query }).waitFor({ timeout: 60000 });
     await page.waitForLoadState("networkidle");
     const found = await page.locator("#cari-hasil li").count();
+    const transferred = sent() - bytesBefore;
     results.push(transferred);
-    console.log(`first query "${query}": ${(transferred / 1024).toFixed(1)} KB in ${requests} requests, ${found} results shown`);
+    const parts = {};
+    for (const path of paths) parts[kind(path)] = (parts[kind(path)] ?? 0) + cost(path);
+    const split = Object.entries(parts).map(([k, v]) => `${k} ${(v / 1024).toFixed(1)}`).join(", ");
+    console.log(`first query "${query}": ${(transferred / 1024).toFixed(1)} KB in ${requests - requestsBefore} requests (${split} KB), ${found} results shown`);
     await context.close();
   }
   await browser.close();

@@ -9,6 +9,7 @@ use std::collections::HashMap;
 
 use pagefind::api::PagefindIndex;
 use pagefind::options::PagefindServiceConfig;
+use rayon::prelude::*;
 use serde::Serialize;
 use tera::Value;
 
@@ -59,12 +60,24 @@ pub fn index(site: &Site, outputs: &[OutputFile]) -> Result<Vec<OutputFile>, Dia
         .map(|t| site.doc(t))
         .filter_map(|doc| {
             let html = by_path.get(doc.out_path.as_str())?;
-            Some((doc.url.clone(), String::from_utf8_lossy(html).into_owned()))
+            Some((
+                doc.url.clone(),
+                indexed_part(&String::from_utf8_lossy(html)),
+            ))
         })
         .collect();
     let failed = |what: &str, err: &dyn std::fmt::Display| {
         Diagnostic::error("search index", format!("{what}: {err}"))
     };
+    // Pagefind reads a folder of pages in parallel (and one page at a time otherwise), so
+    // the parts it indexes are written to a scratch folder, each where its URL says.
+    let scratch = tempfile::tempdir().map_err(|e| failed("cannot make a scratch folder", &e))?;
+    let written: Result<(), std::io::Error> = pages.par_iter().try_for_each(|(url, html)| {
+        let dir = scratch.path().join(url.trim_start_matches('/'));
+        std::fs::create_dir_all(&dir)?;
+        std::fs::write(dir.join("index.html"), html)
+    });
+    written.map_err(|e| failed("cannot write the pages to index", &e))?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -73,12 +86,11 @@ pub fn index(site: &Site, outputs: &[OutputFile]) -> Result<Vec<OutputFile>, Dia
         let config = PagefindServiceConfig::builder().build();
         let mut index =
             PagefindIndex::new(Some(config)).map_err(|e| failed("cannot start Pagefind", &e))?;
-        for (url, html) in pages {
-            index
-                .add_html_file(None, Some(url.clone()), html)
-                .await
-                .map_err(|e| failed(&format!("cannot index {url}"), &e))?;
-        }
+        let folder = scratch.path().to_string_lossy().into_owned();
+        index
+            .add_directory(folder, None)
+            .await
+            .map_err(|e| failed("cannot index the pages", &e))?;
         index
             .get_files()
             .await
@@ -94,6 +106,25 @@ pub fn index(site: &Site, outputs: &[OutputFile]) -> Result<Vec<OutputFile>, Dia
             })
         })
         .collect())
+}
+
+/// What Pagefind reads of a page: the `<html>` tag (for the language) and the `<main>`
+/// element, the only part it indexes (`data-pagefind-body`). Leaving out the head, header
+/// and footer halves the HTML it parses; a page without `<main>` is given whole.
+fn indexed_part(html: &str) -> String {
+    let html_tag = html.find("<html").and_then(|start| {
+        html[start..]
+            .find('>')
+            .map(|end| &html[start..=start + end])
+    });
+    let main = html.find("<main").and_then(|start| {
+        html.rfind("</main>")
+            .map(|end| &html[start..end + "</main>".len()])
+    });
+    match (html_tag, main) {
+        (Some(tag), Some(main)) => format!("{tag}<body>{main}</body></html>"),
+        _ => html.to_string(),
+    }
 }
 
 #[derive(Serialize)]
@@ -209,6 +240,16 @@ pub fn pages(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pagefind_reads_the_language_and_the_main_element_only() {
+        let page = "<!doctype html>\n<html lang=\"en\">\n<head><title>T</title></head><body><header>Menu</header><main id=\"isi\" data-pagefind-body><h1>PAW</h1></main><footer>Kontak</footer></body></html>";
+        assert_eq!(
+            indexed_part(page),
+            "<html lang=\"en\"><body><main id=\"isi\" data-pagefind-body><h1>PAW</h1></main></body></html>"
+        );
+        assert_eq!(indexed_part("<p>no main</p>"), "<p>no main</p>");
+    }
 
     #[test]
     fn titles_are_filed_under_their_first_letter_without_accents_or_quotes() {
