@@ -133,3 +133,29 @@ fn a_template_string_missing_from_a_language_stops_the_build_and_is_named() {
     );
     assert!(!out.exists(), "nothing is written by a failed build");
 }
+
+#[test]
+fn a_form_on_an_english_page_is_framed_in_english_and_says_so_to_the_function() {
+    let dir = portal_copy();
+    let source = dir.path().join("content/formulir/pengaduan.md");
+    let text = std::fs::read_to_string(&source).expect("read the form page");
+    std::fs::write(dir.path().join("content/formulir/pengaduan.en.md"), text).expect("write");
+    let out = dir.path().join("public");
+    let output = generator(&[
+        "build",
+        "--no-search",
+        "--root",
+        dir.path().to_str().expect("utf-8"),
+        "--output",
+        out.to_str().expect("utf-8"),
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let english = std::fs::read_to_string(out.join("en/formulir/pengaduan/index.html"))
+        .expect("English page");
+    assert!(english.contains(r#"name="_bahasa" value="en""#));
+    assert!(english.contains(">Send</button>") && english.contains("(required)"));
+    let indonesian =
+        std::fs::read_to_string(out.join("formulir/pengaduan/index.html")).expect("page");
+    assert!(indonesian.contains(r#"name="_bahasa" value="id""#));
+    assert!(indonesian.contains(">Kirim</button>") && indonesian.contains("(wajib)"));
+}

@@ -16,6 +16,7 @@ use crate::calendar::Day;
 use crate::email;
 use crate::guard::{ClientIp, HONEYPOT_FIELD, origin_of};
 use crate::html::{escape, page};
+use crate::lang::{LANG_FIELD, Lang};
 use crate::outbox::{Record, StoredFile};
 use crate::reference;
 use crate::render::{self, HASH_FIELD};
@@ -64,28 +65,54 @@ fn reject(
     status: StatusCode,
     message: &str,
 ) -> Reply {
-    tracing::info!(form = %form, outcome = %outcome, "rejected");
-    problem(app, json, status, message)
+    reject_in(app, json, form, outcome, status, message, Lang::Id)
 }
 
-/// A failure that is the request's fault (4xx), in the citizen's language.
+fn reject_in(
+    app: &App,
+    json: bool,
+    form: &str,
+    outcome: &str,
+    status: StatusCode,
+    message: &str,
+    lang: Lang,
+) -> Reply {
+    tracing::info!(form = %form, outcome = %outcome, "rejected");
+    problem_in(app, json, status, message, lang)
+}
+
+/// A failure that is the request's fault (4xx), in Indonesian: the form page's language
+/// is not known before its fields are read.
 fn problem(app: &App, json: bool, status: StatusCode, message: &str) -> Reply {
+    problem_in(app, json, status, message, Lang::Id)
+}
+
+/// "Back to the site", in the form page's language.
+fn back_link(app: &App, lang: Lang) -> String {
+    format!(
+        "<p><a href=\"{}\">{}</a></p>",
+        escape(&app.site_url),
+        lang.pick(
+            "Kembali ke situs KPU Provinsi NTB",
+            "Back to the KPU Provinsi NTB website"
+        )
+    )
+}
+
+fn problem_in(app: &App, json: bool, status: StatusCode, message: &str, lang: Lang) -> Reply {
     if json {
         return json_reply(status, json!({ "error": message }));
     }
-    let body = format!(
-        "<h1>Kiriman tidak dapat diproses</h1>\n<p>{}</p>\n<p><a href=\"{}\">Kembali ke situs KPU Provinsi NTB</a></p>",
-        escape(message),
-        escape(&app.site_url)
+    let title = lang.pick(
+        "Kiriman tidak dapat diproses",
+        "Your submission could not be processed",
     );
-    html_reply(
-        status,
-        page(
-            "Kiriman tidak dapat diproses",
-            app.stylesheet.as_deref(),
-            &body,
-        ),
-    )
+    let body = format!(
+        "<h1>{title}</h1>\n<p>{}</p>\n{}",
+        escape(message),
+        back_link(app, lang)
+    );
+    html_reply(status, page(lang, title, app.stylesheet.as_deref(), &body))
 }
 
 /// Handles one request to the forms endpoint. Every answer, errors included, carries the
@@ -193,14 +220,19 @@ fn answer(app: &App, request: &Request<Vec<u8>>) -> Reply {
             );
         }
     };
+    let lang = Lang::of(&submission);
     if submission.value(HASH_FIELD) != Some(form.hash.as_str()) {
-        return reject(
+        return reject_in(
             app,
             json,
             &id,
             "stale_form",
             StatusCode::CONFLICT,
-            "Formulir ini sudah diperbarui sejak halaman Anda dibuka. Muat ulang halaman formulir, lalu isi dan kirim lagi.",
+            lang.pick(
+                "Formulir ini sudah diperbarui sejak halaman Anda dibuka. Muat ulang halaman formulir, lalu isi dan kirim lagi.",
+                "This form has changed since you opened the page. Reload the form page, then fill it in and send it again.",
+            ),
+            lang,
         );
     }
     if submission
@@ -213,19 +245,21 @@ fn answer(app: &App, request: &Request<Vec<u8>>) -> Reply {
             reference: reference::new(&form.prefix),
             ..empty_record(form, (app.today)())
         };
-        return receipt(app, form, &fake, json);
+        return receipt(app, form, &fake, json, lang);
     }
     if let Some(unknown) = unknown_field(form, &submission) {
-        return reject(
+        let name = escape_name(&unknown);
+        return reject_in(
             app,
             json,
             &id,
             "unknown_field",
             StatusCode::BAD_REQUEST,
-            &format!(
-                "Kiriman berisi isian yang tidak dikenal formulir ini (`{}`). Muat ulang halaman formulir, lalu kirim lagi.",
-                escape_name(&unknown)
+            &lang.pick(
+                format!("Kiriman berisi isian yang tidak dikenal formulir ini (`{name}`). Muat ulang halaman formulir, lalu kirim lagi."),
+                format!("The submission holds a field this form does not know (`{name}`). Reload the form page, then send it again."),
             ),
+            lang,
         );
     }
     // A matter that belongs elsewhere is answered first: the citizen should not have to
@@ -235,14 +269,26 @@ fn answer(app: &App, request: &Request<Vec<u8>>) -> Reply {
         return if json {
             json_reply(StatusCode::OK, json!({ "guidance": guidance }))
         } else {
+            let (heading, not_kept, title) = lang.pick(
+                (
+                    "Pengaduan Anda ditangani lembaga lain",
+                    "Kiriman ini tidak kami simpan dan tidak kami teruskan.",
+                    "Ke mana harus mengadu",
+                ),
+                (
+                    "Your complaint is handled by another institution",
+                    "We have not kept this submission and have not passed it on.",
+                    "Where to complain",
+                ),
+            );
             let body = format!(
-                "<h1>Pengaduan Anda ditangani lembaga lain</h1>\n<p>{}</p>\n<p>Kiriman ini tidak kami simpan dan tidak kami teruskan.</p>\n<p><a href=\"{}\">Kembali ke situs KPU Provinsi NTB</a></p>",
+                "<h1>{heading}</h1>\n<p>{}</p>\n<p>{not_kept}</p>\n{}",
                 escape(guidance),
-                escape(&app.site_url)
+                back_link(app, lang)
             );
             html_reply(
                 StatusCode::OK,
-                page("Ke mana harus mengadu", app.stylesheet.as_deref(), &body),
+                page(lang, title, app.stylesheet.as_deref(), &body),
             )
         };
     }
@@ -251,7 +297,7 @@ fn answer(app: &App, request: &Request<Vec<u8>>) -> Reply {
         Ok(a) => a,
         Err(errors) => {
             tracing::info!(form = %id, outcome = "invalid", fields = errors.len(), "rejected");
-            return invalid(app, form, request, &submission, &errors, json);
+            return invalid(app, form, request, &submission, &errors, json, lang);
         }
     };
     let key = submission_key(request, form, &submission);
@@ -262,16 +308,20 @@ fn answer(app: &App, request: &Request<Vec<u8>>) -> Reply {
             answer_by,
             ..empty_record(form, today)
         };
-        return receipt(app, form, &earlier, json);
+        return receipt(app, form, &earlier, json, lang);
     }
     let record = record(app, form, &submission, answers, today);
     if let Err(err) = app.outbox.save(&record) {
         tracing::error!(form = %id, outcome = "not_recorded", error = %err, "outbox write failed");
-        return problem(
+        return problem_in(
             app,
             json,
             StatusCode::SERVICE_UNAVAILABLE,
-            "Kiriman Anda belum dapat kami catat karena gangguan. Tidak ada yang tersimpan: coba kirim lagi beberapa saat lagi.",
+            lang.pick(
+                "Kiriman Anda belum dapat kami catat karena gangguan. Tidak ada yang tersimpan: coba kirim lagi beberapa saat lagi.",
+                "We could not record your submission because of a fault. Nothing was kept: please send it again in a few moments.",
+            ),
+            lang,
         );
     }
     app.guard.remember(
@@ -295,7 +345,7 @@ fn answer(app: &App, request: &Request<Vec<u8>>) -> Reply {
         elapsed_ms = started.elapsed().as_secs_f64() * 1000.0,
         "received"
     );
-    receipt(app, form, &record, json)
+    receipt(app, form, &record, json, lang)
 }
 
 /// The origin a request says it comes from: `Origin`, or the origin of `Referer`.
@@ -382,6 +432,7 @@ fn unknown_field(form: &Form, submission: &Submission) -> Option<String> {
     let known = |name: &str| {
         name == HASH_FIELD
             || name == HONEYPOT_FIELD
+            || name == LANG_FIELD
             || form
                 .fields
                 .iter()
@@ -563,6 +614,7 @@ fn invalid(
     submission: &Submission,
     errors: &validate::Errors,
     json: bool,
+    lang: Lang,
 ) -> Reply {
     if json {
         return json_reply(
@@ -571,28 +623,35 @@ fn invalid(
         );
     }
     let action = request.uri().path().to_string();
+    let (intro, title) = lang.pick(
+        (
+            "Periksa kembali isian Anda. Isian yang sudah benar tetap tersimpan di formulir di bawah ini.",
+            format!("Periksa isian: {}", form.title),
+        ),
+        (
+            "Please check your answers. The answers that were right are kept in the form below.",
+            format!("Check your answers: {}", form.title),
+        ),
+    );
     let body = format!(
-        "<h1>{}</h1>\n<p>Periksa kembali isian Anda. Isian yang sudah benar tetap tersimpan di formulir di bawah ini.</p>\n{}",
+        "<h1>{}</h1>\n<p>{intro}</p>\n{}",
         escape(&form.title),
         render::form(form, &action, submission, errors)
     );
     html_reply(
         StatusCode::UNPROCESSABLE_ENTITY,
-        page(
-            &format!("Periksa isian: {}", form.title),
-            app.stylesheet.as_deref(),
-            &body,
-        ),
+        page(lang, &title, app.stylesheet.as_deref(), &body),
     )
 }
 
-fn receipt(app: &App, form: &Form, record: &Record, json: bool) -> Reply {
+fn receipt(app: &App, form: &Form, record: &Record, json: bool, lang: Lang) -> Reply {
     let answer_by = Day::parse(&record.answer_by)
-        .map(Day::display_id)
+        .map(|d| lang.date(d))
         .unwrap_or_default();
-    let message = format!(
-        "Kiriman Anda sudah kami terima dan tercatat dengan nomor {}. Kami akan menjawab paling lambat {answer_by} ({} hari kerja).",
-        record.reference, form.deadline_days
+    let (reference, days) = (&record.reference, form.deadline_days);
+    let message = lang.pick(
+        format!("Kiriman Anda sudah kami terima dan tercatat dengan nomor {reference}. Kami akan menjawab paling lambat {answer_by} ({days} hari kerja)."),
+        format!("We have received your submission and recorded it under number {reference}. We will answer by {answer_by} ({days} working days) at the latest."),
     );
     if json {
         return json_reply(
@@ -600,25 +659,29 @@ fn receipt(app: &App, form: &Form, record: &Record, json: bool) -> Reply {
             json!({ "reference": record.reference, "answer_by": record.answer_by, "message": message }),
         );
     }
-    let email_note = if record.citizen_email.is_some() {
-        "<p>Kami juga mengirim tanda terima ke alamat surel Anda.</p>"
-    } else {
-        ""
+    let email_note = match (&record.citizen_email, lang) {
+        (None, _) => "",
+        (Some(_), Lang::Id) => "<p>Kami juga mengirim tanda terima ke alamat surel Anda.</p>",
+        (Some(_), Lang::En) => {
+            "<p>We have also sent a receipt (in Indonesian) to your email address.</p>"
+        }
     };
-    let body = format!(
-        "<h1>Kiriman Anda sudah kami terima</h1>\n<p>Nomor referensi Anda:</p>\n<p class=\"nomor-referensi\"><strong>{reference}</strong></p>\n<p>Simpan atau catat nomor ini. Sebutkan nomor ini bila Anda menanyakan perkembangannya.</p>\n<p>Kami akan menjawab paling lambat <strong>{answer_by}</strong> ({days} hari kerja).</p>\n{email_note}\n<p><a href=\"{site}\">Kembali ke situs KPU Provinsi NTB</a></p>",
-        reference = escape(&record.reference),
-        answer_by = escape(&answer_by),
-        days = form.deadline_days,
-        site = escape(&app.site_url),
+    let reference = escape(&record.reference);
+    let answer_by = escape(&answer_by);
+    let (body, title) = lang.pick(
+        (
+            format!("<h1>Kiriman Anda sudah kami terima</h1>\n<p>Nomor referensi Anda:</p>\n<p class=\"nomor-referensi\"><strong>{reference}</strong></p>\n<p>Simpan atau catat nomor ini. Sebutkan nomor ini bila Anda menanyakan perkembangannya.</p>\n<p>Kami akan menjawab paling lambat <strong>{answer_by}</strong> ({days} hari kerja).</p>\n{email_note}\n"),
+            format!("Diterima: {}", form.title),
+        ),
+        (
+            format!("<h1>We have received your submission</h1>\n<p>Your reference number:</p>\n<p class=\"nomor-referensi\"><strong>{reference}</strong></p>\n<p>Keep or write down this number. Give it when you ask how your request is going.</p>\n<p>We will answer by <strong>{answer_by}</strong> ({days} working days) at the latest.</p>\n{email_note}\n"),
+            format!("Received: {}", form.title),
+        ),
     );
+    let body = format!("{body}{}", back_link(app, lang));
     html_reply(
         StatusCode::OK,
-        page(
-            &format!("Diterima: {}", form.title),
-            app.stylesheet.as_deref(),
-            &body,
-        ),
+        page(lang, &title, app.stylesheet.as_deref(), &body),
     )
 }
 

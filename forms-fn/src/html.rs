@@ -19,12 +19,13 @@ pub fn escape(text: &str) -> String {
 /// A whole page answered by the function (receipt, errors, guidance): plain, accessible,
 /// with the site's stylesheet when it is known, and an empty icon so the browser does not
 /// ask the function for a `/favicon.ico` it does not have.
-pub fn page(title: &str, stylesheet: Option<&str>, body: &str) -> String {
+pub fn page(lang: crate::lang::Lang, title: &str, stylesheet: Option<&str>, body: &str) -> String {
     let css = stylesheet
         .map(|href| format!("<link rel=\"stylesheet\" href=\"{}\">\n", escape(href)))
         .unwrap_or_default();
     format!(
-        "<!DOCTYPE html>\n<html lang=\"id\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta name=\"robots\" content=\"noindex\">\n<title>{} – KPU Provinsi NTB</title>\n<link rel=\"icon\" href=\"data:,\">\n{css}</head>\n<body>\n<main id=\"isi\" class=\"wadah\">\n{body}\n</main>\n</body>\n</html>\n",
+        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta name=\"robots\" content=\"noindex\">\n<title>{} – KPU Provinsi NTB</title>\n<link rel=\"icon\" href=\"data:,\">\n{css}</head>\n<body>\n<main id=\"isi\" class=\"wadah\">\n{body}\n</main>\n</body>\n</html>\n",
+        lang.code(),
         escape(title)
     )
 }

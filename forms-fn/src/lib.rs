@@ -10,6 +10,7 @@ pub mod email;
 pub mod guard;
 pub mod handler;
 pub mod html;
+pub mod lang;
 pub mod mailer;
 pub mod media;
 pub mod outbox;

@@ -8,6 +8,7 @@ use std::fmt::Write as _;
 
 use crate::guard::HONEYPOT_FIELD;
 use crate::html::escape;
+use crate::lang::{LANG_FIELD, Lang};
 use crate::schema::{Field, FieldType, Form};
 use crate::submission::Submission;
 use crate::validate::Errors;
@@ -16,7 +17,9 @@ use crate::validate::Errors;
 pub const HASH_FIELD: &str = "_skema";
 
 /// Renders `form` posting to `action`, filled with `values`, showing `errors`.
+/// The words around the definition's are in the language of `values` ([`Lang::of`]).
 pub fn form(form: &Form, action: &str, values: &Submission, errors: &Errors) -> String {
+    let lang = Lang::of(values);
     let mut html = String::with_capacity(8 * 1024);
     let has_files = form
         .fields
@@ -33,21 +36,28 @@ pub fn form(form: &Form, action: &str, values: &Submission, errors: &Errors) -> 
         id = escape(&form.id),
         action = escape(action),
     );
-    error_summary(&mut html, form, errors);
+    error_summary(&mut html, form, errors, lang);
     let _ = writeln!(
         html,
         "<input type=\"hidden\" name=\"{HASH_FIELD}\" value=\"{}\">",
         escape(&form.hash)
     );
+    let _ = writeln!(
+        html,
+        "<input type=\"hidden\" name=\"{LANG_FIELD}\" value=\"{}\">",
+        lang.code()
+    );
     // The honeypot: out of sight and out of the tab order, hidden from screen readers, and
     // labelled so that anyone who still meets it knows to leave it empty.
     let _ = writeln!(
         html,
-        "<div class=\"madu\" aria-hidden=\"true\"><label for=\"f-{HONEYPOT_FIELD}\">Jangan diisi</label><input type=\"text\" id=\"f-{HONEYPOT_FIELD}\" name=\"{HONEYPOT_FIELD}\" value=\"\" tabindex=\"-1\" autocomplete=\"off\"></div>"
+        "<div class=\"madu\" aria-hidden=\"true\"><label for=\"f-{HONEYPOT_FIELD}\">{}</label><input type=\"text\" id=\"f-{HONEYPOT_FIELD}\" name=\"{HONEYPOT_FIELD}\" value=\"\" tabindex=\"-1\" autocomplete=\"off\"></div>",
+        lang.pick("Jangan diisi", "Leave this empty")
     );
-    html.push_str(
+    html.push_str(lang.pick(
         "<p class=\"keterangan-wajib\">Isian bertanda <strong>(wajib)</strong> harus diisi.</p>\n",
-    );
+        "<p class=\"keterangan-wajib\">Fields marked <strong>(required)</strong> must be filled in.</p>\n",
+    ));
     for field in &form.fields {
         if field.kind == FieldType::Group {
             group(&mut html, field, values, errors);
@@ -55,18 +65,33 @@ pub fn form(form: &Form, action: &str, values: &Submission, errors: &Errors) -> 
             one(&mut html, field, &field.name, values, errors);
         }
     }
+    let (purpose, basis, kept, send) = lang.pick(
+        ("Untuk apa data Anda:", "Dasar hukum:", "Disimpan:", "Kirim"),
+        ("What your data is for:", "Legal basis:", "Kept:", "Send"),
+    );
     let _ = write!(
         html,
-        "<p class=\"tujuan-data\"><strong>Untuk apa data Anda:</strong> {}</p>\n<p class=\"tujuan-data\"><strong>Dasar hukum:</strong> {}. <strong>Disimpan:</strong> {}.</p>\n",
+        "<p class=\"tujuan-data\"><strong>{purpose}</strong> {}</p>\n<p class=\"tujuan-data\"><strong>{basis}</strong> {}. <strong>{kept}</strong> {}.</p>\n",
         escape(&form.purpose),
         escape(&form.legal_basis),
         escape(&form.retention.shown())
     );
-    html.push_str("<button type=\"submit\" class=\"tombol-kirim\">Kirim</button>\n</form>\n");
+    let _ = write!(
+        html,
+        "<button type=\"submit\" class=\"tombol-kirim\">{send}</button>\n</form>\n"
+    );
     html
 }
 
-fn error_summary(html: &mut String, form: &Form, errors: &Errors) {
+/// " (wajib)" after a label.
+fn required_mark(lang: Lang) -> &'static str {
+    lang.pick(
+        " <span class=\"wajib\">(wajib)</span>",
+        " <span class=\"wajib\">(required)</span>",
+    )
+}
+
+fn error_summary(html: &mut String, form: &Form, errors: &Errors, lang: Lang) {
     let _ = write!(
         html,
         "<div class=\"ringkasan-galat\" id=\"galat-{}\" tabindex=\"-1\"",
@@ -76,7 +101,8 @@ fn error_summary(html: &mut String, form: &Form, errors: &Errors) {
         html.push_str(" hidden></div>\n");
         return;
     }
-    html.push_str(" role=\"alert\">\n<h2>Ada yang perlu diperbaiki</h2>\n<ul>\n");
+    let heading = lang.pick("Ada yang perlu diperbaiki", "Some answers need correcting");
+    let _ = write!(html, " role=\"alert\">\n<h2>{heading}</h2>\n<ul>\n");
     for (name, message) in errors {
         let _ = writeln!(
             html,
@@ -109,7 +135,7 @@ fn group(html: &mut String, field: &Field, values: &Submission, errors: &Errors)
         max = field.max_rows.unwrap_or(rows),
         label = escape(&field.label),
         required = if field.required || field.min_rows.unwrap_or(0) > 0 {
-            " <span class=\"wajib\">(wajib)</span>"
+            required_mark(Lang::of(values))
         } else {
             ""
         },
@@ -146,14 +172,15 @@ fn one(html: &mut String, field: &Field, name: &str, values: &Submission, errors
     let hint_id = format!("{id}-petunjuk");
     let error_id = format!("{id}-galat");
     let mut described = Vec::new();
-    let hint = hint_text(field);
+    let lang = Lang::of(values);
+    let hint = hint_text(field, lang);
     if hint.is_some() {
         described.push(hint_id.clone());
     }
     described.push(error_id.clone());
     let described = described.join(" ");
     let required_mark = if field.required {
-        " <span class=\"wajib\">(wajib)</span>"
+        required_mark(lang)
     } else {
         ""
     };
@@ -266,7 +293,8 @@ fn one(html: &mut String, field: &Field, name: &str, values: &Submission, errors
                 FieldType::Kabkota => {
                     let _ = writeln!(
                         html,
-                        "<select {common}{autocomplete}>\n<option value=\"\">Pilih kabupaten/kota</option>"
+                        "<select {common}{autocomplete}>\n<option value=\"\">{}</option>",
+                        lang.pick("Pilih kabupaten/kota", "Choose a regency or city")
                     );
                     for (v, label) in Form::options_of(field) {
                         let selected = if v == value { " selected" } else { "" };
@@ -336,17 +364,18 @@ fn one(html: &mut String, field: &Field, name: &str, values: &Submission, errors
 }
 
 /// The hint shown under a label: the definition's, plus what the type implies.
-fn hint_text(field: &Field) -> Option<String> {
+fn hint_text(field: &Field, lang: Lang) -> Option<String> {
+    let kinds = field
+        .accept
+        .iter()
+        .map(|a| a.to_uppercase())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mb = field.max_mb.unwrap_or(2);
     let implied = match field.kind {
-        FieldType::File => Some(format!(
-            "Berkas {} paling besar {} MB.",
-            field
-                .accept
-                .iter()
-                .map(|a| a.to_uppercase())
-                .collect::<Vec<_>>()
-                .join(", "),
-            field.max_mb.unwrap_or(2)
+        FieldType::File => Some(lang.pick(
+            format!("Berkas {kinds} paling besar {mb} MB."),
+            format!("{kinds} file, {mb} MB at most."),
         )),
         _ => None,
     };
@@ -373,11 +402,11 @@ mod tests {
     #[test]
     fn a_file_hint_states_the_size_once() {
         assert_eq!(
-            hint_text(&file_field("Surat pengantar.")).as_deref(),
+            hint_text(&file_field("Surat pengantar."), Lang::Id).as_deref(),
             Some("Surat pengantar. Berkas PDF paling besar 3 MB.")
         );
         assert_eq!(
-            hint_text(&file_field("PDF, paling besar 3 MB.")).as_deref(),
+            hint_text(&file_field("PDF, paling besar 3 MB."), Lang::Id).as_deref(),
             Some("PDF, paling besar 3 MB.")
         );
     }

@@ -1,9 +1,10 @@
-//! The rules every answer must meet, per field type, with the messages citizens read
-//! (Indonesian). Pure: no I/O; "today" is a parameter.
+//! The rules every answer must meet, per field type, with the messages citizens read (in
+//! the form page's language, [`Lang`]). Pure: no I/O; "today" is a parameter.
 
 use std::collections::BTreeMap;
 
 use crate::calendar::Day;
+use crate::lang::Lang;
 use crate::schema::{Field, FieldType, Form};
 use crate::submission::{Submission, Upload};
 
@@ -32,11 +33,12 @@ pub type Errors = Vec<(String, String)>;
 
 /// Checks a submission against its form. `today` is the current day in WITA.
 pub fn validate(form: &Form, submission: &Submission, today: Day) -> Result<Vec<Answer>, Errors> {
+    let lang = Lang::of(submission);
     let mut answers = Vec::new();
     let mut errors = Errors::new();
     for field in &form.fields {
         if field.kind == FieldType::Group {
-            match group(field, submission, today) {
+            match group(field, submission, today, lang) {
                 Ok(rows) => answers.push(Answer {
                     name: field.name.clone(),
                     label: field.label.clone(),
@@ -46,7 +48,7 @@ pub fn validate(form: &Form, submission: &Submission, today: Day) -> Result<Vec<
             }
             continue;
         }
-        match one(field, &field.name, submission, today) {
+        match one(field, &field.name, submission, today, lang) {
             Ok(value) => answers.push(Answer {
                 name: field.name.clone(),
                 label: field.label.clone(),
@@ -62,7 +64,12 @@ pub fn validate(form: &Form, submission: &Submission, today: Day) -> Result<Vec<
     }
 }
 
-fn group(field: &Field, submission: &Submission, today: Day) -> Result<Vec<Vec<Answer>>, Errors> {
+fn group(
+    field: &Field,
+    submission: &Submission,
+    today: Day,
+    lang: Lang,
+) -> Result<Vec<Vec<Answer>>, Errors> {
     let max = field.max_rows.unwrap_or(20);
     let mut rows = Vec::new();
     let mut errors = Errors::new();
@@ -81,13 +88,19 @@ fn group(field: &Field, submission: &Submission, today: Day) -> Result<Vec<Vec<A
         let mut answers = Vec::new();
         for inner in &field.fields {
             let name = key(inner);
-            match one(inner, &name, submission, today) {
+            match one(inner, &name, submission, today, lang) {
                 Ok(value) => answers.push(Answer {
                     name,
                     label: inner.label.clone(),
                     value,
                 }),
-                Err(message) => errors.push((name, format!("Baris {row}: {message}"))),
+                Err(message) => errors.push((
+                    name,
+                    lang.pick(
+                        format!("Baris {row}: {message}"),
+                        format!("Row {row}: {message}"),
+                    ),
+                )),
             }
         }
         rows.push(answers);
@@ -98,7 +111,10 @@ fn group(field: &Field, submission: &Submission, today: Day) -> Result<Vec<Vec<A
             0,
             (
                 format!("{}-1-{}", field.name, field.fields[0].name),
-                format!("{}: isi paling sedikit {min} baris.", field.label),
+                lang.pick(
+                    format!("{}: isi paling sedikit {min} baris.", field.label),
+                    format!("{}: fill in at least {min} rows.", field.label),
+                ),
             ),
         );
     }
@@ -110,9 +126,15 @@ fn group(field: &Field, submission: &Submission, today: Day) -> Result<Vec<Vec<A
 }
 
 /// Checks one field's answer under the form name `name`.
-fn one(field: &Field, name: &str, submission: &Submission, today: Day) -> Result<Value, String> {
+fn one(
+    field: &Field,
+    name: &str,
+    submission: &Submission,
+    today: Day,
+    lang: Lang,
+) -> Result<Value, String> {
     if field.kind == FieldType::File {
-        return files(field, name, submission);
+        return files(field, name, submission, lang);
     }
     let values: Vec<&str> = submission
         .values(name)
@@ -123,46 +145,57 @@ fn one(field: &Field, name: &str, submission: &Submission, today: Day) -> Result
     if values.is_empty() {
         return if field.required {
             Err(match field.kind {
-                FieldType::Consent => format!("Centang \"{}\" untuk melanjutkan.", field.label),
-                FieldType::Choice | FieldType::Kabkota => {
-                    format!("Pilih {}.", lower_first(&field.label))
-                }
-                FieldType::Multi => {
-                    format!("Pilih paling sedikit satu {}.", lower_first(&field.label))
-                }
-                _ => format!("{} wajib diisi.", field.label),
+                FieldType::Consent => lang.pick(
+                    format!("Centang \"{}\" untuk melanjutkan.", field.label),
+                    format!("Tick \"{}\" to continue.", field.label),
+                ),
+                FieldType::Choice | FieldType::Kabkota => lang.pick(
+                    format!("Pilih {}.", lower_first(&field.label)),
+                    format!("Choose: {}.", field.label),
+                ),
+                FieldType::Multi => lang.pick(
+                    format!("Pilih paling sedikit satu {}.", lower_first(&field.label)),
+                    format!("Choose at least one: {}.", field.label),
+                ),
+                _ => lang.pick(
+                    format!("{} wajib diisi.", field.label),
+                    format!("{} is required.", field.label),
+                ),
             })
         } else {
             Ok(Value::Empty)
         };
     }
     if field.kind != FieldType::Multi && values.len() > 1 {
-        return Err(format!("{} hanya boleh diisi satu kali.", field.label));
+        return Err(lang.pick(
+            format!("{} hanya boleh diisi satu kali.", field.label),
+            format!("{} may be given only once.", field.label),
+        ));
     }
     let value = values[0];
     if value
         .chars()
         .any(|c| (c.is_control() && c != '\n' && c != '\r' && c != '\t') || is_bidi_control(c))
     {
-        return Err(format!(
-            "{} berisi karakter yang tidak diizinkan.",
-            field.label
+        return Err(lang.pick(
+            format!("{} berisi karakter yang tidak diizinkan.", field.label),
+            format!("{} contains characters that are not allowed.", field.label),
         ));
     }
     match field.kind {
-        FieldType::Text | FieldType::Textarea => text(field, value),
-        FieldType::Email => email(value).map(Value::Text),
-        FieldType::Phone => phone(value).map(Value::Text),
-        FieldType::Nik => nik(value).map(Value::Text),
-        FieldType::Date => date(field, value, today),
-        FieldType::Number => number(field, value),
+        FieldType::Text | FieldType::Textarea => text(field, value, lang),
+        FieldType::Email => email_in(value, lang).map(Value::Text),
+        FieldType::Phone => phone_in(value, lang).map(Value::Text),
+        FieldType::Nik => nik_in(value, lang).map(Value::Text),
+        FieldType::Date => date(field, value, today, lang),
+        FieldType::Number => number(field, value, lang),
         FieldType::Choice | FieldType::Kabkota => {
             let options = Form::options_of(field);
             match options.iter().find(|(v, _)| v == value) {
                 Some((_, label)) => Ok(Value::Choices(vec![label.clone()])),
-                None => Err(format!(
-                    "Pilih salah satu pilihan {}.",
-                    lower_first(&field.label)
+                None => Err(lang.pick(
+                    format!("Pilih salah satu pilihan {}.", lower_first(&field.label)),
+                    format!("Choose one of the options of {}.", field.label),
                 )),
             }
         }
@@ -174,9 +207,12 @@ fn one(field: &Field, name: &str, submission: &Submission, today: Day) -> Result
                     Some((_, label)) if !labels.contains(label) => labels.push(label.clone()),
                     Some(_) => {}
                     None => {
-                        return Err(format!(
-                            "Ada pilihan {} yang tidak dikenal.",
-                            lower_first(&field.label)
+                        return Err(lang.pick(
+                            format!(
+                                "Ada pilihan {} yang tidak dikenal.",
+                                lower_first(&field.label)
+                            ),
+                            format!("{}: an option is not known.", field.label),
                         ));
                     }
                 }
@@ -185,7 +221,10 @@ fn one(field: &Field, name: &str, submission: &Submission, today: Day) -> Result
         }
         FieldType::Consent => match value {
             "ya" | "on" | "1" | "true" => Ok(Value::Text("Ya".into())),
-            _ => Err(format!("Centang \"{}\" untuk melanjutkan.", field.label)),
+            _ => Err(lang.pick(
+                format!("Centang \"{}\" untuk melanjutkan.", field.label),
+                format!("Tick \"{}\" to continue.", field.label),
+            )),
         },
         FieldType::File | FieldType::Group => unreachable!("handled above"),
     }
@@ -202,14 +241,20 @@ fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}')
 }
 
-fn text(field: &Field, value: &str) -> Result<Value, String> {
+fn text(field: &Field, value: &str, lang: Lang) -> Result<Value, String> {
     let len = value.chars().count();
     if let Some(min) = field.min_length
         && len < min
     {
-        return Err(format!(
-            "{} terlalu pendek: tulis paling sedikit {min} huruf (sekarang {len}).",
-            field.label
+        return Err(lang.pick(
+            format!(
+                "{} terlalu pendek: tulis paling sedikit {min} huruf (sekarang {len}).",
+                field.label
+            ),
+            format!(
+                "{} is too short: write at least {min} characters (now {len}).",
+                field.label
+            ),
         ));
     }
     let max = field
@@ -220,20 +265,39 @@ fn text(field: &Field, value: &str) -> Result<Value, String> {
             200
         });
     if len > max {
-        return Err(format!(
-            "{} terlalu panjang: paling banyak {max} huruf (sekarang {len}).",
-            field.label
+        return Err(lang.pick(
+            format!(
+                "{} terlalu panjang: paling banyak {max} huruf (sekarang {len}).",
+                field.label
+            ),
+            format!(
+                "{} is too long: at most {max} characters (now {len}).",
+                field.label
+            ),
         ));
     }
     if field.kind == FieldType::Text && value.contains(['\n', '\r']) {
-        return Err(format!("{} harus satu baris.", field.label));
+        return Err(lang.pick(
+            format!("{} harus satu baris.", field.label),
+            format!("{} must be one line.", field.label),
+        ));
     }
     Ok(Value::Text(value.to_string()))
 }
 
 /// A plausible email address (the mail server has the last word).
 pub fn email(value: &str) -> Result<String, String> {
-    let bad = || "Tulis alamat surel yang benar, misalnya nama@contoh.id.".to_string();
+    email_in(value, Lang::Id)
+}
+
+fn email_in(value: &str, lang: Lang) -> Result<String, String> {
+    let bad = || {
+        lang.pick(
+            "Tulis alamat surel yang benar, misalnya nama@contoh.id.",
+            "Write a valid email address, for example name@example.id.",
+        )
+        .to_string()
+    };
     if value.len() > 254
         || value.chars().any(|c| {
             c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | ',' | ';' | '"')
@@ -257,7 +321,17 @@ pub fn email(value: &str) -> Result<String, String> {
 
 /// An Indonesian mobile number, returned in E.164 form (`+62812...`).
 pub fn phone(value: &str) -> Result<String, String> {
-    let bad = || "Tulis nomor HP yang benar, misalnya 0812 3456 7890.".to_string();
+    phone_in(value, Lang::Id)
+}
+
+fn phone_in(value: &str, lang: Lang) -> Result<String, String> {
+    let bad = || {
+        lang.pick(
+            "Tulis nomor HP yang benar, misalnya 0812 3456 7890.",
+            "Write a valid Indonesian mobile number, for example 0812 3456 7890.",
+        )
+        .to_string()
+    };
     let compact: String = value
         .chars()
         .filter(|c| !matches!(c, ' ' | '-' | '.' | '(' | ')'))
@@ -279,76 +353,106 @@ pub fn phone(value: &str) -> Result<String, String> {
 
 /// A NIK (Nomor Induk Kependudukan): 16 digits with the structure Dukcapil gives it.
 pub fn nik(value: &str) -> Result<String, String> {
+    nik_in(value, Lang::Id)
+}
+
+fn nik_in(value: &str, lang: Lang) -> Result<String, String> {
+    let say = |id: &str, en: &str| lang.pick(id, en).to_string();
     let compact: String = value.chars().filter(|c| *c != ' ' && *c != '.').collect();
     if compact.len() != 16 || !compact.chars().all(|c| c.is_ascii_digit()) {
-        return Err("NIK terdiri atas 16 angka. Lihat KTP-el atau Kartu Keluarga.".into());
+        return Err(say(
+            "NIK terdiri atas 16 angka. Lihat KTP-el atau Kartu Keluarga.",
+            "A NIK has 16 digits. See the KTP-el (identity card) or Kartu Keluarga (family card).",
+        ));
     }
     let n = |range: std::ops::Range<usize>| compact[range].parse::<u32>().unwrap_or(0);
     if !(11..=94).contains(&n(0..2)) {
-        return Err("Dua angka pertama NIK (kode provinsi) tidak dikenal. Periksa lagi.".into());
+        return Err(say(
+            "Dua angka pertama NIK (kode provinsi) tidak dikenal. Periksa lagi.",
+            "The first two digits of the NIK (province code) are not known. Please check.",
+        ));
     }
     let day = n(6..8);
     if !((1..=31).contains(&day) || (41..=71).contains(&day)) || !(1..=12).contains(&n(8..10)) {
-        return Err(
-            "Angka ke-7 sampai ke-12 NIK (tanggal lahir) tidak sesuai. Periksa lagi.".into(),
-        );
+        return Err(say(
+            "Angka ke-7 sampai ke-12 NIK (tanggal lahir) tidak sesuai. Periksa lagi.",
+            "Digits 7 to 12 of the NIK (date of birth) do not fit. Please check.",
+        ));
     }
     if &compact[12..] == "0000" {
-        return Err("Empat angka terakhir NIK tidak boleh 0000. Periksa lagi.".into());
+        return Err(say(
+            "Empat angka terakhir NIK tidak boleh 0000. Periksa lagi.",
+            "The last four digits of the NIK cannot be 0000. Please check.",
+        ));
     }
     Ok(compact)
 }
 
-fn date(field: &Field, value: &str, today: Day) -> Result<Value, String> {
+fn date(field: &Field, value: &str, today: Day, lang: Lang) -> Result<Value, String> {
     let day = Day::parse(value).ok_or_else(|| {
-        format!(
-            "{}: tulis tanggal yang benar (hari, bulan, tahun).",
-            field.label
+        lang.pick(
+            format!(
+                "{}: tulis tanggal yang benar (hari, bulan, tahun).",
+                field.label
+            ),
+            format!("{}: write a valid date (day, month, year).", field.label),
         )
     })?;
     if field.not_future && day > today {
-        return Err(format!("{} tidak boleh setelah hari ini.", field.label));
+        return Err(lang.pick(
+            format!("{} tidak boleh setelah hari ini.", field.label),
+            format!("{} cannot be after today.", field.label),
+        ));
     }
     if let Some(n) = field.min_days_ahead
         && day < today.plus_days(n.into())
     {
-        return Err(format!(
-            "{} paling cepat {}.",
-            field.label,
-            today.plus_days(n.into()).display_id()
+        let first = lang.date(today.plus_days(n.into()));
+        return Err(lang.pick(
+            format!("{} paling cepat {first}.", field.label),
+            format!("{} can be {first} at the earliest.", field.label),
         ));
     }
     if let Some(n) = field.max_days_ahead
         && day > today.plus_days(n.into())
     {
-        return Err(format!(
-            "{} paling lambat {}.",
-            field.label,
-            today.plus_days(n.into()).display_id()
+        let last = lang.date(today.plus_days(n.into()));
+        return Err(lang.pick(
+            format!("{} paling lambat {last}.", field.label),
+            format!("{} can be {last} at the latest.", field.label),
         ));
     }
     if field.working_day && !day.is_weekday() {
-        return Err(format!(
-            "{} harus hari kerja (Senin sampai Jumat).",
-            field.label
+        return Err(lang.pick(
+            format!("{} harus hari kerja (Senin sampai Jumat).", field.label),
+            format!("{} must be a working day (Monday to Friday).", field.label),
         ));
     }
     Ok(Value::Text(day.display_id()))
 }
 
-fn number(field: &Field, value: &str) -> Result<Value, String> {
-    let n: i64 = value
-        .parse()
-        .map_err(|_| format!("{}: tulis angka bulat, misalnya 3.", field.label))?;
+fn number(field: &Field, value: &str, lang: Lang) -> Result<Value, String> {
+    let n: i64 = value.parse().map_err(|_| {
+        lang.pick(
+            format!("{}: tulis angka bulat, misalnya 3.", field.label),
+            format!("{}: write a whole number, for example 3.", field.label),
+        )
+    })?;
     if let Some(min) = field.min
         && n < min
     {
-        return Err(format!("{} paling sedikit {min}.", field.label));
+        return Err(lang.pick(
+            format!("{} paling sedikit {min}.", field.label),
+            format!("{} must be at least {min}.", field.label),
+        ));
     }
     if let Some(max) = field.max
         && n > max
     {
-        return Err(format!("{} paling banyak {max}.", field.label));
+        return Err(lang.pick(
+            format!("{} paling banyak {max}.", field.label),
+            format!("{} must be at most {max}.", field.label),
+        ));
     }
     Ok(Value::Text(n.to_string()))
 }
@@ -366,11 +470,14 @@ pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
     }
 }
 
-fn files(field: &Field, name: &str, submission: &Submission) -> Result<Value, String> {
+fn files(field: &Field, name: &str, submission: &Submission, lang: Lang) -> Result<Value, String> {
     let uploads: Vec<(usize, &Upload)> = submission.files_for(name).collect();
     if uploads.is_empty() {
         return if field.required {
-            Err(format!("Lampirkan {}.", lower_first(&field.label)))
+            Err(lang.pick(
+                format!("Lampirkan {}.", lower_first(&field.label)),
+                format!("Attach: {}.", field.label),
+            ))
         } else {
             Ok(Value::Empty)
         };
@@ -384,23 +491,23 @@ fn files(field: &Field, name: &str, submission: &Submission) -> Result<Value, St
                 .iter()
                 .any(|a| a == k || (a == "jpeg" && k == "jpg"))
         }) {
-            return Err(format!(
-                "{}: berkas harus {}.",
-                field.label,
-                field.accept.join(", ").to_uppercase()
+            let kinds = field.accept.join(", ").to_uppercase();
+            return Err(lang.pick(
+                format!("{}: berkas harus {kinds}.", field.label),
+                format!("{}: the file must be {kinds}.", field.label),
             ));
         }
         if kind == Some("jpg") && crate::media::strip_jpeg_metadata(&upload.bytes).is_none() {
-            return Err(format!(
-                "{}: berkas JPG rusak atau tidak lengkap.",
-                field.label
+            return Err(lang.pick(
+                format!("{}: berkas JPG rusak atau tidak lengkap.", field.label),
+                format!("{}: the JPG file is damaged or incomplete.", field.label),
             ));
         }
         if upload.bytes.len() as u64 > max_bytes {
-            return Err(format!(
-                "{}: ukuran berkas paling besar {} MB.",
-                field.label,
-                field.max_mb.unwrap_or(2)
+            let mb = field.max_mb.unwrap_or(2);
+            return Err(lang.pick(
+                format!("{}: ukuran berkas paling besar {mb} MB.", field.label),
+                format!("{}: the file can be {mb} MB at most.", field.label),
             ));
         }
     }

@@ -886,3 +886,85 @@ fn only_the_voter_data_form_asks_for_a_nik() {
         assert_eq!(asks, id == "data-pemilih", "{id}");
     }
 }
+
+#[test]
+fn answers_follow_the_language_of_the_form_page() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let app = common::app(dir.path());
+    let form = &app.forms["pengaduan"];
+    let (mut fields, _) = common::valid_answers(form);
+    fields.push(("_bahasa".into(), "en".into()));
+    let valid = common::urlencoded(&fields);
+    for (name, value) in &mut fields {
+        if name == "uraian" {
+            *value = "terlalu pendek".into();
+        }
+        if name == "email" {
+            *value = "bukan-surel".into();
+        }
+    }
+    let invalid = common::urlencoded(&fields);
+    let post = |body: &[u8], accept: &str| {
+        handle(
+            &app,
+            &event(
+                "POST",
+                "/pengaduan",
+                "application/x-www-form-urlencoded",
+                accept,
+                body,
+            ),
+        )
+    };
+
+    let response = post(&invalid, "application/json");
+    assert_eq!(response.status(), 422);
+    let errors = &json_body(&response)["errors"];
+    assert!(
+        errors["uraian"]
+            .as_str()
+            .expect("uraian")
+            .contains("is too short: write at least 30 characters"),
+        "{errors}"
+    );
+    assert!(
+        errors["email"]
+            .as_str()
+            .expect("email")
+            .starts_with("Write a valid email address")
+    );
+
+    // Without JavaScript: the page, the form again and its labels around the definition's.
+    let html = String::from_utf8_lossy(post(&invalid, "text/html").body()).into_owned();
+    assert!(html.contains("<html lang=\"en\">"));
+    assert!(
+        html.contains("<h2>Some answers need correcting</h2>"),
+        "{html}"
+    );
+    assert!(html.contains("(required)") && !html.contains("(wajib)"));
+    assert!(
+        html.contains("name=\"_bahasa\" value=\"en\""),
+        "the next try stays English"
+    );
+    assert!(html.contains(">Send</button>"));
+
+    let response = post(&valid, "text/html");
+    assert_eq!(response.status(), 200);
+    let html = String::from_utf8_lossy(response.body()).into_owned();
+    assert!(
+        html.contains("<h1>We have received your submission</h1>"),
+        "{html}"
+    );
+    assert!(html.contains("working days) at the latest"));
+    // The desk still reads Indonesian.
+    let mails = common::mails(&dir.path().join("mail"));
+    assert!(!mails.is_empty());
+    let title = form.title.clone();
+    assert!(
+        mails
+            .iter()
+            .map(|m| String::from_utf8_lossy(m).into_owned())
+            .any(|m| m.contains(&title) && !m.contains("We have received")),
+        "desk mail in Indonesian"
+    );
+}

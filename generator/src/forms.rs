@@ -5,6 +5,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
+use forms_fn::lang::{LANG_FIELD, Lang};
 use forms_fn::schema::{self, Form};
 use forms_fn::submission::Submission;
 
@@ -56,16 +57,22 @@ pub fn endpoint(config: &SiteConfig, override_endpoint: Option<&str>) -> String 
         .to_string()
 }
 
-/// Each form's HTML, empty, posting to `{endpoint}/{id}`.
+/// Each form's HTML, empty, posting to `{endpoint}/{id}`, once in each language the form
+/// function answers in, keyed `{lang}/{id}` (`id/pengaduan`, `en/pengaduan`).
 pub fn render_all(forms: &BTreeMap<String, Form>, endpoint: &str) -> HashMap<String, String> {
-    forms
-        .iter()
-        .map(|(id, form)| {
+    let mut html = HashMap::new();
+    for lang in [Lang::Id, Lang::En] {
+        let page = Submission {
+            fields: vec![(LANG_FIELD.to_string(), lang.code().to_string())],
+            ..Submission::default()
+        };
+        for (id, form) in forms {
             let action = format!("{endpoint}/{id}");
-            (
-                id.clone(),
-                forms_fn::render::form(form, &action, &Submission::default(), &Vec::new()),
-            )
-        })
-        .collect()
+            html.insert(
+                format!("{}/{id}", lang.code()),
+                forms_fn::render::form(form, &action, &page, &Vec::new()),
+            );
+        }
+    }
+    html
 }

@@ -375,7 +375,19 @@ pub fn check_templates(site: &Site, templates: &Templates) -> Vec<Diagnostic> {
 fn page_template(site: &Site, index: usize, templates: &Templates) -> Result<String, Diagnostic> {
     let page = &site.pages[index];
     let doc = &page.doc;
-    let section = &site.sections[page.section].doc;
+    // A translation is laid out like its original unless its own section says otherwise
+    // (its section may not be translated: `en/formulir/` then sits under `/en/`).
+    let original_section = site.translations_of(doc).iter().find_map(|&t| match t {
+        crate::site::Target::Page(i) if site.pages[i].doc.lang == site.config.language => {
+            Some(&site.sections[site.pages[i].section].doc)
+        }
+        _ => None,
+    });
+    let own_section = &site.sections[page.section].doc;
+    let section = match original_section {
+        Some(original) if own_section.meta.page_template.is_none() => original,
+        _ => own_section,
+    };
     let name = match (&doc.meta.template, &section.meta.page_template) {
         (Some(t), _) => t.clone(),
         (None, Some(t)) => {

@@ -189,24 +189,26 @@ fn new_tera(sections: &SectionIndex, forms: &FormIndex, strings: &StringsIndex) 
             .map_err(tera::Error::message)
     });
     let form_index = Arc::clone(forms);
-    tera.register_function("form", move |kwargs: Kwargs, _: &State| {
+    tera.register_function("form", move |kwargs: Kwargs, state: &State| {
         let id: String = kwargs.must_get("id")?;
+        // The form speaks the page's language where the form function can answer in it.
+        let lang = match state.get::<String>("ui_lang")?.as_deref() {
+            Some("en") => "en",
+            _ => "id",
+        };
         let forms = form_index
             .read()
             .map_err(|_| tera::Error::message("form index unavailable"))?;
         forms
-            .get(&id)
+            .get(&format!("{lang}/{id}"))
             .map(|html| Value::safe_string(html))
             .ok_or_else(|| {
-                let mut known: Vec<&String> = forms.keys().collect();
+                let mut known: Vec<&str> =
+                    forms.keys().filter_map(|k| k.strip_prefix("id/")).collect();
                 known.sort();
                 tera::Error::message(format!(
                     "form: there is no form `{id}` (content/forms/{id}.yaml); the forms are: {}",
-                    known
-                        .iter()
-                        .map(|k| k.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    known.join(", ")
                 ))
             })
     });

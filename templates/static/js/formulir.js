@@ -8,7 +8,42 @@
   "use strict";
   if (!window.fetch || !window.FormData) return;
 
-  function text(el) { return el ? el.textContent.replace(/\s*\(wajib\)\s*$/, "").trim() : ""; }
+  /* The words of the script, in the language of the form page (its `_bahasa` field). */
+  var WORDS = {
+    id: {
+      fix: "Ada yang perlu diperbaiki",
+      tick: function (label) { return "Centang \"" + label + "\" untuk melanjutkan."; },
+      required: function (label) { return label + " wajib diisi."; },
+      sending: "Mengirim…",
+      send: "Kirim",
+      received: "Kiriman Anda sudah kami terima",
+      reference: "Nomor referensi Anda: ",
+      keep: "Simpan atau catat nomor ini.",
+      guided: "Pengaduan Anda ditangani lembaga lain",
+      failed: "Kiriman belum dapat diproses. Coba lagi.",
+      offline: "Koneksi terputus. Isian Anda tersimpan di perangkat ini; coba kirim lagi."
+    },
+    en: {
+      fix: "Some answers need correcting",
+      tick: function (label) { return "Tick \"" + label + "\" to continue."; },
+      required: function (label) { return label + " is required."; },
+      sending: "Sending…",
+      send: "Send",
+      received: "We have received your submission",
+      reference: "Your reference number: ",
+      keep: "Keep or write down this number.",
+      guided: "Your complaint is handled by another institution",
+      failed: "Your submission could not be processed yet. Please try again.",
+      offline: "The connection was lost. Your answers are kept on this device; please send again."
+    }
+  };
+
+  function words(form) {
+    var field = form.querySelector("input[name=_bahasa]");
+    return WORDS[field && field.value] || WORDS.id;
+  }
+
+  function text(el) { return el ? el.textContent.replace(/\s*\((wajib|required)\)\s*$/, "").trim() : ""; }
 
   function slot(form, name) { return form.querySelector("#f-" + CSS.escape(name) + "-galat"); }
 
@@ -31,7 +66,7 @@
     box.hidden = names.length === 0;
     if (!names.length) return;
     var h = document.createElement("h2");
-    h.textContent = "Ada yang perlu diperbaiki";
+    h.textContent = words(form).fix;
     var ul = document.createElement("ul");
     names.forEach(function (name) {
       var li = document.createElement("li");
@@ -113,8 +148,8 @@
     if (!el.required || !el.name) return;
     var empty = el.type === "checkbox" ? !el.checked : !el.value.trim();
     var label = form.querySelector("label[for='" + el.id + "']");
-    if (el.type === "checkbox") showError(form, el.name, empty ? "Centang \"" + text(label) + "\" untuk melanjutkan." : "");
-    else showError(form, el.name, empty ? text(label) + " wajib diisi." : "");
+    if (el.type === "checkbox") showError(form, el.name, empty ? words(form).tick(text(label)) : "");
+    else showError(form, el.name, empty ? words(form).required(text(label)) : "");
   }
 
   function enhance(form) {
@@ -125,32 +160,33 @@
     form.addEventListener("submit", function (e) {
       e.preventDefault();
       var button = form.querySelector("[type=submit]");
-      if (button) { button.disabled = true; button.textContent = "Mengirim…"; }
+      var say = words(form);
+      if (button) { button.disabled = true; button.textContent = say.sending; }
       fetch(form.action, { method: "POST", body: new FormData(form), headers: { Accept: "application/json", "Idempotency-Key": idempotencyKey(form) } })
         .then(function (r) { return r.json().then(function (body) { return { status: r.status, body: body }; }); })
         .then(function (res) {
           Array.prototype.forEach.call(form.querySelectorAll(".galat"), function (p) { p.hidden = true; p.textContent = ""; });
           if (res.status === 200 && res.body.reference) {
             try { localStorage.removeItem(draftKey(form)); sessionStorage.removeItem("kunci:" + form.getAttribute("data-formulir")); } catch (err) { /* ignore */ }
-            replaceWith(form, "Kiriman Anda sudah kami terima", [
-              "Nomor referensi Anda: " + res.body.reference,
+            replaceWith(form, say.received, [
+              say.reference + res.body.reference,
               res.body.message,
-              "Simpan atau catat nomor ini."
+              say.keep
             ]);
           } else if (res.status === 200 && res.body.guidance) {
-            replaceWith(form, "Pengaduan Anda ditangani lembaga lain", [res.body.guidance]);
+            replaceWith(form, say.guided, [res.body.guidance]);
           } else if (res.status === 422) {
             Object.keys(res.body.errors).forEach(function (name) { showError(form, name, res.body.errors[name]); });
             summary(form, res.body.errors);
           } else {
-            summary(form, { "": res.body.error || "Kiriman belum dapat diproses. Coba lagi." });
+            summary(form, { "": res.body.error || say.failed });
           }
         })
         .catch(function () {
           saveDraft(form);
-          summary(form, { "": "Koneksi terputus. Isian Anda tersimpan di perangkat ini; coba kirim lagi." });
+          summary(form, { "": say.offline });
         })
-        .then(function () { if (button && button.isConnected) { button.disabled = false; button.textContent = "Kirim"; } });
+        .then(function () { if (button && button.isConnected) { button.disabled = false; button.textContent = say.send; } });
     });
   }
 

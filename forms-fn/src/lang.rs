@@ -1,0 +1,84 @@
+//! The language of a form page, which the function's answers follow: Indonesian, or
+//! English on the portal's English pages. The page says which in a hidden field. Labels,
+//! hints and options come from the form's definition as written; the words around them
+//! (messages, headings, the receipt) come from here. The desk's mail stays Indonesian.
+
+use crate::calendar::{Day, MONTHS};
+use crate::submission::Submission;
+
+/// The hidden field that carries the form page's language.
+pub const LANG_FIELD: &str = "_bahasa";
+
+const MONTHS_EN: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    Id,
+    En,
+}
+
+impl Lang {
+    /// The language a submission's form page was in (Indonesian unless it says English).
+    pub fn of(submission: &Submission) -> Lang {
+        Lang::from_code(submission.value(LANG_FIELD).unwrap_or_default())
+    }
+
+    pub fn from_code(code: &str) -> Lang {
+        match code {
+            "en" => Lang::En,
+            _ => Lang::Id,
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Id => "id",
+            Lang::En => "en",
+        }
+    }
+
+    /// The Indonesian or the English of a text.
+    pub fn pick<T>(self, id: T, en: T) -> T {
+        match self {
+            Lang::Id => id,
+            Lang::En => en,
+        }
+    }
+
+    /// "12 Februari 2026" / "12 February 2026".
+    pub fn date(self, day: Day) -> String {
+        let (y, m, d) = day.ymd();
+        let months = self.pick(MONTHS, MONTHS_EN);
+        format!("{d} {} {y}", months[(m - 1) as usize])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_page_language_decides_and_indonesian_is_the_default() {
+        let mut s = Submission::default();
+        assert_eq!(Lang::of(&s), Lang::Id);
+        s.fields.push((LANG_FIELD.into(), "en".into()));
+        assert_eq!(Lang::of(&s), Lang::En);
+        let day = Day::parse("2026-02-12").expect("day");
+        assert_eq!(Lang::Id.date(day), "12 Februari 2026");
+        assert_eq!(Lang::En.date(day), "12 February 2026");
+    }
+}
