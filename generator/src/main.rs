@@ -1,10 +1,5 @@
 //! `generator`: build, check or serve the site.
 
-/// Building allocates and frees millions of small strings, from many threads (the search
-/// index most of all): mimalloc does that faster than the system allocator.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 use std::path::PathBuf;
 use std::process::ExitCode;
 
