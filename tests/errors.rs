@@ -102,6 +102,20 @@ fn portal_copy() -> tempfile::TempDir {
     dir
 }
 
+/// Builds a copy into its `public/` (without the search index, which these tests skip).
+fn build_copy(dir: &tempfile::TempDir) -> (std::process::Output, std::path::PathBuf) {
+    let out = dir.path().join("public");
+    let output = generator(&[
+        "build",
+        "--no-search",
+        "--root",
+        dir.path().to_str().expect("utf-8"),
+        "--output",
+        out.to_str().expect("utf-8"),
+    ]);
+    (output, out)
+}
+
 #[test]
 fn a_template_string_missing_from_a_language_stops_the_build_and_is_named() {
     let dir = portal_copy();
@@ -114,15 +128,7 @@ fn a_template_string_missing_from_a_language_stops_the_build_and_is_named() {
         .collect();
     assert_ne!(text.len(), without.len(), "en.yaml has `main_menu`");
     std::fs::write(&file, without).expect("write");
-    let out = dir.path().join("public");
-    let output = generator(&[
-        "build",
-        "--no-search",
-        "--root",
-        dir.path().to_str().expect("utf-8"),
-        "--output",
-        out.to_str().expect("utf-8"),
-    ]);
+    let (output, out) = build_copy(&dir);
     assert!(!output.status.success());
     let stderr = stderr(&output);
     assert!(
@@ -140,15 +146,7 @@ fn a_form_on_an_english_page_is_framed_in_english_and_says_so_to_the_function() 
     let source = dir.path().join("content/formulir/pengaduan.md");
     let text = std::fs::read_to_string(&source).expect("read the form page");
     std::fs::write(dir.path().join("content/formulir/pengaduan.en.md"), text).expect("write");
-    let out = dir.path().join("public");
-    let output = generator(&[
-        "build",
-        "--no-search",
-        "--root",
-        dir.path().to_str().expect("utf-8"),
-        "--output",
-        out.to_str().expect("utf-8"),
-    ]);
+    let (output, out) = build_copy(&dir);
     assert!(output.status.success(), "{}", stderr(&output));
     let english = std::fs::read_to_string(out.join("en/formulir/pengaduan/index.html"))
         .expect("English page");

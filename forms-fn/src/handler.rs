@@ -64,17 +64,6 @@ fn reject(
     outcome: &str,
     status: StatusCode,
     message: &str,
-) -> Reply {
-    reject_in(app, json, form, outcome, status, message, Lang::Id)
-}
-
-fn reject_in(
-    app: &App,
-    json: bool,
-    form: &str,
-    outcome: &str,
-    status: StatusCode,
-    message: &str,
     lang: Lang,
 ) -> Reply {
     tracing::info!(form = %form, outcome = %outcome, "rejected");
@@ -161,6 +150,7 @@ fn answer(app: &App, request: &Request<Vec<u8>>) -> Reply {
                 "foreign_origin",
                 StatusCode::FORBIDDEN,
                 "Kiriman ini tidak datang dari situs KPU Provinsi NTB. Isi formulir di situs resmi, lalu kirim dari sana.",
+                Lang::Id,
             );
         }
     }
@@ -180,6 +170,7 @@ fn answer(app: &App, request: &Request<Vec<u8>>) -> Reply {
                 "Terlalu banyak kiriman dalam waktu singkat. Coba lagi dalam {} menit.",
                 wait.div_ceil(60)
             ),
+            Lang::Id,
         );
         if let Ok(v) = wait.to_string().parse() {
             r.headers_mut().insert(header::RETRY_AFTER, v);
@@ -222,7 +213,7 @@ fn answer(app: &App, request: &Request<Vec<u8>>) -> Reply {
     };
     let lang = Lang::of(&submission);
     if submission.value(HASH_FIELD) != Some(form.hash.as_str()) {
-        return reject_in(
+        return reject(
             app,
             json,
             &id,
@@ -249,7 +240,7 @@ fn answer(app: &App, request: &Request<Vec<u8>>) -> Reply {
     }
     if let Some(unknown) = unknown_field(form, &submission) {
         let name = escape_name(&unknown);
-        return reject_in(
+        return reject(
             app,
             json,
             &id,
