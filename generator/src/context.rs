@@ -71,6 +71,12 @@ fn language_value(site: &Site, code: &str) -> Value {
     let home_url = site.home_of(code).map_or(site.config.base_path(), |i| {
         site.sections[i].doc.url.as_str()
     });
+    // A language without a home page (only draft translations) is searched with the
+    // default language.
+    let searched = match site.home_of(code) {
+        Some(_) => site.config.prefix(code),
+        None => String::new(),
+    };
     let language = site.config.language(code);
     let menu = match language {
         Some(l) if !l.menu.is_empty() => l.menu.as_slice(),
@@ -90,16 +96,8 @@ fn language_value(site: &Site, code: &str) -> Value {
         name: language_name(site, code),
         ui: site.config.ui_language(code),
         home_url,
-        search_url: format!(
-            "{}{}{SEARCH_PATH}",
-            site.config.base_path(),
-            site.config.prefix(code)
-        ),
-        az_url: format!(
-            "{}{}{AZ_PATH}",
-            site.config.base_path(),
-            site.config.prefix(code)
-        ),
+        search_url: format!("{}{searched}{SEARCH_PATH}", site.config.base_path()),
+        az_url: format!("{}{searched}{AZ_PATH}", site.config.base_path()),
         menu,
         footer,
     })
