@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{generator, site, stderr};
+use common::{build_copy, generator, portal_copy, site, stderr};
 
 fn pin(case: &str, command: &str) {
     let root = site(case);
@@ -86,36 +86,6 @@ fn check_passes_on_a_correct_site_and_writes_nothing() {
     assert!(!root.join("public").exists());
 }
 
-/// The portal's sources copied into a temporary folder, to be broken on purpose.
-fn portal_copy() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    for sub in ["content", "templates"] {
-        let status = std::process::Command::new("cp")
-            .arg("-r")
-            .arg(repo.join(sub))
-            .arg(dir.path())
-            .status()
-            .expect("cp runs");
-        assert!(status.success());
-    }
-    dir
-}
-
-/// Builds a copy into its `public/` (without the search index, which these tests skip).
-fn build_copy(dir: &tempfile::TempDir) -> (std::process::Output, std::path::PathBuf) {
-    let out = dir.path().join("public");
-    let output = generator(&[
-        "build",
-        "--no-search",
-        "--root",
-        dir.path().to_str().expect("utf-8"),
-        "--output",
-        out.to_str().expect("utf-8"),
-    ]);
-    (output, out)
-}
-
 #[test]
 fn a_template_string_missing_from_a_language_stops_the_build_and_is_named() {
     let dir = portal_copy();
@@ -151,9 +121,14 @@ fn a_form_on_an_english_page_is_framed_in_english_and_says_so_to_the_function() 
     let english = std::fs::read_to_string(out.join("en/formulir/pengaduan/index.html"))
         .expect("English page");
     assert!(english.contains(r#"name="_bahasa" value="en""#));
+    assert!(
+        english.contains(r#"action="/api/forms/en/pengaduan""#),
+        "English forms post under /en/"
+    );
     assert!(english.contains(">Send</button>") && english.contains("(required)"));
     let indonesian =
         std::fs::read_to_string(out.join("formulir/pengaduan/index.html")).expect("page");
     assert!(indonesian.contains(r#"name="_bahasa" value="id""#));
+    assert!(indonesian.contains(r#"action="/api/forms/pengaduan""#));
     assert!(indonesian.contains(">Kirim</button>") && indonesian.contains("(wajib)"));
 }

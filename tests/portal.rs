@@ -470,3 +470,55 @@ fn the_search_index_covers_both_languages_and_the_a_to_z_lists_every_page() {
 fn read_output(name: &str) -> String {
     common::read(site().root.join(name))
 }
+
+#[test]
+fn labels_and_site_facts_in_another_language_than_the_page_are_marked() {
+    // English pages: units in English, and the office facts of site.yaml (Indonesian
+    // placeholders here) marked as Indonesian wherever they appear.
+    let built = site();
+    let informasi = &built.pages["en/layanan/informasi-publik/index.html"];
+    assert!(
+        informasi.contains("<dd>10 working days</dd>"),
+        "{informasi}"
+    );
+    assert!(!informasi.contains("hari kerja"));
+    let paw = &built.pages["en/layanan/paw/index.html"];
+    assert!(paw.contains(
+        r#"[to be confirmed: <span lang="id">alamat lengkap kantor KPU Provinsi NTB</span>]"#
+    ));
+    let id = &built.pages["layanan/informasi-publik/index.html"];
+    assert!(id.contains("<dd>10 hari kerja</dd>"));
+    assert!(
+        !id.contains(r#"<span lang="id">"#),
+        "Indonesian page marks Indonesian"
+    );
+
+    // A service page in a language that borrows the Indonesian labels: every label says so.
+    let dir = common::portal_copy();
+    let paw_md = common::read(dir.path().join("content/layanan/paw.md"));
+    let sasak = paw_md.replacen("title:", "title: Sasak PAW #", 1);
+    std::fs::write(dir.path().join("content/layanan/paw.sas.md"), sasak).expect("write");
+    let (output, out) = common::build_copy(&dir);
+    assert!(output.status.success(), "{}", common::stderr(&output));
+    let html = common::read(out.join("sas/layanan/paw/index.html"));
+    assert_eq!(html_lang(&html), "sas");
+    for label in [
+        r#"<h2 id="sp-kanal" lang="id">"#,
+        r#"<h3 id="sp-persyaratan" lang="id">"#,
+        r#"<dt lang="id">"#,
+        r#"<th scope="row" lang="id">"#,
+        r#"<th scope="rowgroup" colspan="2" lang="id">"#,
+    ] {
+        assert!(html.contains(label), "{label} missing");
+    }
+    let unmarked = Regex::new(r#"<(dt|th|h3)( [a-z]+="[^"]*")*>"#).expect("regex");
+    // (The header and footer are marked as a whole.)
+    let article =
+        &html[html.find("<article").expect("article")..html.find("</article>").expect("end")];
+    let bare: Vec<&str> = unmarked
+        .find_iter(article)
+        .map(|m| m.as_str())
+        .filter(|m| !m.contains("lang="))
+        .collect();
+    assert!(bare.is_empty(), "labels without lang: {bare:?}");
+}

@@ -70,12 +70,6 @@ fn reject(
     problem_in(app, json, status, message, lang)
 }
 
-/// A failure that is the request's fault (4xx), in Indonesian: the form page's language
-/// is not known before its fields are read.
-fn problem(app: &App, json: bool, status: StatusCode, message: &str) -> Reply {
-    problem_in(app, json, status, message, Lang::Id)
-}
-
 /// "Back to the site", in the form page's language.
 fn back_link(app: &App, lang: Lang) -> String {
     format!(
@@ -122,19 +116,31 @@ fn answer(app: &App, request: &Request<Vec<u8>>) -> Reply {
         .next()
         .unwrap_or_default()
         .to_string();
+    // The page's language until its fields are read; then the field `_bahasa` decides.
+    let page_lang = Lang::of_path(request.uri().path());
     let Some(form) = app.forms.get(&id) else {
-        return problem(app, json, StatusCode::NOT_FOUND, "Formulir ini tidak ada.");
+        return problem_in(
+            app,
+            json,
+            StatusCode::NOT_FOUND,
+            page_lang.pick("Formulir ini tidak ada.", "This form does not exist."),
+            page_lang,
+        );
     };
     let origin = request_origin(request);
     if request.method() == Method::OPTIONS {
         return preflight(app, origin.as_deref());
     }
     if request.method() != Method::POST {
-        let mut r = problem(
+        let mut r = problem_in(
             app,
             json,
             StatusCode::METHOD_NOT_ALLOWED,
-            "Formulir hanya menerima kiriman (POST).",
+            page_lang.pick(
+                "Formulir hanya menerima kiriman (POST).",
+                "This form only accepts submissions (POST).",
+            ),
+            page_lang,
         );
         r.headers_mut()
             .insert(header::ALLOW, http::HeaderValue::from_static("POST"));
@@ -149,8 +155,11 @@ fn answer(app: &App, request: &Request<Vec<u8>>) -> Reply {
                 &id,
                 "foreign_origin",
                 StatusCode::FORBIDDEN,
-                "Kiriman ini tidak datang dari situs KPU Provinsi NTB. Isi formulir di situs resmi, lalu kirim dari sana.",
-                Lang::Id,
+                page_lang.pick(
+                    "Kiriman ini tidak datang dari situs KPU Provinsi NTB. Isi formulir di situs resmi, lalu kirim dari sana.",
+                    "This submission did not come from the KPU Provinsi NTB website. Fill in the form on the official website and send it from there.",
+                ),
+                page_lang,
             );
         }
     }
@@ -166,11 +175,13 @@ fn answer(app: &App, request: &Request<Vec<u8>>) -> Reply {
             &id,
             "rate_limited",
             StatusCode::TOO_MANY_REQUESTS,
-            &format!(
-                "Terlalu banyak kiriman dalam waktu singkat. Coba lagi dalam {} menit.",
-                wait.div_ceil(60)
-            ),
-            Lang::Id,
+            &page_lang
+                .pick(
+                    "Terlalu banyak kiriman dalam waktu singkat. Coba lagi dalam {} menit.",
+                    "Too many submissions in a short time. Try again in {} minutes.",
+                )
+                .replace("{}", &wait.div_ceil(60).to_string()),
+            page_lang,
         );
         if let Ok(v) = wait.to_string().parse() {
             r.headers_mut().insert(header::RETRY_AFTER, v);
@@ -185,29 +196,42 @@ fn answer(app: &App, request: &Request<Vec<u8>>) -> Reply {
     let submission = match submission::parse(content_type, request.body(), &app.limits) {
         Ok(s) => s,
         Err(ParseError::UnsupportedType) => {
-            return problem(
+            return problem_in(
                 app,
                 json,
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "Kirim formulir sebagai application/x-www-form-urlencoded atau multipart/form-data.",
+                page_lang.pick(
+                    "Kirim formulir sebagai application/x-www-form-urlencoded atau multipart/form-data.",
+                    "Send the form as application/x-www-form-urlencoded or multipart/form-data.",
+                ),
+                page_lang,
             );
         }
         Err(ParseError::TooLarge(limit)) => {
-            return problem(
+            let limit = limit.describe(page_lang);
+            return problem_in(
                 app,
                 json,
                 StatusCode::PAYLOAD_TOO_LARGE,
-                &format!(
-                    "Kiriman terlalu besar: {limit}. Perkecil lampiran, atau serahkan di loket."
+                &page_lang.pick(
+                    format!("Kiriman terlalu besar: {limit}. Perkecil lampiran, atau serahkan di loket."),
+                    format!("The submission is too large: {limit}. Make the attachment smaller, or hand it in at our service desk."),
                 ),
+                page_lang,
             );
         }
         Err(ParseError::Malformed(what)) => {
-            return problem(
+            // The detail names the encoding fault in Indonesian; the English answer omits it.
+            return problem_in(
                 app,
                 json,
                 StatusCode::BAD_REQUEST,
-                &format!("Kiriman rusak ({what}). Muat ulang halaman formulir lalu kirim lagi."),
+                &page_lang.pick(
+                    format!("Kiriman rusak ({what}). Muat ulang halaman formulir lalu kirim lagi."),
+                    "The submission arrived damaged. Reload the form page and send it again."
+                        .to_string(),
+                ),
+                page_lang,
             );
         }
     };

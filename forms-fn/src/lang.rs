@@ -37,6 +37,15 @@ impl Lang {
         Lang::from_code(submission.value(LANG_FIELD).unwrap_or_default())
     }
 
+    /// The language of a form page from the address it posts to: English pages post to
+    /// `{endpoint}/en/{id}`. Known before the body is read, so a post refused unread (too
+    /// large, of the wrong type, from elsewhere) is still answered in the page's language.
+    pub fn of_path(path: &str) -> Lang {
+        let mut segments = path.trim_end_matches('/').rsplit('/');
+        segments.next();
+        Lang::from_code(segments.next().unwrap_or_default())
+    }
+
     pub fn from_code(code: &str) -> Lang {
         match code {
             "en" => Lang::En,
@@ -77,6 +86,10 @@ mod tests {
         assert_eq!(Lang::of(&s), Lang::Id);
         s.fields.push((LANG_FIELD.into(), "en".into()));
         assert_eq!(Lang::of(&s), Lang::En);
+        assert_eq!(Lang::of_path("/api/forms/en/pengaduan"), Lang::En);
+        assert_eq!(Lang::of_path("/en/pengaduan/"), Lang::En);
+        assert_eq!(Lang::of_path("/api/forms/pengaduan"), Lang::Id);
+        assert_eq!(Lang::of_path("/pengaduan"), Lang::Id);
         let day = Day::parse("2026-02-12").expect("day");
         assert_eq!(Lang::Id.date(day), "12 Februari 2026");
         assert_eq!(Lang::En.date(day), "12 February 2026");

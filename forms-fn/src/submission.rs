@@ -1,6 +1,8 @@
 //! What a citizen sent: the fields and files of a form post, parsed from
 //! `application/x-www-form-urlencoded` or `multipart/form-data`, within limits.
 
+use crate::lang::Lang;
+
 /// One uploaded file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Upload {
@@ -68,18 +70,55 @@ impl Default for Limits {
 pub enum ParseError {
     /// Not a form post (415).
     UnsupportedType,
-    /// Over a limit (413), with what the limit is.
-    TooLarge(String),
+    /// Over a limit (413), with which limit.
+    TooLarge(Limit),
     /// Broken encoding (400), with what is wrong.
     Malformed(String),
+}
+
+/// The limit a refused post went over, told to the citizen in the form page's language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Limit {
+    /// The whole post, in MB.
+    Body(usize),
+    /// The number of fields and files.
+    Parts(usize),
+    /// One text field, in KB.
+    Field(usize),
+    /// A stream limit of the multipart reader.
+    Stream,
+}
+
+impl Limit {
+    pub fn describe(self, lang: Lang) -> String {
+        match self {
+            Limit::Body(mb) => lang
+                .pick(
+                    "kiriman paling besar {} MB",
+                    "a submission can be {} MB at most",
+                )
+                .replace("{}", &mb.to_string()),
+            Limit::Parts(n) => lang
+                .pick("paling banyak {} isian", "{} answers at most")
+                .replace("{}", &n.to_string()),
+            Limit::Field(kb) => lang
+                .pick(
+                    "satu isian paling panjang {} KB",
+                    "one answer can be {} KB at most",
+                )
+                .replace("{}", &kb.to_string()),
+            Limit::Stream => lang
+                .pick("kiriman terlalu besar", "the submission is too large")
+                .to_string(),
+        }
+    }
 }
 
 /// Parses a form post by its `Content-Type`.
 pub fn parse(content_type: &str, body: &[u8], limits: &Limits) -> Result<Submission, ParseError> {
     if body.len() > limits.body_bytes {
-        return Err(ParseError::TooLarge(format!(
-            "kiriman paling besar {} MB",
-            limits.body_bytes / (1024 * 1024)
+        return Err(ParseError::TooLarge(Limit::Body(
+            limits.body_bytes / (1024 * 1024),
         )));
     }
     let mime = content_type
@@ -105,10 +144,7 @@ pub fn urlencoded(body: &[u8], limits: &Limits) -> Result<Submission, ParseError
     let mut submission = Submission::default();
     for pair in body.split(|&b| b == b'&').filter(|p| !p.is_empty()) {
         if submission.fields.len() >= limits.parts {
-            return Err(ParseError::TooLarge(format!(
-                "paling banyak {} isian",
-                limits.parts
-            )));
+            return Err(ParseError::TooLarge(Limit::Parts(limits.parts)));
         }
         let (name, value) = match pair.iter().position(|&b| b == b'=') {
             Some(i) => (&pair[..i], &pair[i + 1..]),
@@ -117,9 +153,8 @@ pub fn urlencoded(body: &[u8], limits: &Limits) -> Result<Submission, ParseError
         let name = decode(name)?;
         let value = decode(value)?;
         if value.len() > limits.field_bytes {
-            return Err(ParseError::TooLarge(format!(
-                "satu isian paling panjang {} KB",
-                limits.field_bytes / 1024
+            return Err(ParseError::TooLarge(Limit::Field(
+                limits.field_bytes / 1024,
             )));
         }
         submission.fields.push((name, value));
@@ -169,10 +204,7 @@ pub fn multipart(body: &[u8], boundary: &str, limits: &Limits) -> Result<Submiss
         while let Some(field) = multipart.next_field().await.map_err(malformed)? {
             parts += 1;
             if parts > limits.parts {
-                return Err(ParseError::TooLarge(format!(
-                    "paling banyak {} isian",
-                    limits.parts
-                )));
+                return Err(ParseError::TooLarge(Limit::Parts(limits.parts)));
             }
             let name = field.name().unwrap_or_default().to_string();
             let filename = field.file_name().map(safe_filename);
@@ -187,9 +219,8 @@ pub fn multipart(body: &[u8], boundary: &str, limits: &Limits) -> Result<Submiss
                 Some(_) => {}
                 None => {
                     if data.len() > limits.field_bytes {
-                        return Err(ParseError::TooLarge(format!(
-                            "satu isian paling panjang {} KB",
-                            limits.field_bytes / 1024
+                        return Err(ParseError::TooLarge(Limit::Field(
+                            limits.field_bytes / 1024,
                         )));
                     }
                     let text = String::from_utf8(data.to_vec())
@@ -205,7 +236,7 @@ pub fn multipart(body: &[u8], boundary: &str, limits: &Limits) -> Result<Submiss
 fn malformed(err: multer::Error) -> ParseError {
     match err {
         multer::Error::StreamSizeExceeded { .. } | multer::Error::FieldSizeExceeded { .. } => {
-            ParseError::TooLarge("kiriman terlalu besar".into())
+            ParseError::TooLarge(Limit::Stream)
         }
         other => ParseError::Malformed(format!("multipart rusak ({other})")),
     }

@@ -904,12 +904,13 @@ fn answers_follow_the_language_of_the_form_page() {
         }
     }
     let invalid = common::urlencoded(&fields);
+    // English form pages post to `{endpoint}/en/{id}`.
     let post = |body: &[u8], accept: &str| {
         handle(
             &app,
             &event(
                 "POST",
-                "/pengaduan",
+                "/en/pengaduan",
                 "application/x-www-form-urlencoded",
                 accept,
                 body,
@@ -956,6 +957,47 @@ fn answers_follow_the_language_of_the_form_page() {
         "{html}"
     );
     assert!(html.contains("working days) at the latest"));
+
+    // Refused before its fields are read: the address still says which language.
+    let big = vec![b'a'; 5 * 1024 * 1024];
+    let form_type = "application/x-www-form-urlencoded";
+    for (method, path, body, status, words) in [
+        (
+            "POST",
+            "/en/pengaduan",
+            &big[..],
+            413,
+            "The submission is too large: a submission can be",
+        ),
+        (
+            "POST",
+            "/pengaduan",
+            &big[..],
+            413,
+            "Kiriman terlalu besar: kiriman paling besar",
+        ),
+        (
+            "GET",
+            "/en/pengaduan",
+            &b""[..],
+            405,
+            "This form only accepts submissions (POST).",
+        ),
+        (
+            "POST",
+            "/en/tidak-ada",
+            &valid[..],
+            404,
+            "This form does not exist.",
+        ),
+    ] {
+        let response = handle(&app, &event(method, path, form_type, "text/html", body));
+        let html = String::from_utf8_lossy(response.body()).into_owned();
+        assert_eq!(response.status().as_u16(), status, "{path}");
+        assert!(html.contains(words), "{path}: {html}");
+        let lang = if path.starts_with("/en/") { "en" } else { "id" };
+        assert!(html.contains(&format!("<html lang=\"{lang}\">")), "{path}");
+    }
     // The desk still reads Indonesian.
     let mails = common::mails(&dir.path().join("mail"));
     assert!(!mails.is_empty());

@@ -57,8 +57,9 @@ pub fn endpoint(config: &SiteConfig, override_endpoint: Option<&str>) -> String 
         .to_string()
 }
 
-/// Each form's HTML, empty, posting to `{endpoint}/{id}`, once in each language the form
-/// function answers in, keyed `{lang}/{id}` (`id/pengaduan`, `en/pengaduan`).
+/// Each form's HTML, empty, posting to `{endpoint}/{id}` (`{endpoint}/en/{id}` in English),
+/// once in each language the form function answers in, keyed `{lang}/{id}` (`id/pengaduan`,
+/// `en/pengaduan`).
 pub fn render_all(forms: &BTreeMap<String, Form>, endpoint: &str) -> HashMap<String, String> {
     let mut html = HashMap::new();
     for lang in [Lang::Id, Lang::En] {
@@ -67,7 +68,12 @@ pub fn render_all(forms: &BTreeMap<String, Form>, endpoint: &str) -> HashMap<Str
             ..Submission::default()
         };
         for (id, form) in forms {
-            let action = format!("{endpoint}/{id}");
+            // English pages post to `{endpoint}/en/{id}`, so that the function can answer
+            // in English even a post it refuses before reading its fields.
+            let action = match lang {
+                Lang::Id => format!("{endpoint}/{id}"),
+                Lang::En => format!("{endpoint}/en/{id}"),
+            };
             html.insert(
                 format!("{}/{id}", lang.code()),
                 forms_fn::render::form(form, &action, &page, &Vec::new()),

@@ -359,7 +359,10 @@ impl TryFrom<RawCost> for Cost {
             }
             RawCost::Text(teks) => {
                 let lower = teks.to_lowercase();
-                let gratis = lower.starts_with("gratis") || lower.starts_with("tidak dipungut");
+                // "Gratis", "Tidak dipungut biaya"; "Free", "No charge" in an English translation.
+                let gratis = ["gratis", "tidak dipungut", "free", "no charge"]
+                    .iter()
+                    .any(|word| lower.starts_with(word));
                 Cost {
                     gratis,
                     teks,
@@ -434,6 +437,23 @@ mod tests {
             panic!("expected a cost")
         };
         assert!(cost.gratis);
+    }
+
+    #[test]
+    fn a_free_service_is_recognised_in_both_languages() {
+        for (text, free) in [
+            ("Gratis", true),
+            ("Tidak dipungut biaya", true),
+            ("Free", true),
+            ("No charge", true),
+            ("Rp5.000 per lembar", false),
+        ] {
+            let s = parse(&format!("biaya: {text}")).expect("valid");
+            let Some(Confirmable::Known(cost)) = s.biaya else {
+                panic!("expected a cost")
+            };
+            assert_eq!(cost.gratis, free, "{text}");
+        }
     }
 
     #[test]

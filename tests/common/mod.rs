@@ -58,3 +58,33 @@ pub fn read(path: impl AsRef<Path>) -> String {
     let path = path.as_ref();
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()))
 }
+
+/// The portal's sources copied into a temporary folder, for a test to change.
+pub fn portal_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    for sub in ["content", "templates"] {
+        let status = std::process::Command::new("cp")
+            .arg("-r")
+            .arg(repo.join(sub))
+            .arg(dir.path())
+            .status()
+            .expect("cp runs");
+        assert!(status.success());
+    }
+    dir
+}
+
+/// Builds a copy into its `public/` (without the search index, which these tests skip).
+pub fn build_copy(dir: &tempfile::TempDir) -> (std::process::Output, std::path::PathBuf) {
+    let out = dir.path().join("public");
+    let output = generator(&[
+        "build",
+        "--no-search",
+        "--root",
+        dir.path().to_str().expect("utf-8"),
+        "--output",
+        out.to_str().expect("utf-8"),
+    ]);
+    (output, out)
+}
