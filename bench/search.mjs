@@ -4,7 +4,7 @@
 // as a CDN sends them), measured in chromium with a cold cache, for several queries.
 // Target: under 150 KB for a first query.
 //
-//   node bench/search.mjs [--pages 10000] [--generator target/release/generator]
+//   node bench/search.mjs [--pages 10000 | --portal] [--generator target/release/generator]
 import { spawnSync } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -19,18 +19,25 @@ const arg = (name, fallback) => {
 };
 const pages = Number(arg("pages", "10000"));
 const generator = arg("generator", join(repo, "target/release/generator"));
-const queries = ["pemilih", "daftar pemilih tetap", "rekapitulasi suara", "pengaduan", "kabupaten", "tahapan pemilu", "sosialisasi"];
+// `--portal`: the portal's own content instead of the corpus.
+const portal = process.argv.includes("--portal");
+const queries = portal
+  ? ["pemilih", "cek DPT", "syarat magang", "pengaduan", "informasi publik", "pindah memilih", "salinan keputusan"]
+  : ["pemilih", "daftar pemilih tetap", "rekapitulasi suara", "pengaduan", "kabupaten", "tahapan pemilu", "sosialisasi"];
 
 const work = mkdtempSync(join(tmpdir(), "search-bench-"));
 try {
-  const corpus = spawnSync("python3", [join(repo, "bench/corpus.py"), "--pages", String(pages), "--out", work], { encoding: "utf8" });
-  if (corpus.status !== 0) throw new Error(corpus.stderr);
-  const site = join(work, "ours");
-  // The corpus with the portal's theme (the home page lists news from `berita/`).
-  rmSync(join(site, "templates"), { recursive: true });
-  cpSync(join(repo, "templates"), join(site, "templates"), { recursive: true });
-  mkdirSync(join(site, "content/berita"), { recursive: true });
-  writeFileSync(join(site, "content/berita/_index.md"), "---\ntitle: Berita\n---\n", { flag: "wx" });
+  let site = repo;
+  if (!portal) {
+    const corpus = spawnSync("python3", [join(repo, "bench/corpus.py"), "--pages", String(pages), "--out", work], { encoding: "utf8" });
+    if (corpus.status !== 0) throw new Error(corpus.stderr);
+    site = join(work, "ours");
+    // The corpus with the portal's theme (the home page lists news from `berita/`).
+    rmSync(join(site, "templates"), { recursive: true });
+    cpSync(join(repo, "templates"), join(site, "templates"), { recursive: true });
+    mkdirSync(join(site, "content/berita"), { recursive: true });
+    writeFileSync(join(site, "content/berita/_index.md"), "---\ntitle: Berita\n---\n", { flag: "wx" });
+  }
   const output = join(work, "public");
   const started = process.hrtime.bigint();
   const build = spawnSync(generator, ["build", "--root", site, "--output", output], { encoding: "utf8" });
@@ -51,13 +58,13 @@ try {
   };
   walk(join(output, "pagefind"));
   const html = readdirSync(output, { recursive: true }).filter((f) => f.endsWith("index.html")).length;
-  console.log(`corpus: ${pages} pages (${html} HTML files), built with the search index in ${seconds.toFixed(1)} s`);
+  console.log(`${portal ? "portal" : `corpus: ${pages} pages`} (${html} HTML files), built with the search index in ${seconds.toFixed(1)} s`);
   console.log(`index: ${files} files, ${(bytes / 1048576).toFixed(1)} MiB (${(gzipped / 1048576).toFixed(1)} MiB gzipped)`);
 
   const port = await freePort();
   const server = staticServer(output);
   // Bytes are counted where they leave the server (headers and gzipped bodies, the page's
-  // and its search worker's requests alike).
+  // and any worker's requests alike).
   const sockets = new Set();
   let closedBytes = 0;
   server.on("connection", (socket) => {

@@ -91,7 +91,7 @@ test("search code and index load only when the reader searches", async () => {
   const context = await stack.browser.newContext();
   const page = await context.newPage();
   const fetched = [];
-  page.on("request", (r) => fetched.push(new URL(r.url()).pathname));
+  context.on("request", (r) => fetched.push(new URL(r.url()).pathname));
   for (const path of ["/", "/layanan/paw/", "/pendidikan-pemilih/", "/en/", "/cari/"]) await page.goto(stack.base + path);
   assert.deepEqual(fetched.filter((p) => p.startsWith("/pagefind/")), []);
   // Every page's search box leads to the search page of its language.
@@ -101,6 +101,8 @@ test("search code and index load only when the reader searches", async () => {
   await page.locator("#cari-hasil li").first().waitFor();
   assert.equal(new URL(page.url()).pathname, "/en/cari/");
   assert.ok(fetched.some((p) => p.startsWith("/pagefind/")));
+  // The search runs on the page: no second copy of the search code for a worker.
+  assert.deepEqual(fetched.filter((p) => p.includes("worker")), []);
   // The query is not left in the address (nor in the history).
   assert.equal(new URL(page.url()).search, "");
   await context.close();

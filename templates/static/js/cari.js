@@ -84,8 +84,13 @@ async function search(query) {
     if (!pagefind) {
       pagefind = await import(`${form.dataset.bundle}pagefind.js`);
       // Repeating a word many times counts for less than Pagefind's default, so a service
-      // page outranks the long procedure that shares its words.
-      await pagefind.options({ excerptLength: 26, ranking: { termFrequency: 0.5, termSaturation: 0.8 } });
+      // page outranks the long procedure that shares its words. Searching on the page itself,
+      // not in a worker, saves downloading the worker's own copy of the search code.
+      await pagefind.options({
+        noWorker: true,
+        excerptLength: 26,
+        ranking: { termFrequency: 0.5, termSaturation: 0.8 },
+      });
       await pagefind.init();
     }
     const found = await pagefind.search(query);
