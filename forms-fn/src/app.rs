@@ -119,8 +119,9 @@ struct SiteFile {
 #[derive(Debug, Clone, Default, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct FormsSettings {
-    /// Where the rendered forms post: `{endpoint}/{id}`, or `{endpoint}/en/{id}` in English. A path (`/api/forms`), an absolute
-    /// URL (the function's address), or a placeholder while the address is not known.
+    /// Where the rendered forms post: `{endpoint}/{id}`, or `{endpoint}/en/{id}` in English.
+    /// A path (`/api/forms`), an absolute URL (the function's address), or a placeholder
+    /// while the address is not known.
     #[serde(default)]
     pub endpoint: Option<serde_yaml::Value>,
     /// Desk key → email address (or a placeholder still to confirm).
