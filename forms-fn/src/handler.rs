@@ -175,12 +175,13 @@ fn answer(app: &App, request: &Request<Vec<u8>>) -> Reply {
             &id,
             "rate_limited",
             StatusCode::TOO_MANY_REQUESTS,
-            &page_lang
-                .pick(
-                    "Terlalu banyak kiriman dalam waktu singkat. Coba lagi dalam {} menit.",
-                    "Too many submissions in a short time. Try again in {} minutes.",
+            &{
+                let minutes = wait.div_ceil(60);
+                page_lang.pick(
+                    format!("Terlalu banyak kiriman dalam waktu singkat. Coba lagi dalam {minutes} menit."),
+                    format!("Too many submissions in a short time. Try again in {minutes} minutes."),
                 )
-                .replace("{}", &wait.div_ceil(60).to_string()),
+            },
             page_lang,
         );
         if let Ok(v) = wait.to_string().parse() {

@@ -91,25 +91,15 @@ pub enum Limit {
 
 impl Limit {
     pub fn describe(self, lang: Lang) -> String {
-        match self {
-            Limit::Body(mb) => lang
-                .pick(
-                    "kiriman paling besar {} MB",
-                    "a submission can be {} MB at most",
-                )
-                .replace("{}", &mb.to_string()),
-            Limit::Parts(n) => lang
-                .pick("paling banyak {} isian", "{} answers at most")
-                .replace("{}", &n.to_string()),
-            Limit::Field(kb) => lang
-                .pick(
-                    "satu isian paling panjang {} KB",
-                    "one answer can be {} KB at most",
-                )
-                .replace("{}", &kb.to_string()),
-            Limit::Stream => lang
-                .pick("kiriman terlalu besar", "the submission is too large")
-                .to_string(),
+        match (self, lang) {
+            (Limit::Body(mb), Lang::Id) => format!("kiriman paling besar {mb} MB"),
+            (Limit::Body(mb), Lang::En) => format!("a submission can be {mb} MB at most"),
+            (Limit::Parts(n), Lang::Id) => format!("paling banyak {n} isian"),
+            (Limit::Parts(n), Lang::En) => format!("{n} answers at most"),
+            (Limit::Field(kb), Lang::Id) => format!("satu isian paling panjang {kb} KB"),
+            (Limit::Field(kb), Lang::En) => format!("one answer can be {kb} KB at most"),
+            (Limit::Stream, Lang::Id) => "kiriman terlalu besar".to_string(),
+            (Limit::Stream, Lang::En) => "the submission is too large".to_string(),
         }
     }
 }
