@@ -96,6 +96,9 @@ pub struct App {
     pub outbox: Outbox,
     /// The site's address, for "back to the site" links.
     pub site_url: String,
+    /// Where the forms post (`forms.endpoint` in site.yaml, or [`DEFAULT_ENDPOINT`]): the
+    /// function's own pages post back to `{endpoint}/{id}`.
+    pub endpoint: String,
     pub stylesheet: Option<String>,
     pub limits: Limits,
     /// Today in WITA; a parameter so tests can fix the date.
@@ -105,6 +108,21 @@ pub struct App {
     pub admin: Option<Mailbox>,
     /// Set by a long-running server: mail goes out after the answer (see [`crate::queue`]).
     pub queue: Option<crate::queue::Queue>,
+}
+
+/// Where forms post while site.yaml names no confirmed endpoint: the path a local server
+/// (`generator serve`) or a CDN in front of the function answers on.
+pub const DEFAULT_ENDPOINT: &str = "/api/forms";
+
+impl App {
+    /// The address a form posts to: `{endpoint}/{id}`, or `{endpoint}/en/{id}` in English.
+    pub fn form_action(&self, id: &str, lang: crate::lang::Lang) -> String {
+        let endpoint = self.endpoint.trim_end_matches('/');
+        match lang {
+            crate::lang::Lang::Id => format!("{endpoint}/{id}"),
+            crate::lang::Lang::En => format!("{endpoint}/en/{id}"),
+        }
+    }
 }
 
 /// The part of `site.yaml` the function reads.
@@ -236,6 +254,11 @@ pub fn load(config: &Config) -> Result<App, String> {
         mailer,
         outbox,
         site_url: site.base_url,
+        endpoint: site
+            .forms
+            .endpoint_url()
+            .unwrap_or(DEFAULT_ENDPOINT)
+            .to_string(),
         stylesheet: config.stylesheet.clone(),
         limits: Limits::default(),
         today: Day::today,

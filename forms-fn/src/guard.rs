@@ -1,5 +1,7 @@
 //! Defences of a public, anonymous endpoint: the origin check and CORS, rate limits per
-//! source and per form (and on confirmation mail per address), the honeypot, and duplicate
+//! source (every post counts, charged first) and per form (only accepted submissions
+//! count, so junk from one source cannot close a form for everyone), budgets on
+//! confirmation mail (per address, per source, overall), the honeypot, and duplicate
 //! submissions answered with the first one's receipt.
 //!
 //! The counters live in memory: one Lambda instance, or one local server. That bounds what
@@ -7,6 +9,7 @@
 //! API's throttling's job (see the deployment).
 
 use std::collections::HashMap;
+use std::net::IpAddr;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -20,12 +23,16 @@ pub struct ClientIp(pub String);
 
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
-    /// Submissions one address may make to one form in `window`.
+    /// Posts one source may make to one form in `window`, refused ones included.
     pub per_source: usize,
-    /// Submissions one form accepts from everyone in `window`.
+    /// Submissions one form accepts from everyone in `window` (accepted ones only).
     pub per_form: usize,
     /// Confirmations one email address may receive in `mail_window`.
     pub mails_per_address: usize,
+    /// Confirmations the submissions of one source may send in `mail_window`.
+    pub mails_per_source: usize,
+    /// Confirmations the whole function may send in `mail_window`.
+    pub mails_overall: usize,
     pub window: Duration,
     pub mail_window: Duration,
     /// How long an identical submission is answered with the first one's receipt.
@@ -38,6 +45,8 @@ impl Default for Limits {
             per_source: 10,
             per_form: 600,
             mails_per_address: 3,
+            mails_per_source: 5,
+            mails_overall: 300,
             window: Duration::from_secs(600),
             mail_window: Duration::from_secs(3600),
             duplicate_window: Duration::from_secs(600),
@@ -45,8 +54,44 @@ impl Default for Limits {
     }
 }
 
-/// A receipt remembered for duplicates: (reference, answer-by day, message).
-pub type Remembered = (String, String, String);
+/// A receipt remembered for duplicates.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Remembered {
+    pub reference: String,
+    /// The day (ISO) the receipt promised an answer by.
+    pub answer_by: String,
+    /// SHA-256 of what was submitted: an `Idempotency-Key` only stands for the same body.
+    pub body: String,
+    /// Whether the receipt said a confirmation was mailed.
+    pub confirmation: bool,
+}
+
+/// The source a rate limit counts: an IPv4 address, or the /64 network of an IPv6 address
+/// (one subscriber usually holds a whole /64, so counting single addresses would let one
+/// source post as 2^64 sources).
+pub fn source_key(ip: &str) -> String {
+    match ip.parse::<IpAddr>() {
+        Ok(IpAddr::V6(v6)) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let s = v6.segments();
+                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+        },
+        Ok(IpAddr::V4(v4)) => v4.to_string(),
+        Err(_) => ip.to_string(),
+    }
+}
+
+/// An email address as a mailbox receives it, for counting: lowercased, without a
+/// `+tag` and without dots in the local part (many providers deliver `v.ictim+1@` to
+/// `victim@`), so variants of one address share its budget.
+pub fn mailbox_key(address: &str) -> String {
+    let address = address.to_lowercase();
+    let (local, domain) = address.rsplit_once('@').unwrap_or((&address, ""));
+    let local = local.split('+').next().unwrap_or_default().replace('.', "");
+    format!("{local}@{domain}")
+}
 
 #[derive(Default)]
 pub struct Guard {
@@ -90,10 +135,11 @@ impl Guard {
         let mut hits = self.hits.lock().unwrap_or_else(|e| e.into_inner());
         // Forget stale keys now and then, so memory stays bounded under a spray of sources.
         if hits.len() > 10_000 {
+            let longest = self.limits.window.max(self.limits.mail_window);
             hits.retain(|_, times| {
                 times
                     .last()
-                    .is_some_and(|t| now.duration_since(*t) < window)
+                    .is_some_and(|t| now.duration_since(*t) < longest)
             });
         }
         let times = hits.entry(key).or_default();
@@ -109,22 +155,61 @@ impl Guard {
         Ok(())
     }
 
-    /// Admits one submission from `source` to `form`, or says how long to wait.
-    pub fn admit(&self, source: &str, form: &str) -> Result<(), u64> {
-        let l = self.limits;
-        self.count(format!("form:{form}"), l.per_form, l.window)?;
-        self.count(format!("source:{source}:{form}"), l.per_source, l.window)
-    }
-
-    /// Whether one more confirmation may go to `address` now.
-    pub fn may_mail(&self, address: &str) -> bool {
+    /// Counts one post from `source` to `form`, whatever becomes of it, or says how long
+    /// to wait. Charged before anything else is read, so a flood only closes the form to
+    /// the source that floods.
+    pub fn admit_source(&self, source: &str, form: &str) -> Result<(), u64> {
         let l = self.limits;
         self.count(
-            format!("mail:{}", address.to_ascii_lowercase()),
-            l.mails_per_address,
-            l.mail_window,
+            format!("source:{}:{form}", source_key(source)),
+            l.per_source,
+            l.window,
         )
-        .is_ok()
+    }
+
+    /// Counts one accepted submission against the form's overall budget, or says how long
+    /// to wait.
+    pub fn admit_form(&self, form: &str) -> Result<(), u64> {
+        let l = self.limits;
+        self.count(format!("form:{form}"), l.per_form, l.window)
+    }
+
+    /// Whether one more confirmation may go to `address` for a submission from `source`:
+    /// within the address's budget (its variants counted as one), the source's and the
+    /// function's overall. A refusal charges nothing further.
+    pub fn may_mail(&self, address: &str, source: &str) -> bool {
+        let l = self.limits;
+        let checks = [
+            (
+                format!("mail:{}", mailbox_key(address)),
+                l.mails_per_address,
+            ),
+            (
+                format!("mail-source:{}", source_key(source)),
+                l.mails_per_source,
+            ),
+            ("mail-all".to_string(), l.mails_overall),
+        ];
+        let now = Instant::now();
+        let mut hits = self.hits.lock().unwrap_or_else(|e| e.into_inner());
+        let full = checks.iter().any(|(key, max)| {
+            hits.get(key).is_some_and(|times| {
+                times
+                    .iter()
+                    .filter(|t| now.duration_since(**t) < l.mail_window)
+                    .count()
+                    >= *max
+            })
+        });
+        if full {
+            return false;
+        }
+        for (key, _) in checks {
+            let times = hits.entry(key).or_default();
+            times.retain(|t| now.duration_since(*t) < l.mail_window);
+            times.push(now);
+        }
+        true
     }
 
     /// The receipt already given for this submission key, if recent.
@@ -154,13 +239,18 @@ mod tests {
                 ..Limits::default()
             },
         );
-        assert!(guard.admit("203.0.113.7", "pengaduan").is_ok());
-        assert!(guard.admit("203.0.113.7", "pengaduan").is_ok());
-        let wait = guard.admit("203.0.113.7", "pengaduan").expect_err("third");
+        assert!(guard.admit_source("203.0.113.7", "pengaduan").is_ok());
+        assert!(guard.admit_source("203.0.113.7", "pengaduan").is_ok());
+        let wait = guard
+            .admit_source("203.0.113.7", "pengaduan")
+            .expect_err("third");
         assert!(wait > 0 && wait <= 600);
-        assert!(guard.admit("203.0.113.7", "magang").is_ok(), "another form");
         assert!(
-            guard.admit("198.51.100.2", "pengaduan").is_ok(),
+            guard.admit_source("203.0.113.7", "magang").is_ok(),
+            "another form"
+        );
+        assert!(
+            guard.admit_source("198.51.100.2", "pengaduan").is_ok(),
             "another source"
         );
     }
@@ -174,8 +264,76 @@ mod tests {
                 ..Limits::default()
             },
         );
-        assert!(guard.may_mail("Warga@Contoh.id"));
-        assert!(!guard.may_mail("warga@contoh.id"));
+        assert!(guard.may_mail("Warga@Contoh.id", "203.0.113.7"));
+        assert!(!guard.may_mail("warga@contoh.id", "198.51.100.2"));
+        for variant in [
+            "w.arga@contoh.id",
+            "warga+1@contoh.id",
+            "W.A.R.G.A+x@CONTOH.id",
+        ] {
+            assert!(!guard.may_mail(variant, "198.51.100.3"), "{variant}");
+        }
+    }
+
+    #[test]
+    fn one_source_and_the_whole_function_have_a_mail_budget() {
+        let guard = Guard::new(
+            Vec::new(),
+            Limits {
+                mails_per_source: 2,
+                mails_overall: 3,
+                ..Limits::default()
+            },
+        );
+        assert!(guard.may_mail("a@contoh.id", "203.0.113.7"));
+        assert!(guard.may_mail("b@contoh.id", "203.0.113.7"));
+        assert!(
+            !guard.may_mail("c@contoh.id", "203.0.113.7"),
+            "source spent"
+        );
+        assert!(guard.may_mail("c@contoh.id", "198.51.100.2"));
+        assert!(!guard.may_mail("d@contoh.id", "192.0.2.1"), "overall spent");
+    }
+
+    #[test]
+    fn ipv6_sources_are_counted_by_their_64_bit_network() {
+        assert_eq!(source_key("2001:db8:1:2:aaaa::1"), "2001:db8:1:2::/64");
+        assert_eq!(
+            source_key("2001:db8:1:2:ffff:1:2:3"),
+            source_key("2001:db8:1:2::9")
+        );
+        assert_ne!(source_key("2001:db8:1:3::1"), source_key("2001:db8:1:2::1"));
+        assert_eq!(source_key("::ffff:203.0.113.7"), "203.0.113.7");
+        assert_eq!(source_key("203.0.113.7"), "203.0.113.7");
+        let guard = Guard::new(
+            Vec::new(),
+            Limits {
+                per_source: 1,
+                ..Limits::default()
+            },
+        );
+        assert!(guard.admit_source("2001:db8:1:2::1", "pengaduan").is_ok());
+        assert!(guard.admit_source("2001:db8:1:2::2", "pengaduan").is_err());
+    }
+
+    #[test]
+    fn only_accepted_submissions_count_against_a_form() {
+        let guard = Guard::new(
+            Vec::new(),
+            Limits {
+                per_source: 1,
+                per_form: 2,
+                ..Limits::default()
+            },
+        );
+        // A flood from one source is refused at its source and leaves the form's budget.
+        for _ in 0..500 {
+            let _ = guard.admit_source("203.0.113.66", "pengaduan");
+        }
+        assert!(guard.admit_source("198.51.100.2", "pengaduan").is_ok());
+        assert!(guard.admit_form("pengaduan").is_ok());
+        assert!(guard.admit_form("pengaduan").is_ok());
+        assert!(guard.admit_form("pengaduan").is_err());
     }
 
     #[test]

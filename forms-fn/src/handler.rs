@@ -14,19 +14,20 @@ use serde_json::json;
 use crate::app::App;
 use crate::calendar::Day;
 use crate::email;
-use crate::guard::{ClientIp, HONEYPOT_FIELD, origin_of};
+use crate::guard::{ClientIp, HONEYPOT_FIELD, Remembered, origin_of};
 use crate::html::{escape, page};
 use crate::lang::{LANG_FIELD, Lang};
-use crate::outbox::{Record, StoredFile};
+use crate::mailer::SendError;
+use crate::outbox::{Record, StoredFile, Unsent};
 use crate::reference;
 use crate::render::{self, HASH_FIELD};
 use crate::schema::{FieldType, Form};
-use crate::submission::{self, ParseError, Submission};
+use crate::submission::{self, ParseError, Submission, Upload};
 use crate::validate::{self, Answer, Value};
 
 type Reply = Response<Vec<u8>>;
 
-fn wants_json(request: &Request<Vec<u8>>) -> bool {
+fn wants_json<B>(request: &Request<B>) -> bool {
     request
         .headers()
         .get(header::ACCEPT)
@@ -99,14 +100,106 @@ fn problem_in(app: &App, json: bool, status: StatusCode, message: &str, lang: La
 }
 
 /// Handles one request to the forms endpoint. Every answer, errors included, carries the
-/// CORS headers an allowed origin's script needs to read it.
+/// CORS headers an allowed origin's script needs to read it, and the security headers.
 pub fn handle(app: &App, request: &Request<Vec<u8>>) -> Reply {
-    let origin = request_origin(request);
-    with_cors(answer(app, request), app, origin.as_deref())
+    let reply = match admit(app, request) {
+        Ok(admitted) => answer(app, &admitted, request),
+        Err(refused) => refused,
+    };
+    finish(app, request, reply)
 }
 
-fn answer(app: &App, request: &Request<Vec<u8>>) -> Reply {
-    let started = Instant::now();
+/// Adds the CORS and security headers every answer carries (the local server calls this
+/// for answers it gives before reading a body).
+pub fn finish<B>(app: &App, request: &Request<B>, reply: Reply) -> Reply {
+    let origin = request_origin(request);
+    with_security_headers(with_cors(reply, app, origin.as_deref()), app)
+}
+
+/// What the head of a request established: the form, the page's language, the source.
+#[derive(Debug, Clone)]
+pub struct Admitted {
+    form_id: String,
+    page_lang: Lang,
+    json: bool,
+    source: String,
+    /// The body's length as the head declares it.
+    declared: Option<usize>,
+}
+
+impl Admitted {
+    pub fn declared_length(&self) -> Option<usize> {
+        self.declared
+    }
+}
+
+/// Why a server could not read an admitted request's body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unread {
+    /// The body did not arrive in time (408).
+    Slow,
+    /// Too many bodies are being read at once (503, try again shortly).
+    Busy,
+    /// Longer than the limit, whatever the head said (413).
+    TooLarge,
+    /// The connection broke off (400).
+    Broken,
+}
+
+/// The answer to an admitted request whose body could not be read.
+pub fn unread(app: &App, admitted: &Admitted, why: Unread) -> Reply {
+    let (json, lang) = (admitted.json, admitted.page_lang);
+    tracing::info!(form = %admitted.form_id, outcome = ?why, "body not read");
+    match why {
+        Unread::TooLarge => too_large(
+            app,
+            json,
+            submission::Limit::Body(app.limits.body_bytes / (1024 * 1024)),
+            lang,
+        ),
+        Unread::Slow => problem_in(
+            app,
+            json,
+            StatusCode::REQUEST_TIMEOUT,
+            lang.pick(
+                "Kiriman terlalu lama sampai dan tidak kami terima. Tidak ada yang tersimpan: kirim lagi, sebaiknya saat sinyal lebih baik.",
+                "The submission took too long to arrive and was not received. Nothing was kept: send it again, preferably when the signal is better.",
+            ),
+            lang,
+        ),
+        Unread::Busy => {
+            let mut r = problem_in(
+                app,
+                json,
+                StatusCode::SERVICE_UNAVAILABLE,
+                lang.pick(
+                    "Layanan formulir sedang sibuk. Tidak ada yang tersimpan: kirim lagi dalam satu menit.",
+                    "The form service is busy. Nothing was kept: send it again in a minute.",
+                ),
+                lang,
+            );
+            r.headers_mut()
+                .insert(header::RETRY_AFTER, http::HeaderValue::from_static("60"));
+            r
+        }
+        Unread::Broken => problem_in(
+            app,
+            json,
+            StatusCode::BAD_REQUEST,
+            lang.pick(
+                "Kiriman terputus di tengah jalan. Tidak ada yang tersimpan: kirim lagi.",
+                "The submission was cut off on the way. Nothing was kept: send it again.",
+            ),
+            lang,
+        ),
+    }
+}
+
+/// The checks made on a request's head, before its body is read: the form exists, the
+/// method, the origin, the source's rate (every post counts, so this comes first), the
+/// content type and the declared length. The local server calls it before it reads a body,
+/// so a post refused here costs it no memory.
+pub fn admit<B>(app: &App, request: &Request<B>) -> Result<Admitted, Reply> {
     let json = wants_json(request);
     let id = request
         .uri()
@@ -118,18 +211,18 @@ fn answer(app: &App, request: &Request<Vec<u8>>) -> Reply {
         .to_string();
     // The page's language until its fields are read; then the field `_bahasa` decides.
     let page_lang = Lang::of_path(request.uri().path());
-    let Some(form) = app.forms.get(&id) else {
-        return problem_in(
+    if !app.forms.contains_key(&id) {
+        return Err(problem_in(
             app,
             json,
             StatusCode::NOT_FOUND,
             page_lang.pick("Formulir ini tidak ada.", "This form does not exist."),
             page_lang,
-        );
-    };
+        ));
+    }
     let origin = request_origin(request);
     if request.method() == Method::OPTIONS {
-        return preflight(app, origin.as_deref());
+        return Err(preflight(app, origin.as_deref()));
     }
     if request.method() != Method::POST {
         let mut r = problem_in(
@@ -144,12 +237,12 @@ fn answer(app: &App, request: &Request<Vec<u8>>) -> Reply {
         );
         r.headers_mut()
             .insert(header::ALLOW, http::HeaderValue::from_static("POST"));
-        return r;
+        return Err(r);
     }
     match origin.as_deref() {
         Some(o) if app.guard.origin_allowed(o) || same_origin(request, o) => {}
         _ => {
-            return reject(
+            return Err(reject(
                 app,
                 json,
                 &id,
@@ -160,7 +253,7 @@ fn answer(app: &App, request: &Request<Vec<u8>>) -> Reply {
                     "This submission did not come from the KPU Provinsi NTB website. Fill in the form on the official website and send it from there.",
                 ),
                 page_lang,
-            );
+            ));
         }
     }
     let source = request
@@ -168,168 +261,202 @@ fn answer(app: &App, request: &Request<Vec<u8>>) -> Reply {
         .get::<ClientIp>()
         .map_or("unknown", |c| c.0.as_str())
         .to_string();
-    if let Err(wait) = app.guard.admit(&source, &id) {
-        let mut r = reject(
-            app,
-            json,
-            &id,
-            "rate_limited",
-            StatusCode::TOO_MANY_REQUESTS,
-            &{
-                let minutes = wait.div_ceil(60);
-                page_lang.pick(
-                    format!("Terlalu banyak kiriman dalam waktu singkat. Coba lagi dalam {minutes} menit."),
-                    format!("Too many submissions in a short time. Try again in {minutes} minutes."),
-                )
-            },
-            page_lang,
-        );
-        if let Ok(v) = wait.to_string().parse() {
-            r.headers_mut().insert(header::RETRY_AFTER, v);
-        }
-        return r;
+    if let Err(wait) = app.guard.admit_source(&source, &id) {
+        return Err(too_many(app, json, &id, wait, page_lang));
     }
-    let content_type = request
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
-    let submission = match submission::parse(content_type, request.body(), &app.limits) {
-        Ok(s) => s,
-        Err(ParseError::UnsupportedType) => {
-            return problem_in(
-                app,
-                json,
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                page_lang.pick(
-                    "Kirim formulir sebagai application/x-www-form-urlencoded atau multipart/form-data.",
-                    "Send the form as application/x-www-form-urlencoded or multipart/form-data.",
-                ),
-                page_lang,
-            );
-        }
-        Err(ParseError::TooLarge(limit)) => {
-            let limit = limit.describe(page_lang);
-            return problem_in(
-                app,
-                json,
-                StatusCode::PAYLOAD_TOO_LARGE,
-                &page_lang.pick(
-                    format!("Kiriman terlalu besar: {limit}. Perkecil lampiran, atau serahkan di loket."),
-                    format!("The submission is too large: {limit}. Make the attachment smaller, or hand it in at our service desk."),
-                ),
-                page_lang,
-            );
-        }
-        Err(ParseError::Malformed(what)) => {
-            // The detail names the encoding fault in Indonesian; the English answer omits it.
-            return problem_in(
-                app,
-                json,
-                StatusCode::BAD_REQUEST,
-                &page_lang.pick(
-                    format!("Kiriman rusak ({what}). Muat ulang halaman formulir lalu kirim lagi."),
-                    "The submission arrived damaged. Reload the form page and send it again."
-                        .to_string(),
-                ),
-                page_lang,
-            );
-        }
+    let header = |name| {
+        request
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
     };
-    let lang = Lang::of(&submission);
-    if submission.value(HASH_FIELD) != Some(form.hash.as_str()) {
-        return reject(
+    if !submission::is_form_type(header(header::CONTENT_TYPE)) {
+        return Err(problem_in(
             app,
             json,
-            &id,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            page_lang.pick(
+                "Kirim formulir sebagai application/x-www-form-urlencoded atau multipart/form-data.",
+                "Send the form as application/x-www-form-urlencoded or multipart/form-data.",
+            ),
+            page_lang,
+        ));
+    }
+    let declared = header(header::CONTENT_LENGTH).parse::<u64>().ok();
+    if declared.is_some_and(|n| n > app.limits.body_bytes as u64) {
+        return Err(too_large(
+            app,
+            json,
+            submission::Limit::Body(app.limits.body_bytes / (1024 * 1024)),
+            page_lang,
+        ));
+    }
+    Ok(Admitted {
+        form_id: id,
+        page_lang,
+        json,
+        source,
+        declared: declared.and_then(|n| usize::try_from(n).ok()),
+    })
+}
+
+fn too_many(app: &App, json: bool, id: &str, wait: u64, lang: Lang) -> Reply {
+    let minutes = wait.div_ceil(60);
+    let mut r = reject(
+        app,
+        json,
+        id,
+        "rate_limited",
+        StatusCode::TOO_MANY_REQUESTS,
+        &lang.pick(
+            format!("Terlalu banyak kiriman dalam waktu singkat. Coba lagi dalam {minutes} menit."),
+            format!("Too many submissions in a short time. Try again in {minutes} minutes."),
+        ),
+        lang,
+    );
+    if let Ok(v) = wait.to_string().parse() {
+        r.headers_mut().insert(header::RETRY_AFTER, v);
+    }
+    r
+}
+
+fn too_large(app: &App, json: bool, limit: submission::Limit, lang: Lang) -> Reply {
+    let limit = limit.describe(lang);
+    problem_in(
+        app,
+        json,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        &lang.pick(
+            format!("Kiriman terlalu besar: {limit}. Perkecil lampiran, atau serahkan di loket."),
+            format!("The submission is too large: {limit}. Make the attachment smaller, or hand it in at our service desk."),
+        ),
+        lang,
+    )
+}
+
+/// The rest of the pipeline, once the head was admitted: each step either passes the
+/// submission on or is the answer.
+pub fn answer(app: &App, admitted: &Admitted, request: &Request<Vec<u8>>) -> Reply {
+    match pipeline(app, admitted, request) {
+        Ok(reply) | Err(reply) => reply,
+    }
+}
+
+fn pipeline(app: &App, admitted: &Admitted, request: &Request<Vec<u8>>) -> Result<Reply, Reply> {
+    let started = Instant::now();
+    let Admitted {
+        form_id: id,
+        page_lang,
+        json,
+        source,
+        ..
+    } = admitted;
+    let (json, page_lang) = (*json, *page_lang);
+    let form = app.forms.get(id).ok_or_else(|| {
+        problem_in(
+            app,
+            json,
+            StatusCode::NOT_FOUND,
+            page_lang.pick("Formulir ini tidak ada.", "This form does not exist."),
+            page_lang,
+        )
+    })?;
+    let submission = parse(app, request, json, page_lang)?;
+    let lang = Lang::of(&submission);
+    let refuse = |outcome: &str, status: StatusCode, message: String| {
+        reject(app, json, id, outcome, status, &message, lang)
+    };
+    if submission.value(HASH_FIELD) != Some(form.hash.as_str()) {
+        return Err(refuse(
             "stale_form",
             StatusCode::CONFLICT,
             lang.pick(
                 "Formulir ini sudah diperbarui sejak halaman Anda dibuka. Muat ulang halaman formulir, lalu isi dan kirim lagi.",
                 "This form has changed since you opened the page. Reload the form page, then fill it in and send it again.",
-            ),
-            lang,
-        );
-    }
-    if submission
-        .value(HONEYPOT_FIELD)
-        .is_some_and(|v| !v.is_empty())
-    {
-        // Answered like a success, so the robot learns nothing; nothing is kept or sent.
-        tracing::info!(form = %id, outcome = "honeypot", "dropped");
-        let fake = Record {
-            reference: reference::new(&form.prefix),
-            ..empty_record(form, (app.today)())
-        };
-        return receipt(app, form, &fake, json, lang);
+            )
+            .to_string(),
+        ));
     }
     if let Some(unknown) = unknown_field(form, &submission) {
         let name = escape_name(&unknown);
-        return reject(
-            app,
-            json,
-            &id,
+        return Err(refuse(
             "unknown_field",
             StatusCode::BAD_REQUEST,
-            &lang.pick(
+            lang.pick(
                 format!("Kiriman berisi isian yang tidak dikenal formulir ini (`{name}`). Muat ulang halaman formulir, lalu kirim lagi."),
                 format!("The submission holds a field this form does not know (`{name}`). Reload the form page, then send it again."),
             ),
-            lang,
-        );
+        ));
+    }
+    if let Some(misplaced) = file_outside_a_file_field(form, &submission) {
+        let name = escape_name(&misplaced);
+        return Err(refuse(
+            "misplaced_file",
+            StatusCode::BAD_REQUEST,
+            lang.pick(
+                format!("Kiriman berisi berkas pada isian yang bukan lampiran (`{name}`). Muat ulang halaman formulir, lalu kirim lagi."),
+                format!("The submission holds a file in a field that takes no attachment (`{name}`). Reload the form page, then send it again."),
+            ),
+        ));
     }
     // A matter that belongs elsewhere is answered first: the citizen should not have to
     // complete a form we will not keep.
     if let Some(guidance) = guidance(form, &submission) {
         tracing::info!(form = %id, outcome = "guided", "answered with guidance");
-        return if json {
-            json_reply(StatusCode::OK, json!({ "guidance": guidance }))
-        } else {
-            let (heading, not_kept, title) = lang.pick(
-                (
-                    "Pengaduan Anda ditangani lembaga lain",
-                    "Kiriman ini tidak kami simpan dan tidak kami teruskan.",
-                    "Ke mana harus mengadu",
-                ),
-                (
-                    "Your complaint is handled by another institution",
-                    "We have not kept this submission and have not passed it on.",
-                    "Where to complain",
-                ),
-            );
-            let body = format!(
-                "<h1>{heading}</h1>\n<p>{}</p>\n<p>{not_kept}</p>\n{}",
-                escape(guidance),
-                back_link(app, lang)
-            );
-            html_reply(
-                StatusCode::OK,
-                page(lang, title, app.stylesheet.as_deref(), &body),
-            )
-        };
+        return Ok(guided(app, json, lang, guidance));
     }
     let today = (app.today)();
-    let answers = match validate::validate(form, &submission, today) {
-        Ok(a) => a,
-        Err(errors) => {
-            tracing::info!(form = %id, outcome = "invalid", fields = errors.len(), "rejected");
-            return invalid(app, form, request, &submission, &errors, json, lang);
+    let answers = validate::validate(form, &submission, today).map_err(|errors| {
+        tracing::info!(form = %id, outcome = "invalid", fields = errors.len(), "rejected");
+        invalid(app, form, &submission, &errors, json, lang)
+    })?;
+    let body = body_hash(&submission);
+    let key = submission_key(request, form, &body);
+    if let Some(earlier) = app.guard.seen(&key) {
+        if earlier.body != body {
+            return Err(refuse(
+                "key_reused",
+                StatusCode::CONFLICT,
+                lang.pick(
+                    "Kunci pengiriman ini sudah dipakai untuk kiriman dengan isian lain. Kirim sekali lagi: kiriman Anda akan dicatat sebagai kiriman baru.",
+                    "This sending key was already used for a submission with other answers. Send once more: your submission will be recorded as a new one.",
+                )
+                .to_string(),
+            ));
         }
-    };
-    let key = submission_key(request, form, &submission);
-    if let Some((reference, answer_by, _)) = app.guard.seen(&key) {
-        tracing::info!(reference = %reference, form = %id, outcome = "duplicate", "answered with the first receipt");
-        let earlier = Record {
-            reference,
-            answer_by,
-            ..empty_record(form, today)
-        };
-        return receipt(app, form, &earlier, json, lang);
+        tracing::info!(reference = %earlier.reference, form = %id, outcome = "duplicate", "answered with the first receipt");
+        let mut record = empty_record(form, today);
+        record.reference = earlier.reference;
+        record.answer_by = earlier.answer_by;
+        if !earlier.confirmation {
+            record.confirmation_unsent = Some(Unsent::Suppressed);
+        }
+        return Ok(receipt(app, form, &record, json, lang));
     }
-    let record = record(app, form, &submission, answers, today);
+    let honeypot = submission
+        .value(HONEYPOT_FIELD)
+        .is_some_and(|v| !v.is_empty());
+    if !honeypot && let Err(wait) = app.guard.admit_form(id) {
+        return Err(too_many(app, json, id, wait, lang));
+    }
+    let record = record(app, form, &submission, answers, today, source);
+    let remembered = Remembered {
+        reference: record.reference.clone(),
+        answer_by: record.answer_by.clone(),
+        body,
+        confirmation: record.confirmation_promised(),
+    };
+    if honeypot {
+        // Answered exactly like a success, so the robot learns nothing; nothing is kept
+        // or sent.
+        tracing::info!(form = %id, outcome = "honeypot", "dropped");
+        app.guard.remember(key, remembered);
+        return Ok(receipt(app, form, &record, json, lang));
+    }
     if let Err(err) = app.outbox.save(&record) {
         tracing::error!(form = %id, outcome = "not_recorded", error = %err, "outbox write failed");
-        return problem_in(
+        return Err(problem_in(
             app,
             json,
             StatusCode::SERVICE_UNAVAILABLE,
@@ -338,16 +465,9 @@ fn answer(app: &App, request: &Request<Vec<u8>>) -> Reply {
                 "We could not record your submission because of a fault. Nothing was kept: please send it again in a few moments.",
             ),
             lang,
-        );
+        ));
     }
-    app.guard.remember(
-        key,
-        (
-            record.reference.clone(),
-            record.answer_by.clone(),
-            String::new(),
-        ),
-    );
+    app.guard.remember(key, remembered);
     let outcome = match &app.queue {
         Some(queue) if queue.push(record.clone()) => "recorded_queued",
         Some(_) => "recorded_pending_mail",
@@ -361,11 +481,78 @@ fn answer(app: &App, request: &Request<Vec<u8>>) -> Reply {
         elapsed_ms = started.elapsed().as_secs_f64() * 1000.0,
         "received"
     );
-    receipt(app, form, &record, json, lang)
+    Ok(receipt(app, form, &record, json, lang))
+}
+
+/// The body, parsed by its content type, or the answer that refuses it.
+fn parse(
+    app: &App,
+    request: &Request<Vec<u8>>,
+    json: bool,
+    page_lang: Lang,
+) -> Result<Submission, Reply> {
+    let content_type = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    submission::parse(content_type, request.body(), &app.limits).map_err(|err| match err {
+        ParseError::UnsupportedType => problem_in(
+            app,
+            json,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            page_lang.pick(
+                "Kirim formulir sebagai application/x-www-form-urlencoded atau multipart/form-data.",
+                "Send the form as application/x-www-form-urlencoded or multipart/form-data.",
+            ),
+            page_lang,
+        ),
+        ParseError::TooLarge(limit) => too_large(app, json, limit, page_lang),
+        // The detail names the encoding fault in Indonesian; the English answer omits it.
+        ParseError::Malformed(what) => problem_in(
+            app,
+            json,
+            StatusCode::BAD_REQUEST,
+            &page_lang.pick(
+                format!("Kiriman rusak ({what}). Muat ulang halaman formulir lalu kirim lagi."),
+                "The submission arrived damaged. Reload the form page and send it again."
+                    .to_string(),
+            ),
+            page_lang,
+        ),
+    })
+}
+
+/// The answer that sends a matter elsewhere; nothing is kept.
+fn guided(app: &App, json: bool, lang: Lang, guidance: &str) -> Reply {
+    if json {
+        return json_reply(StatusCode::OK, json!({ "guidance": guidance }));
+    }
+    let (heading, not_kept, title) = lang.pick(
+        (
+            "Pengaduan Anda ditangani lembaga lain",
+            "Kiriman ini tidak kami simpan dan tidak kami teruskan.",
+            "Ke mana harus mengadu",
+        ),
+        (
+            "Your complaint is handled by another institution",
+            "We have not kept this submission and have not passed it on.",
+            "Where to complain",
+        ),
+    );
+    let body = format!(
+        "<h1>{heading}</h1>\n<p>{}</p>\n<p>{not_kept}</p>\n{}",
+        escape(guidance),
+        back_link(app, lang)
+    );
+    html_reply(
+        StatusCode::OK,
+        page(lang, title, app.stylesheet.as_deref(), &body),
+    )
 }
 
 /// The origin a request says it comes from: `Origin`, or the origin of `Referer`.
-fn request_origin(request: &Request<Vec<u8>>) -> Option<String> {
+fn request_origin<B>(request: &Request<B>) -> Option<String> {
     let header = |name| request.headers().get(name).and_then(|v| v.to_str().ok());
     header(header::ORIGIN)
         .filter(|o| *o != "null")
@@ -376,7 +563,7 @@ fn request_origin(request: &Request<Vec<u8>>) -> Option<String> {
 /// Whether `origin` is the function's own: a page the function answered with (the form
 /// again, with its errors, for a citizen without JavaScript) posting back to it. The
 /// browser sets `Origin`, so no other site can claim it.
-fn same_origin(request: &Request<Vec<u8>>, origin: &str) -> bool {
+fn same_origin<B>(request: &Request<B>, origin: &str) -> bool {
     let host = request
         .headers()
         .get(header::HOST)
@@ -385,6 +572,33 @@ fn same_origin(request: &Request<Vec<u8>>, origin: &str) -> bool {
         .strip_prefix("https://")
         .or_else(|| origin.strip_prefix("http://"));
     matches!((host, authority), (Some(h), Some(a)) if h.eq_ignore_ascii_case(a))
+}
+
+/// What the function's pages may load and do: the site's stylesheet, forms that post back
+/// to the function, no scripts, no frames around them, and no guessing of content types.
+fn with_security_headers(mut response: Reply, app: &App) -> Reply {
+    let origin_of_url = |url: &str| origin_of(url).map(|o| format!(" {o}")).unwrap_or_default();
+    let csp = format!(
+        "default-src 'none'; style-src 'self'{}; img-src 'self' data:; form-action 'self'{}; frame-ancestors 'none'; base-uri 'none'",
+        app.stylesheet
+            .as_deref()
+            .map(origin_of_url)
+            .unwrap_or_default(),
+        origin_of_url(&app.endpoint),
+    );
+    let headers = response.headers_mut();
+    if let Ok(v) = csp.parse() {
+        headers.insert(header::CONTENT_SECURITY_POLICY, v);
+    }
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        http::HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::X_FRAME_OPTIONS,
+        http::HeaderValue::from_static("DENY"),
+    );
+    response
 }
 
 /// Lets an allowed origin's scripts read the answer.
@@ -471,31 +685,43 @@ fn escape_name(name: &str) -> String {
         .collect()
 }
 
-/// Identifies a submission for duplicates: the script's `Idempotency-Key`, or a hash of what
-/// was sent (a double click, or a resubmission after a slow network without JavaScript).
-fn submission_key(request: &Request<Vec<u8>>, form: &Form, submission: &Submission) -> String {
+/// SHA-256 of what was submitted (fields in a stable order, then files), in hex.
+fn body_hash(submission: &Submission) -> String {
+    use sha2::{Digest, Sha256};
+    let mut fields: Vec<&(String, String)> = submission.fields.iter().collect();
+    fields.sort();
+    let mut hasher = Sha256::new();
+    for (n, v) in fields {
+        for part in [n.as_bytes(), v.as_bytes()] {
+            hasher.update((part.len() as u64).to_be_bytes());
+            hasher.update(part);
+        }
+    }
+    for f in &submission.files {
+        for part in [f.field.as_bytes(), &f.bytes] {
+            hasher.update((part.len() as u64).to_be_bytes());
+            hasher.update(part);
+        }
+    }
+    hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Identifies a submission for duplicates: the script's `Idempotency-Key`, or the hash of
+/// what was sent (a double click, or a resubmission after a slow network without
+/// JavaScript). A key only ever stands for the body it first came with.
+fn submission_key(request: &Request<Vec<u8>>, form: &Form, body: &str) -> String {
     let given = request
         .headers()
         .get("idempotency-key")
         .and_then(|v| v.to_str().ok());
-    if let Some(key) = given.filter(|k| !k.is_empty() && k.len() <= 100) {
-        return format!("{}:key:{key}", form.id);
+    match given.filter(|k| !k.is_empty() && k.len() <= 100) {
+        Some(key) => format!("{}:key:{key}", form.id),
+        None => format!("{}:hash:{body}", form.id),
     }
-    let mut fields: Vec<&(String, String)> = submission.fields.iter().collect();
-    fields.sort();
-    let mut bytes = Vec::new();
-    for (n, v) in fields {
-        bytes.extend(n.as_bytes());
-        bytes.push(0);
-        bytes.extend(v.as_bytes());
-        bytes.push(0);
-    }
-    for f in &submission.files {
-        bytes.extend(f.field.as_bytes());
-        bytes.push(0);
-        bytes.extend(&f.bytes);
-    }
-    format!("{}:hash:{:016x}", form.id, crate::schema::fnv1a(&bytes))
 }
 
 /// A record with nothing in it, for receipts that repeat or pretend one.
@@ -514,6 +740,7 @@ fn empty_record(form: &Form, today: Day) -> Record {
         attempts: 0,
         next_attempt: 0,
         alerted: false,
+        confirmation_unsent: None,
     }
 }
 
@@ -524,19 +751,26 @@ fn guidance<'a>(form: &'a Form, submission: &Submission) -> Option<&'a str> {
 }
 
 fn matching_route<'a>(form: &'a Form, submission: &Submission) -> Option<&'a crate::schema::Route> {
+    // The answer as validation reads it (trimmed of blank and invisible characters), so a
+    // value routes the same way it validates.
     form.routes.iter().find(|r| {
         submission
             .value(&r.field)
+            .map(validate::trimmed)
             .is_some_and(|v| r.equals.iter().any(|e| e == v))
     })
 }
 
+/// The record of an accepted submission: routed on its answers, with only the files that
+/// validation accepted (photos without their metadata), and whether its confirmation may
+/// be mailed decided now, so the receipt says the truth.
 fn record(
     app: &App,
     form: &Form,
     submission: &Submission,
-    answers: Vec<Answer>,
+    mut answers: Vec<Answer>,
     today: Day,
+    source: &str,
 ) -> Record {
     let desk_key = matching_route(form, submission)
         .and_then(|r| r.desk.as_ref())
@@ -550,6 +784,12 @@ fn record(
             Value::Text(t) => Some(t.clone()),
             _ => None,
         });
+    let files = keep_validated_files(&mut answers, &submission.files);
+    // The endpoint must not become a way to flood someone's mailbox.
+    let confirmation_unsent = citizen_email
+        .as_deref()
+        .filter(|address| !app.guard.may_mail(address, source))
+        .map(|_| Unsent::Suppressed);
     Record {
         reference: reference::new(&form.prefix),
         form_id: form.id.clone(),
@@ -558,66 +798,129 @@ fn record(
             .map_or(0, |d| d.as_secs()),
         desk: app.desks.get(desk_key).cloned().unwrap_or_default(),
         answers,
-        files: submission
-            .files
-            .iter()
-            .map(|f| StoredFile {
-                field: f.field.clone(),
-                filename: f.filename.clone(),
-                // Photos lose their EXIF (GPS position included) before they are kept.
-                bytes: match crate::validate::sniff(&f.bytes) {
-                    Some("jpg") => crate::media::strip_jpeg_metadata(&f.bytes).unwrap_or_default(),
-                    _ => f.bytes.clone(),
-                },
-            })
-            .collect(),
+        files,
+        citizen_sent: confirmation_unsent.is_some(),
+        confirmation_unsent,
         citizen_email,
         answer_by: today.plus_working_days(form.deadline_days).iso(),
         desk_sent: false,
-        citizen_sent: false,
         attempts: 0,
         next_attempt: 0,
         alerted: false,
     }
 }
 
+/// The files the answers refer to, in order, with the answers' indices pointing into the
+/// returned list. A file no answer accepted is neither kept nor mailed.
+fn keep_validated_files(answers: &mut [Answer], uploads: &[Upload]) -> Vec<StoredFile> {
+    fn walk(answers: &mut [Answer], uploads: &[Upload], kept: &mut Vec<StoredFile>) {
+        for answer in answers {
+            match &mut answer.value {
+                Value::Files(indices) => {
+                    for index in indices.iter_mut() {
+                        let Some(upload) = uploads.get(*index) else {
+                            continue;
+                        };
+                        *index = kept.len();
+                        kept.push(StoredFile {
+                            field: upload.field.clone(),
+                            filename: upload.filename.clone(),
+                            // Photos lose their EXIF (GPS position included) before they
+                            // are kept.
+                            bytes: match crate::validate::sniff(&upload.bytes) {
+                                Some("jpg") => crate::media::strip_jpeg_metadata(&upload.bytes)
+                                    .unwrap_or_default(),
+                                _ => upload.bytes.clone(),
+                            },
+                        });
+                    }
+                }
+                Value::Rows(rows) => {
+                    for row in rows {
+                        walk(row, uploads, kept);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut kept = Vec::new();
+    walk(answers, uploads, &mut kept);
+    kept
+}
+
+/// A file part under a name that is not a file field: only a declared file input (at the
+/// top, or in a group's row) may carry a file.
+fn file_outside_a_file_field(form: &Form, submission: &Submission) -> Option<String> {
+    let takes_a_file = |name: &str| {
+        form.fields.iter().any(|f| match f.kind {
+            FieldType::File => f.name == name,
+            FieldType::Group => name
+                .strip_prefix(&format!("{}-", f.name))
+                .and_then(|rest| rest.split_once('-'))
+                .is_some_and(|(_, inner)| {
+                    f.fields
+                        .iter()
+                        .any(|g| g.kind == FieldType::File && g.name == inner)
+                }),
+            _ => false,
+        })
+    };
+    submission
+        .files
+        .iter()
+        .find(|f| !takes_a_file(&f.field))
+        .map(|f| f.field.clone())
+}
+
 /// Sends what is still unsent of `record` and moves it to `sent/` when all is delivered.
 /// Returns whether everything went out.
 pub fn deliver(app: &App, form: &Form, mut record: Record) -> bool {
     if !record.desk_sent {
-        match email::to_desk(form, &record, &app.from).and_then(|m| app.mailer.send(&m)) {
-            Ok(()) => {
-                record.desk_sent = true;
-                // Remember progress, so a resend does not mail the desk twice.
-                if app.outbox.save(&record).is_err() {
+        match email::to_desk(form, &record, &app.from) {
+            Ok(message) => match app.mailer.send(&message) {
+                Ok(()) => {
+                    record.desk_sent = true;
+                    // Remember progress, so a resend does not mail the desk twice.
+                    if app.outbox.save(&record).is_err() {
+                        return false;
+                    }
+                }
+                Err(err) => {
+                    // Even a permanent refusal keeps the record pending: the submission must
+                    // reach the desk, and the operator can fix the address or the relay. The
+                    // scheduled re-send backs off and alerts.
+                    tracing::warn!(reference = %record.reference, error = %err, permanent = err.permanent, "desk mail not sent; kept pending");
                     return false;
                 }
-            }
+            },
             Err(err) => {
-                tracing::warn!(reference = %record.reference, error = %err, "desk mail not sent; kept pending");
+                tracing::error!(reference = %record.reference, error = %err, "desk mail cannot be built; kept pending");
                 return false;
             }
         }
     }
-    if !record.citizen_sent
-        && let Some(address) = &record.citizen_email
-        && !app.guard.may_mail(address)
-    {
-        // The endpoint must not become a way to flood someone's mailbox.
-        tracing::info!(reference = %record.reference, outcome = "confirmation_rate_limited", "confirmation skipped");
-        record.citizen_sent = true;
-    }
     if !record.citizen_sent {
-        match email::to_citizen(form, &record, &app.from) {
-            None => record.citizen_sent = true,
-            Some(message) => match message.and_then(|m| app.mailer.send(&m)) {
-                Ok(()) => record.citizen_sent = true,
-                Err(err) => {
-                    tracing::warn!(reference = %record.reference, error = %err, "confirmation not sent; kept pending");
-                    let _ = app.outbox.save(&record);
-                    return false;
-                }
-            },
+        let sent = match email::to_citizen(form, &record, &app.from) {
+            None => Ok(()),
+            // An address the mailer cannot parse will never take a message.
+            Some(Err(_)) => Err(SendError::refused("unusable address")),
+            Some(Ok(message)) => app.mailer.send(&message),
+        };
+        match sent {
+            Ok(()) => record.citizen_sent = true,
+            Err(err) if err.permanent => {
+                // Final: the citizen was given the reference on screen; retrying a refused
+                // address only keeps the record (and the alarms) pending for ever.
+                tracing::warn!(reference = %record.reference, error = %err, outcome = "confirmation_refused", "confirmation refused; not retried");
+                record.citizen_sent = true;
+                record.confirmation_unsent = Some(Unsent::Refused);
+            }
+            Err(err) => {
+                tracing::warn!(reference = %record.reference, error = %err, "confirmation not sent; kept pending");
+                let _ = app.outbox.save(&record);
+                return false;
+            }
         }
     }
     app.outbox.mark_sent(&record).is_ok()
@@ -626,7 +929,6 @@ pub fn deliver(app: &App, form: &Form, mut record: Record) -> bool {
 fn invalid(
     app: &App,
     form: &Form,
-    request: &Request<Vec<u8>>,
     submission: &Submission,
     errors: &validate::Errors,
     json: bool,
@@ -638,7 +940,9 @@ fn invalid(
             json!({ "errors": validate::errors_map(errors) }),
         );
     }
-    let action = request.uri().path().to_string();
+    // Built from the configured endpoint, never from the request: a crafted path must not
+    // become the address the citizen's corrected answers are sent to.
+    let action = app.form_action(&form.id, lang);
     let (intro, title) = lang.pick(
         (
             "Periksa kembali isian Anda. Isian yang sudah benar tetap tersimpan di formulir di bawah ini.",
@@ -675,11 +979,21 @@ fn receipt(app: &App, form: &Form, record: &Record, json: bool, lang: Lang) -> R
             json!({ "reference": record.reference, "answer_by": record.answer_by, "message": message }),
         );
     }
-    let email_note = match (&record.citizen_email, lang) {
-        (None, _) => "",
-        (Some(_), Lang::Id) => "<p>Kami juga mengirim tanda terima ke alamat surel Anda.</p>",
-        (Some(_), Lang::En) => {
+    let email_note = match (
+        record.citizen_email.is_some(),
+        record.confirmation_promised(),
+        lang,
+    ) {
+        (false, _, _) => "",
+        (true, true, Lang::Id) => "<p>Kami juga mengirim tanda terima ke alamat surel Anda.</p>",
+        (true, true, Lang::En) => {
             "<p>We have also sent a receipt (in Indonesian) to your email address.</p>"
+        }
+        (true, false, Lang::Id) => {
+            "<p>Tanda terima tidak kami kirim ke alamat surel Anda kali ini, karena alamat itu sudah menerima beberapa tanda terima dalam waktu singkat. Catat nomor di atas.</p>"
+        }
+        (true, false, Lang::En) => {
+            "<p>We have not sent a receipt to your email address this time, because it has received several in a short time. Write down the number above.</p>"
         }
     };
     let reference = escape(&record.reference);

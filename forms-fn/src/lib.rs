@@ -20,6 +20,8 @@ pub mod render;
 pub mod resend;
 pub mod schema;
 pub mod secret;
+#[cfg(feature = "http-server")]
+pub mod server;
 pub mod submission;
 pub mod validate;
 

@@ -10,7 +10,8 @@ use lettre::{FileTransport, Message, SmtpTransport, Transport};
 
 pub enum Mailer {
     Smtp(Box<SmtpTransport>),
-    Files(FileTransport),
+    /// `.eml` files in a folder only the service's user can open (0700; files 0600).
+    Files(FileTransport, std::path::PathBuf),
     /// Accepts every message and sends nothing: for measuring the handler without a mail
     /// server's delay.
     Discard(StubTransport),
@@ -43,9 +44,9 @@ impl Mailer {
     }
 
     pub fn files(dir: &Path) -> Result<Mailer, String> {
-        std::fs::create_dir_all(dir)
+        crate::outbox::folder::private_dir(dir)
             .map_err(|e| format!("cannot create the mail folder `{}`: {e}", dir.display()))?;
-        Ok(Mailer::Files(FileTransport::new(dir)))
+        Ok(Mailer::Files(FileTransport::new(dir), dir.to_path_buf()))
     }
 
     pub fn discard() -> Mailer {
@@ -53,9 +54,9 @@ impl Mailer {
     }
 
     /// Sends `message`; `Ok` only once the server (or the folder) has accepted it. The error
-    /// names the kind of failure only: a server's full reply can quote a citizen's address,
-    /// and errors end up in logs.
-    pub fn send(&self, message: &Message) -> Result<(), String> {
+    /// names the kind of failure only (a server's full reply can quote a citizen's address,
+    /// and errors end up in logs) and says whether trying again can help.
+    pub fn send(&self, message: &Message) -> Result<(), SendError> {
         match self {
             Mailer::Smtp(t) => t.send(message).map(|_| ()).map_err(|e| {
                 let kind = if e.is_timeout() {
@@ -72,23 +73,62 @@ impl Mailer {
                     "connection failure"
                 };
                 let code = e.status().map(|c| format!(" ({c})")).unwrap_or_default();
-                format!("SMTP {kind}{code}")
+                SendError {
+                    kind: format!("SMTP {kind}{code}"),
+                    permanent: e.is_permanent(),
+                }
             }),
-            Mailer::Files(t) => t
-                .send(message)
-                .map(|_| ())
-                .map_err(|_| "cannot write the mail file".to_string()),
+            Mailer::Files(t, dir) => {
+                let id = t
+                    .send(message)
+                    .map_err(|_| SendError::retry("cannot write the mail file"))?;
+                crate::outbox::folder::private(&dir.join(format!("{id}.eml")))
+                    .map_err(|_| SendError::retry("cannot protect the mail file"))
+            }
             Mailer::Discard(t) => t
                 .send(message)
                 .map(|_| ())
-                .map_err(|_| "discarded".to_string()),
+                .map_err(|_| SendError::retry("discarded")),
         }
     }
 
     pub fn is_local(&self) -> bool {
-        matches!(self, Mailer::Files(_) | Mailer::Discard(_))
+        matches!(self, Mailer::Files(..) | Mailer::Discard(_))
     }
 }
+
+/// Why a message was not sent, in words that hold no personal data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SendError {
+    pub kind: String,
+    /// The mail system refused it for good (5xx, or an address it cannot use): sending the
+    /// same message again will not help.
+    pub permanent: bool,
+}
+
+impl SendError {
+    pub fn retry(kind: &str) -> SendError {
+        SendError {
+            kind: kind.to_string(),
+            permanent: false,
+        }
+    }
+
+    pub fn refused(kind: &str) -> SendError {
+        SendError {
+            kind: kind.to_string(),
+            permanent: true,
+        }
+    }
+}
+
+impl std::fmt::Display for SendError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.kind)
+    }
+}
+
+impl std::error::Error for SendError {}
 
 enum TlsMode {
     Wrapper,

@@ -31,6 +31,18 @@ enum Command {
         /// Threads that send mail after the citizen has been answered.
         #[arg(long, default_value_t = 4)]
         senders: usize,
+        /// Connections open at once; more are closed as soon as they arrive.
+        #[arg(long, default_value_t = 256)]
+        max_connections: usize,
+        /// Seconds a client may take to send a request's headers.
+        #[arg(long, default_value_t = 10)]
+        header_timeout: u64,
+        /// Seconds a client may take to send a whole body.
+        #[arg(long, default_value_t = 60)]
+        body_timeout: u64,
+        /// MiB of bodies read at once over all connections; past it, 503 "busy".
+        #[arg(long, default_value_t = 64)]
+        body_budget: usize,
     },
     /// Send every submission still pending in the outbox.
     Resend {
@@ -78,7 +90,23 @@ fn main() -> ExitCode {
             port,
             bind,
             senders,
-        } => serve(app, &bind, port, senders),
+            max_connections,
+            header_timeout,
+            body_timeout,
+            body_budget,
+        } => {
+            let limits = forms_fn::server::ServerLimits {
+                max_connections,
+                header_timeout: std::time::Duration::from_secs(header_timeout),
+                body_timeout: std::time::Duration::from_secs(body_timeout),
+                connection_timeout: std::time::Duration::from_secs(
+                    header_timeout + body_timeout + 60,
+                ),
+                body_budget: body_budget * 1024 * 1024,
+                ..forms_fn::server::ServerLimits::default()
+            };
+            serve(app, &bind, port, senders, limits)
+        }
         Command::Resend { scheduled } => resend(&app, scheduled),
         Command::Purge { days } => purge(&app, days),
         Command::Retention { days } => app.outbox.set_retention(days).map_or_else(
@@ -176,24 +204,19 @@ fn scheduled_lambda(app: Arc<App>) -> Result<(), String> {
 
 /// Answers over HTTP; mail goes out from `senders` threads after each answer. On SIGTERM or
 /// Ctrl-C the deliveries under way finish, and what is still queued stays pending.
-fn serve(mut app: App, bind: &str, port: u16, senders: usize) -> Result<(), String> {
+fn serve(
+    mut app: App,
+    bind: &str,
+    port: u16,
+    senders: usize,
+    limits: forms_fn::server::ServerLimits,
+) -> Result<(), String> {
     init_logs(false);
-    let address = format!("{bind}:{port}");
-    let server = tiny_http::Server::http(&address)
-        .map_err(|e| format!("cannot listen on {address}: {e}"))?;
     app.queue = Some(forms_fn::queue::Queue::new());
     let app = Arc::new(app);
     forms_fn::queue::start(&app, senders);
     stop_on_signal(Arc::clone(&app))?;
-    eprintln!("forms-fn listening on http://{address}/ (POST /<form id>)");
-    for mut request in server.incoming_requests() {
-        let app = Arc::clone(&app);
-        std::thread::spawn(move || {
-            let answer = forms_fn::handler::from_tiny_http(&app, &mut request);
-            let _ = request.respond(answer);
-        });
-    }
-    Ok(())
+    forms_fn::server::run(app, &format!("{bind}:{port}"), limits)
 }
 
 fn stop_on_signal(app: Arc<App>) -> Result<(), String> {

@@ -60,14 +60,26 @@ impl Summary {
 }
 
 /// Tries every pending record (all of them, or with `scheduled` only those whose time has
-/// come); `now` is seconds since 1970.
+/// come); `now` is seconds since 1970. Records are loaded one at a time and dropped before
+/// the next, so the memory a run needs is that of the largest record, not of the outbox.
 pub fn run(app: &App, now: u64, scheduled: bool) -> Result<Summary, String> {
-    let records = app
+    let references = app
         .outbox
-        .pending_records()
+        .pending()
         .map_err(|e| format!("cannot read the outbox: {e}"))?;
     let mut summary = Summary::default();
-    for record in records {
+    for reference in references {
+        let record = match app.outbox.load(&reference) {
+            Ok(record) => record,
+            // Delivered by someone else since the listing.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => {
+                // One unreadable record must not hold back the others.
+                tracing::error!(reference = %reference, error = %e, "cannot read a pending record");
+                summary.pending += 1;
+                continue;
+            }
+        };
         // A fresh record is still in the hands of the request that took it (or of a
         // delivery thread): trying it as well could mail the desk twice.
         let fresh = record.attempts == 0 && now < record.received_at + FRESH_SECS;

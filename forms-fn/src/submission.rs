@@ -104,6 +104,23 @@ impl Limit {
     }
 }
 
+/// Whether a `Content-Type` is one of the two a form posts with.
+pub fn is_form_type(content_type: &str) -> bool {
+    matches!(
+        mime(content_type).as_str(),
+        "application/x-www-form-urlencoded" | "multipart/form-data"
+    )
+}
+
+fn mime(content_type: &str) -> String {
+    content_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase()
+}
+
 /// Parses a form post by its `Content-Type`.
 pub fn parse(content_type: &str, body: &[u8], limits: &Limits) -> Result<Submission, ParseError> {
     if body.len() > limits.body_bytes {
@@ -111,13 +128,7 @@ pub fn parse(content_type: &str, body: &[u8], limits: &Limits) -> Result<Submiss
             limits.body_bytes / (1024 * 1024),
         )));
     }
-    let mime = content_type
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase();
-    match mime.as_str() {
+    match mime(content_type).as_str() {
         "application/x-www-form-urlencoded" => urlencoded(body, limits),
         "multipart/form-data" => {
             let boundary = multer::parse_boundary(content_type)

@@ -79,7 +79,7 @@ fn group(
             submission
                 .values(&key(inner))
                 .iter()
-                .any(|v| !v.trim().is_empty())
+                .any(|v| !trimmed(v).is_empty())
                 || submission.files_for(&key(inner)).next().is_some()
         });
         if !filled {
@@ -139,7 +139,7 @@ fn one(
     let values: Vec<&str> = submission
         .values(name)
         .iter()
-        .map(|v| v.trim())
+        .map(|v| trimmed(v))
         .filter(|v| !v.is_empty())
         .collect();
     if values.is_empty() {
@@ -238,7 +238,39 @@ fn lower_first(s: &str) -> String {
 }
 
 fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}')
+    matches!(
+        c,
+        '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}'
+    )
+}
+
+/// Characters that print nothing: a field holding only these (and spaces) is empty, so they
+/// cannot stand in for a required answer. Joiners inside a word (emoji, some scripts) stay.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{034F}'
+            | '\u{115F}'
+            | '\u{1160}'
+            | '\u{180E}'
+            | '\u{200B}'..='\u{200D}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2800}'
+            | '\u{3164}'
+            | '\u{FEFF}'
+            | '\u{FFA0}'
+    )
+}
+
+/// An answer without the blank and invisible characters around it.
+pub fn trimmed(value: &str) -> &str {
+    value.trim_matches(|c: char| c.is_whitespace() || is_invisible(c))
+}
+
+/// Line breaks of every kind: a one-line field refuses them all.
+fn is_line_break(c: char) -> bool {
+    matches!(c, '\n' | '\r' | '\u{0085}' | '\u{2028}' | '\u{2029}')
 }
 
 fn text(field: &Field, value: &str, lang: Lang) -> Result<Value, String> {
@@ -276,7 +308,7 @@ fn text(field: &Field, value: &str, lang: Lang) -> Result<Value, String> {
             ),
         ));
     }
-    if field.kind == FieldType::Text && value.contains(['\n', '\r']) {
+    if field.kind == FieldType::Text && value.contains(is_line_break) {
         return Err(lang.pick(
             format!("{} harus satu baris.", field.label),
             format!("{} must be one line.", field.label),
@@ -285,7 +317,9 @@ fn text(field: &Field, value: &str, lang: Lang) -> Result<Value, String> {
     Ok(Value::Text(value.to_string()))
 }
 
-/// A plausible email address (the mail server has the last word).
+/// An email address the mailer will accept: plausible in shape, and parsed by lettre (as an
+/// address and as a mailbox) to exactly what was written. An address that passed here but
+/// that the mailer later refused would leave its confirmation pending for ever.
 pub fn email(value: &str) -> Result<String, String> {
     email_in(value, Lang::Id)
 }
@@ -314,6 +348,11 @@ fn email_in(value: &str, lang: Lang) -> Result<String, String> {
             .chars()
             .all(|c| c.is_alphanumeric() || c == '.' || c == '-');
     if local.is_empty() || local.contains('@') || !domain_ok {
+        return Err(bad());
+    }
+    let address: lettre::Address = value.parse().map_err(|_| bad())?;
+    let mailbox: lettre::message::Mailbox = value.parse().map_err(|_| bad())?;
+    if AsRef::<str>::as_ref(&address) != value || mailbox.email != address {
         return Err(bad());
     }
     Ok(value.to_string())
@@ -481,6 +520,13 @@ fn files(field: &Field, name: &str, submission: &Submission, lang: Lang) -> Resu
         } else {
             Ok(Value::Empty)
         };
+    }
+    // Every file input offers one file (none has `multiple`): more is not a citizen's post.
+    if uploads.len() > 1 {
+        return Err(lang.pick(
+            format!("{}: lampirkan satu berkas saja.", field.label),
+            format!("{}: attach one file only.", field.label),
+        ));
     }
     let max_bytes = u64::from(field.max_mb.unwrap_or(2)) * 1024 * 1024;
     for (_, upload) in &uploads {
@@ -888,5 +934,67 @@ mod tests {
         assert!(e[0].1.starts_with("Baris 3: "), "{e:?}");
         let e = validate(&form(vec![g]), &Submission::default(), today()).expect_err("no rows");
         assert!(e[0].1.contains("isi paling sedikit 1 baris"), "{e:?}");
+    }
+
+    #[test]
+    fn invisible_characters_do_not_fill_a_required_field() {
+        for filler in [
+            "\u{200B}",
+            "\u{2060}",
+            "\u{FEFF}",
+            "\u{3164}",
+            "\u{2800}",
+            " \u{200B}\u{00AD} ",
+        ] {
+            assert_eq!(
+                err(FieldType::Text, none, filler),
+                "Isian wajib diisi.",
+                "{filler:?}"
+            );
+        }
+        assert_eq!(ok(FieldType::Text, none, "\u{FEFF}Siti\u{200B}"), "Siti");
+    }
+
+    #[test]
+    fn a_one_line_field_refuses_every_kind_of_line_break() {
+        for value in ["dua\u{2028}baris", "dua\u{2029}baris", "dua\rbaris"] {
+            assert!(
+                err(FieldType::Text, none, value).contains("harus satu baris"),
+                "{value:?}"
+            );
+        }
+        assert!(
+            err(FieldType::Text, none, "teks \u{061C}arab").contains("tidak diizinkan"),
+            "the Arabic letter mark is a bidi control"
+        );
+    }
+
+    #[test]
+    fn refuses_emails_the_mailer_would_refuse() {
+        for address in ["a(b)@example.com", ".a@x.id", "a..b@x.id", "a.@x.id"] {
+            assert!(
+                err(FieldType::Email, none, address).contains("alamat surel yang benar"),
+                "{address}"
+            );
+        }
+        for address in ["v+1@contoh.id", "siti.aminah@kpu-ntb.example"] {
+            assert_eq!(ok(FieldType::Email, none, address), address);
+            assert!(address.parse::<lettre::message::Mailbox>().is_ok());
+        }
+    }
+
+    #[test]
+    fn a_file_input_takes_one_file() {
+        let pdf = Upload {
+            field: "x".into(),
+            filename: "a.pdf".into(),
+            bytes: b"%PDF-1.7".to_vec(),
+        };
+        let many = Submission {
+            fields: Vec::new(),
+            files: vec![pdf; 3],
+        };
+        let e = validate(&form(vec![field(FieldType::File)]), &many, today()).expect_err("three");
+        assert!(e[0].1.contains("satu berkas saja"), "{e:?}");
     }
 }

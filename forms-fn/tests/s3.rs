@@ -382,6 +382,7 @@ fn stored_record(reference: &str) -> Vec<u8> {
         attempts: 0,
         next_attempt: 0,
         alerted: false,
+        confirmation_unsent: None,
     })
     .expect("JSON")
 }

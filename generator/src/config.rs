@@ -48,7 +48,7 @@ pub struct SiteConfig {
 
 /// Where the rendered forms post when site.yaml names no endpoint: the local server's
 /// address for the form function (`generator serve` answers there).
-pub const LOCAL_FORMS_ENDPOINT: &str = "/api/forms";
+pub const LOCAL_FORMS_ENDPOINT: &str = forms_fn::app::DEFAULT_ENDPOINT;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

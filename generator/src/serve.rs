@@ -226,6 +226,7 @@ fn start_forms(options: &BuildOptions, built: &Built) -> Result<Arc<forms_fn::Ap
         .extend(forms_fn::guard::origin_of(&built.site.config.base_url));
     let mut app = forms_fn::app::load(&config)?;
     app.site_url = built.site.config.base_url.clone();
+    app.endpoint = crate::config::LOCAL_FORMS_ENDPOINT.to_string();
     Ok(Arc::new(app))
 }
 

@@ -1,6 +1,6 @@
 //! The outbox in a local folder: `forms-fn serve`, `generator serve`, a server of one's own.
 //! Each record is written to a temporary file, flushed, renamed into place and the folder
-//! flushed too; files are readable by the service's own user only (0600).
+//! flushed too; the folders and files are the service's own user's only (0700, 0600).
 
 use std::fs::{self, File};
 use std::io::{self, Write};
@@ -18,14 +18,39 @@ fn private_file(path: &Path) -> io::Result<File> {
     options.open(path)
 }
 
+/// Creates `dir` (and its parents) when missing, and makes it the service user's only
+/// (0700): it holds personal data.
+pub fn private_dir(dir: &Path) -> io::Result<()> {
+    fs::create_dir_all(dir)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        fs::set_permissions(dir, fs::Permissions::from_mode(0o700))?;
+    }
+    Ok(())
+}
+
+/// Makes an existing file the service user's only (0600).
+pub fn private(path: &Path) -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        fs::set_permissions(path, fs::Permissions::from_mode(0o600))?;
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
+}
+
 pub struct Folder {
     dir: PathBuf,
 }
 
 impl Folder {
     pub fn open(dir: &Path) -> io::Result<Folder> {
-        fs::create_dir_all(dir.join("pending"))?;
-        fs::create_dir_all(dir.join("sent"))?;
+        private_dir(dir)?;
+        private_dir(&dir.join("pending"))?;
+        private_dir(&dir.join("sent"))?;
         Ok(Folder {
             dir: dir.to_path_buf(),
         })
@@ -53,6 +78,8 @@ impl Folder {
 
     pub fn mark_sent(&self, record: &Record) -> io::Result<()> {
         let target = self.path("sent", &record.reference);
+        // The record as delivered (what was sent, and what never will be), then the move.
+        self.save(record)?;
         fs::rename(self.path("pending", &record.reference), &target)?;
         // The retention clock starts at delivery (a rename keeps the old time).
         fs::OpenOptions::new()
@@ -63,19 +90,31 @@ impl Folder {
         File::open(self.dir.join("pending"))?.sync_all()
     }
 
-    pub fn pending_records(&self) -> io::Result<Vec<Record>> {
-        let mut records = Vec::new();
+    /// The references waiting in `pending/`, with when each was last written.
+    pub fn pending(&self) -> io::Result<Vec<(String, u64)>> {
+        let mut pending = Vec::new();
         for entry in fs::read_dir(self.dir.join("pending"))? {
             let entry = entry?;
-            if reference_of(&entry.file_name().to_string_lossy()).is_some() {
-                records.push(decode(&fs::read(entry.path())?)?);
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if let Some(reference) = reference_of(&name) {
+                let modified = entry
+                    .metadata()
+                    .and_then(|m| m.modified())
+                    .ok()
+                    .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+                    .map_or(0, |d| d.as_secs());
+                pending.push((reference.to_string(), modified));
             }
         }
-        Ok(records)
+        Ok(pending)
     }
 
     pub fn load(&self, reference: &str) -> io::Result<Record> {
         decode(&fs::read(self.path("pending", reference))?)
+    }
+
+    pub fn load_sent(&self, reference: &str) -> io::Result<Record> {
+        decode(&fs::read(self.path("sent", reference))?)
     }
 
     pub fn is_sent(&self, reference: &str) -> bool {

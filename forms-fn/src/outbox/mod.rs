@@ -37,6 +37,27 @@ pub struct Record {
     /// Whether the administrator was told this one is stuck.
     #[serde(default)]
     pub alerted: bool,
+    /// Why the citizen's confirmation was not mailed and never will be (with
+    /// `citizen_sent` set, so the record is not held back for it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confirmation_unsent: Option<Unsent>,
+}
+
+/// Why a confirmation is not sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Unsent {
+    /// Over a mail budget (the address, the source, or overall) when the receipt was given.
+    Suppressed,
+    /// The mail system refused the address for good (an unusable address, or a 5xx).
+    Refused,
+}
+
+impl Record {
+    /// Whether the receipt may say a confirmation is on its way.
+    pub fn confirmation_promised(&self) -> bool {
+        self.citizen_email.is_some() && self.confirmation_unsent != Some(Unsent::Suppressed)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -111,15 +132,28 @@ impl Outbox {
         }
     }
 
-    /// Every record still waiting for its mail, oldest first.
-    pub fn pending_records(&self) -> io::Result<Vec<Record>> {
-        let mut records = match self {
-            Outbox::Folder(f) => f.pending_records(),
+    /// The references of every record still waiting for its mail, least recently written
+    /// first. Only names: a caller loads one record at a time ([`Outbox::load`]), so what
+    /// is pending (attachments included) never has to fit in memory at once.
+    pub fn pending(&self) -> io::Result<Vec<String>> {
+        let mut pending = match self {
+            Outbox::Folder(f) => f.pending(),
             #[cfg(feature = "s3")]
-            Outbox::S3(b) => b.pending_records(),
+            Outbox::S3(b) => b.pending(),
         }?;
-        records.sort_by(|a, b| (a.received_at, &a.reference).cmp(&(b.received_at, &b.reference)));
-        Ok(records)
+        pending.sort_by(|a, b| (a.1, &a.0).cmp(&(b.1, &b.0)));
+        Ok(pending
+            .into_iter()
+            .map(|(reference, _)| reference)
+            .collect())
+    }
+
+    /// Every record still waiting for its mail, loaded: for tests and small outboxes.
+    pub fn pending_records(&self) -> io::Result<Vec<Record>> {
+        self.pending()?
+            .iter()
+            .map(|reference| self.load(reference))
+            .collect()
     }
 
     /// The pending record of `reference`, as last saved.
@@ -128,6 +162,15 @@ impl Outbox {
             Outbox::Folder(f) => f.load(reference),
             #[cfg(feature = "s3")]
             Outbox::S3(b) => b.load(reference),
+        }
+    }
+
+    /// The delivered record of `reference`, as moved to `sent`.
+    pub fn load_sent(&self, reference: &str) -> io::Result<Record> {
+        match self {
+            Outbox::Folder(f) => f.load_sent(reference),
+            #[cfg(feature = "s3")]
+            Outbox::S3(b) => b.load_sent(reference),
         }
     }
 
@@ -217,6 +260,7 @@ mod tests {
             attempts: 0,
             next_attempt: 0,
             alerted: false,
+            confirmation_unsent: None,
         }
     }
 

@@ -169,35 +169,41 @@ impl Bucket {
     }
 
     /// Writes the delivered record to `sent/`, then removes it from `pending/`. Should the
-    /// second step fail, the record is in both; [`Bucket::pending_records`] finishes the
+    /// second step fail, the record is in both; [`Bucket::pending`] finishes the
     /// move rather than mailing it again.
     pub fn mark_sent(&self, record: &Record) -> io::Result<()> {
         self.put(self.key("sent", &record.reference), encode(record)?)?;
         self.delete(self.key("pending", &record.reference))
     }
 
-    pub fn pending_records(&self) -> io::Result<Vec<Record>> {
-        let mut records = Vec::new();
-        for (key, _) in self.list("pending")? {
+    /// The references waiting in `pending/`, with when each was last written. A record
+    /// also in `sent/` (a move a crash interrupted) has its move finished here instead.
+    pub fn pending(&self) -> io::Result<Vec<(String, u64)>> {
+        let sent: std::collections::HashSet<String> = self
+            .list("sent")?
+            .iter()
+            .filter_map(|(key, _)| reference_of(key).map(str::to_string))
+            .collect();
+        let mut pending = Vec::new();
+        for (key, modified) in self.list("pending")? {
             let Some(reference) = reference_of(&key) else {
                 continue;
             };
-            if self.is_sent(reference)? {
+            if sent.contains(reference) {
                 self.delete(key)?;
                 continue;
             }
-            match self.get(key) {
-                Ok(bytes) => records.push(decode(&bytes)?),
-                // Moved to `sent/` by someone else since the listing.
-                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-                Err(e) => return Err(e),
-            }
+            pending.push((reference.to_string(), u64::try_from(modified).unwrap_or(0)));
         }
-        Ok(records)
+        Ok(pending)
     }
 
     pub fn load(&self, reference: &str) -> io::Result<Record> {
         decode(&self.get(self.key("pending", reference))?)
+    }
+
+    pub fn load_sent(&self, reference: &str) -> io::Result<Record> {
+        decode(&self.get(self.key("sent", reference))?)
     }
 
     pub fn is_sent(&self, reference: &str) -> io::Result<bool> {

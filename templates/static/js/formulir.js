@@ -179,6 +179,11 @@
             Object.keys(res.body.errors).forEach(function (name) { showError(form, name, res.body.errors[name]); });
             summary(form, res.body.errors);
           } else {
+            /* 409: the form changed, or this key already stands for other answers: the
+               next attempt is a new submission with a new key. */
+            if (res.status === 409) {
+              try { sessionStorage.removeItem("kunci:" + form.getAttribute("data-formulir")); } catch (err) { /* ignore */ }
+            }
             summary(form, { "": res.body.error || say.failed });
           }
         })
