@@ -34,6 +34,9 @@ enum Command {
         /// Connections open at once; more are closed as soon as they arrive.
         #[arg(long, default_value_t = 256)]
         max_connections: usize,
+        /// Connections one source (IPv4 address, IPv6 /64) may hold open at once.
+        #[arg(long, default_value_t = 32)]
+        max_per_source: usize,
         /// Seconds a client may take to send a request's headers.
         #[arg(long, default_value_t = 10)]
         header_timeout: u64,
@@ -91,12 +94,14 @@ fn main() -> ExitCode {
             bind,
             senders,
             max_connections,
+            max_per_source,
             header_timeout,
             body_timeout,
             body_budget,
         } => {
             let limits = forms_fn::server::ServerLimits {
                 max_connections,
+                max_per_source,
                 header_timeout: std::time::Duration::from_secs(header_timeout),
                 body_timeout: std::time::Duration::from_secs(body_timeout),
                 connection_timeout: std::time::Duration::from_secs(

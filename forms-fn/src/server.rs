@@ -7,9 +7,10 @@
 //! is read, and bodies being read share a memory budget. The handler's own work (outbox,
 //! mail) runs on a bounded pool of blocking threads.
 
+use std::collections::HashMap;
 use std::convert::Infallible;
 use std::net::SocketAddr;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -22,7 +23,7 @@ use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 
 use crate::app::App;
-use crate::guard::ClientIp;
+use crate::guard::{ClientIp, source_key};
 use crate::handler::{self, Admitted, Unread};
 
 /// The bounds of the local server.
@@ -30,6 +31,9 @@ use crate::handler::{self, Admitted, Unread};
 pub struct ServerLimits {
     /// Connections open at once; a further one is closed as soon as it is accepted.
     pub max_connections: usize,
+    /// Connections one source (an IPv4 address, an IPv6 /64) may hold open at once, so
+    /// that one source cannot take every connection.
+    pub max_per_source: usize,
     /// How long a client may take to send a request's line and headers.
     pub header_timeout: Duration,
     /// How long a client may take to send a whole body.
@@ -46,6 +50,7 @@ impl Default for ServerLimits {
     fn default() -> Self {
         ServerLimits {
             max_connections: 256,
+            max_per_source: 32,
             header_timeout: Duration::from_secs(10),
             body_timeout: Duration::from_secs(60),
             connection_timeout: Duration::from_secs(120),
@@ -78,6 +83,7 @@ async fn accept(app: Arc<App>, listener: TcpListener, limits: ServerLimits) {
     let connections = Arc::new(Semaphore::new(limits.max_connections));
     // The body budget in KiB, so a semaphore's permits can count it.
     let bodies = Arc::new(Semaphore::new(limits.body_budget / 1024));
+    let per_source = Sources::default();
     loop {
         let (stream, peer) = match listener.accept().await {
             Ok(accepted) => accepted,
@@ -93,6 +99,14 @@ async fn accept(app: Arc<App>, listener: TcpListener, limits: ServerLimits) {
             drop(stream);
             continue;
         };
+        let Some(held) = Held::take(&per_source, &peer, limits.max_per_source) else {
+            tracing::warn!(
+                outcome = "too_many_connections_from_source",
+                "connection closed"
+            );
+            drop(stream);
+            continue;
+        };
         let app = Arc::clone(&app);
         let bodies = Arc::clone(&bodies);
         tokio::spawn(async move {
@@ -104,8 +118,45 @@ async fn accept(app: Arc<App>, listener: TcpListener, limits: ServerLimits) {
                 .header_read_timeout(limits.header_timeout)
                 .serve_connection(TokioIo::new(stream), service);
             let _ = tokio::time::timeout(limits.connection_timeout, connection).await;
-            drop(permit);
+            drop((permit, held));
         });
+    }
+}
+
+/// Connections open per source.
+type Sources = Arc<Mutex<HashMap<String, usize>>>;
+
+/// One connection counted against its source while it is open.
+struct Held {
+    sources: Sources,
+    key: String,
+}
+
+impl Held {
+    fn take(sources: &Sources, peer: &SocketAddr, max: usize) -> Option<Held> {
+        let key = source_key(&peer.ip().to_string());
+        let mut open = sources.lock().unwrap_or_else(|e| e.into_inner());
+        let count = open.entry(key.clone()).or_default();
+        if *count >= max {
+            return None;
+        }
+        *count += 1;
+        Some(Held {
+            sources: Arc::clone(sources),
+            key,
+        })
+    }
+}
+
+impl Drop for Held {
+    fn drop(&mut self) {
+        let mut open = self.sources.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(count) = open.get_mut(&self.key) {
+            *count -= 1;
+            if *count == 0 {
+                open.remove(&self.key);
+            }
+        }
     }
 }
 
