@@ -522,3 +522,74 @@ fn labels_and_site_facts_in_another_language_than_the_page_are_marked() {
         .collect();
     assert!(bare.is_empty(), "labels without lang: {bare:?}");
 }
+
+/// What is wrong with how `text` states the time limit for reporting an election violation
+/// to Bawaslu: the limit runs from when the violation is known or found (UU 7/2017 Pasal
+/// 454 ayat (6): 7 working days; UU 1/2015 as amended, Pasal 134 ayat (4): 7 days), never
+/// from the day it happened.
+fn bawaslu_rule_problems(text: &str) -> Vec<String> {
+    let lower = text.to_lowercase().replace('\n', " ");
+    let mut problems = Vec::new();
+    for wrong in [
+        "setelah kejadian",
+        "sejak kejadian",
+        "setelah peristiwa",
+        "after the incident",
+        "after the event",
+        "after it happened",
+        "secepatnya",
+    ] {
+        if lower.contains(wrong) {
+            problems.push(format!("counts from the event: `{wrong}`"));
+        }
+    }
+    if lower.contains("pasal 454") && !lower.contains("hari kerja") {
+        problems.push("cites Pasal 454 without `hari kerja`".to_string());
+    }
+    if lower.contains("article 454") && !lower.contains("working days") {
+        problems.push("cites Article 454 without `working days`".to_string());
+    }
+    problems
+}
+
+#[test]
+fn the_old_bawaslu_wording_is_caught() {
+    for old in [
+        "Untuk pelanggaran pilkada, laporan harus masuk **paling lambat 7 hari** setelah\nkejadian.",
+        "For election violations, the report must be submitted no later than 7 days after the incident.",
+        "Untuk pemilu, laporkan secepatnya.",
+        "Laporan pemilu paling lama 7 hari (UU 7/2017 Pasal 454 ayat (6)).",
+    ] {
+        assert!(!bawaslu_rule_problems(old).is_empty(), "{old}");
+    }
+    assert!(
+        bawaslu_rule_problems(
+            "paling lama 7 hari kerja sejak diketahui terjadinya dugaan pelanggaran pemilu (UU 7/2017 Pasal 454 ayat (6))"
+        )
+        .is_empty()
+    );
+}
+
+#[test]
+fn every_page_and_form_counts_the_bawaslu_deadline_from_when_the_violation_is_known() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../content");
+    let mut found = Vec::new();
+    let mut states_the_rule = 0;
+    for entry in walkdir::WalkDir::new(&repo) {
+        let entry = entry.expect("entry");
+        let path = entry.path();
+        let source = path.extension().is_some_and(|e| e == "md" || e == "yaml");
+        if !source {
+            continue;
+        }
+        let text = std::fs::read_to_string(path).expect("read");
+        if text.contains("Pasal 454") || text.contains("Article 454") {
+            states_the_rule += 1;
+        }
+        for problem in bawaslu_rule_problems(&text) {
+            found.push(format!("{}: {problem}", path.display()));
+        }
+    }
+    assert!(found.is_empty(), "{}", found.join("\n"));
+    assert!(states_the_rule >= 4, "the rule is stated with its article");
+}

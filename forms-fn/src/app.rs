@@ -218,8 +218,9 @@ pub fn load(config: &Config) -> Result<App, String> {
         ));
     }
     for form in forms.values() {
-        let named =
-            std::iter::once(&form.desk).chain(form.routes.iter().filter_map(|r| r.desk.as_ref()));
+        let named = std::iter::once(&form.desk)
+            .chain(form.routes.iter().filter_map(|r| r.desk.as_ref()))
+            .chain(form.routes.iter().flat_map(|r| r.copy.iter()));
         for desk in named {
             if !desks.contains_key(desk) {
                 return Err(format!(

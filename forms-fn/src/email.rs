@@ -101,9 +101,11 @@ pub fn to_desk(form: &Form, record: &Record, from: &Mailbox) -> Result<Message, 
         answer_by = escape(&answer_by),
         days = form.deadline_days,
     );
-    let mut builder = Message::builder()
-        .from(from.clone())
-        .to(to)
+    let mut builder = Message::builder().from(from.clone()).to(to);
+    for copy in &record.copies {
+        builder = builder.cc(copy.parse().map_err(|e| format!("copy address: {e}"))?);
+    }
+    let mut builder = builder
         .subject(format!("[{}] {}", record.reference, form.title))
         .message_id(Some(message_id(record, "meja", from)));
     if let Some(email) = &record.citizen_email

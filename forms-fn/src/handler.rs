@@ -741,6 +741,7 @@ fn empty_record(form: &Form, today: Day) -> Record {
         next_attempt: 0,
         alerted: false,
         confirmation_unsent: None,
+        copies: Vec::new(),
     }
 }
 
@@ -772,9 +773,16 @@ fn record(
     today: Day,
     source: &str,
 ) -> Record {
-    let desk_key = matching_route(form, submission)
-        .and_then(|r| r.desk.as_ref())
-        .unwrap_or(&form.desk);
+    let route = matching_route(form, submission);
+    let desk_key = route.and_then(|r| r.desk.as_ref()).unwrap_or(&form.desk);
+    let copies = route
+        .map(|r| {
+            r.copy
+                .iter()
+                .filter_map(|d| app.desks.get(d).cloned())
+                .collect()
+        })
+        .unwrap_or_default();
     let citizen_email = form
         .fields
         .iter()
@@ -797,6 +805,7 @@ fn record(
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_secs()),
         desk: app.desks.get(desk_key).cloned().unwrap_or_default(),
+        copies,
         answers,
         files,
         citizen_sent: confirmation_unsent.is_some(),

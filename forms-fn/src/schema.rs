@@ -79,6 +79,9 @@ pub struct Route {
     /// Send to this desk instead of the form's.
     #[serde(default)]
     pub desk: Option<String>,
+    /// Desks that receive a copy (`Cc`) of what goes to `desk`.
+    #[serde(default)]
+    pub copy: Vec<String>,
     /// Or: do not send; answer the citizen with this guidance (e.g. "this belongs to Bawaslu").
     #[serde(default)]
     pub guidance: Option<String>,
@@ -113,6 +116,10 @@ pub struct Field {
     pub hint: Option<String>,
     #[serde(default)]
     pub required: bool,
+    /// Required only when another field has one of some answers (an email address when
+    /// the copy is to be sent by email).
+    #[serde(default)]
+    pub required_if: Option<Condition>,
     /// The `autocomplete` token for the browser (`name`, `email`, `tel`...).
     #[serde(default)]
     pub autocomplete: Option<String>,
@@ -155,6 +162,14 @@ pub struct Field {
     /// Groups: rows offered without JavaScript.
     #[serde(default)]
     pub rows: Option<usize>,
+}
+
+/// "When `field` is one of `equals`".
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Condition {
+    pub field: String,
+    pub equals: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
@@ -254,7 +269,34 @@ fn check(form: &Form) -> Vec<String> {
             problems.push(format!("two fields are named `{}`", field.name));
         }
     }
+    for field in &form.fields {
+        if let Some(condition) = &field.required_if {
+            match form.field(&condition.field) {
+                None => problems.push(format!(
+                    "`{}`: `required_if` names the field `{}`, which the form does not have",
+                    field.name, condition.field
+                )),
+                Some(other) => {
+                    let options = Form::options_of(other);
+                    for answer in &condition.equals {
+                        if !options.iter().any(|(v, _)| v == answer) {
+                            problems.push(format!(
+                                "`{}`: `required_if` expects `{answer}` in `{}`, which is not one of its options",
+                                field.name, condition.field
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+    }
     for route in &form.routes {
+        if route.guidance.is_some() && !route.copy.is_empty() {
+            problems.push(format!(
+                "a route on `{}` gives guidance and also names `copy`: a copy goes with a desk",
+                route.field
+            ));
+        }
         match form.field(&route.field) {
             None => problems.push(format!(
                 "a route names the field `{}`, which the form does not have",

@@ -143,7 +143,14 @@ fn one(
         .filter(|v| !v.is_empty())
         .collect();
     if values.is_empty() {
-        return if field.required {
+        let required = field.required
+            || field.required_if.as_ref().is_some_and(|c| {
+                submission
+                    .values(&c.field)
+                    .iter()
+                    .any(|v| c.equals.iter().any(|e| e == trimmed(v)))
+            });
+        return if required {
             Err(match field.kind {
                 FieldType::Consent => lang.pick(
                     format!("Centang \"{}\" untuk melanjutkan.", field.label),
@@ -577,6 +584,7 @@ mod tests {
             label: "Isian".into(),
             hint: None,
             required: true,
+            required_if: None,
             autocomplete: None,
             min_length: None,
             max_length: None,

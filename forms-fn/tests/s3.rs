@@ -383,6 +383,7 @@ fn stored_record(reference: &str) -> Vec<u8> {
         next_attempt: 0,
         alerted: false,
         confirmation_unsent: None,
+        copies: Vec::new(),
     })
     .expect("JSON")
 }

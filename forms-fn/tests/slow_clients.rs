@@ -230,6 +230,7 @@ fn the_resend_holds_one_record_at_a_time() {
                 next_attempt: 0,
                 alerted: false,
                 confirmation_unsent: None,
+                copies: Vec::new(),
             })
             .expect("save");
     }

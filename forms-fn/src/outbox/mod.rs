@@ -21,6 +21,9 @@ pub struct Record {
     pub received_at: u64,
     /// The desk's address.
     pub desk: String,
+    /// Desks that receive a copy (`Cc`), by address.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub copies: Vec<String>,
     pub answers: Vec<Answer>,
     pub files: Vec<StoredFile>,
     /// The citizen's email, when given, for the confirmation and `Reply-To`.
@@ -247,6 +250,7 @@ mod tests {
             form_id: "informasi-publik".into(),
             received_at: 1,
             desk: "ppid@kpu.example".into(),
+            copies: Vec::new(),
             answers: Vec::new(),
             files: vec![StoredFile {
                 field: "surat".into(),

@@ -225,16 +225,24 @@ pub fn site_with_desks(dir: &Path) -> PathBuf {
         )
         .expect("copy");
     }
-    let desks = ["ppid", "pengaduan", "teknis", "sosdiklih", "sdm", "data"]
-        .iter()
-        .map(|d| d.to_string())
-        .chain(
-            forms_fn::schema::KAB_KOTA
-                .iter()
-                .map(|(code, _)| format!("data-{}", code.replace('.', "-"))),
-        )
-        .map(|d| format!("    {d}: meja-{d}@kpu-ntb.example\n"))
-        .collect::<String>();
+    let desks = [
+        "ppid",
+        "pengaduan",
+        "wbs",
+        "teknis",
+        "sosdiklih",
+        "sdm",
+        "data",
+    ]
+    .iter()
+    .map(|d| d.to_string())
+    .chain(
+        forms_fn::schema::KAB_KOTA
+            .iter()
+            .map(|(code, _)| format!("data-{}", code.replace('.', "-"))),
+    )
+    .map(|d| format!("    {d}: meja-{d}@kpu-ntb.example\n"))
+    .collect::<String>();
     std::fs::write(
         site.join("content/site.yaml"),
         format!("title: Uji\nbase_url: https://kpu-ntb.example/\nforms:\n  desks:\n{desks}"),
