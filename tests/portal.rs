@@ -528,19 +528,31 @@ fn labels_and_site_facts_in_another_language_than_the_page_are_marked() {
 /// 454 ayat (6): 7 working days; UU 1/2015 as amended, Pasal 134 ayat (4): 7 days), never
 /// from the day it happened.
 fn bawaslu_rule_problems(text: &str) -> Vec<String> {
-    let lower = text.to_lowercase().replace('\n', " ");
+    let lower = text
+        .to_lowercase()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     let mut problems = Vec::new();
-    for wrong in [
-        "setelah kejadian",
-        "sejak kejadian",
-        "setelah peristiwa",
-        "after the incident",
-        "after the event",
-        "after it happened",
-        "secepatnya",
-    ] {
-        if lower.contains(wrong) {
-            problems.push(format!("counts from the event: `{wrong}`"));
+    // Sentences about reporting a violation: the only place these words are wrong.
+    let about_reports = lower.split(['.', ';']).filter(|s| {
+        ["bawaslu", "pelanggaran", "violation", "lapor", "report"]
+            .iter()
+            .any(|w| s.contains(w))
+    });
+    for sentence in about_reports {
+        for wrong in [
+            "setelah kejadian",
+            "sejak kejadian",
+            "setelah peristiwa",
+            "after the incident",
+            "after the event",
+            "secepatnya",
+            "as soon as possible",
+        ] {
+            if sentence.contains(wrong) {
+                problems.push(format!("counts from the event: `{wrong}`"));
+            }
         }
     }
     if lower.contains("pasal 454") && !lower.contains("hari kerja") {

@@ -149,20 +149,3 @@ fn an_objection_needs_the_request_date_not_a_request_number() {
     let refused = handle(&app, &post("keberatan-informasi", &fields, &files));
     assert_eq!(refused.status(), 422);
 }
-
-#[test]
-fn an_internship_student_may_give_no_phone_or_email() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let app = common::app(dir.path());
-    let (mut fields, files) = common::valid_answers(&app.forms["magang"]);
-    fields.retain(|(n, _)| {
-        !(n.starts_with("anggota-") && (n.ends_with("-hp") || n.ends_with("-email")))
-    });
-    let accepted = handle(&app, &post("magang", &fields, &files));
-    assert_eq!(
-        accepted.status(),
-        200,
-        "{}",
-        String::from_utf8_lossy(accepted.body())
-    );
-}
