@@ -212,13 +212,7 @@ pub fn admit<B>(app: &App, request: &Request<B>) -> Result<Admitted, Reply> {
     // The page's language until its fields are read; then the field `_bahasa` decides.
     let page_lang = Lang::of_path(request.uri().path());
     if !app.forms.contains_key(&id) {
-        return Err(problem_in(
-            app,
-            json,
-            StatusCode::NOT_FOUND,
-            page_lang.pick("Formulir ini tidak ada.", "This form does not exist."),
-            page_lang,
-        ));
+        return Err(not_found(app, json, page_lang));
     }
     let origin = request_origin(request);
     if request.method() == Method::OPTIONS {
@@ -272,16 +266,7 @@ pub fn admit<B>(app: &App, request: &Request<B>) -> Result<Admitted, Reply> {
             .unwrap_or_default()
     };
     if !submission::is_form_type(header(header::CONTENT_TYPE)) {
-        return Err(problem_in(
-            app,
-            json,
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            page_lang.pick(
-                "Kirim formulir sebagai application/x-www-form-urlencoded atau multipart/form-data.",
-                "Send the form as application/x-www-form-urlencoded or multipart/form-data.",
-            ),
-            page_lang,
-        ));
+        return Err(unsupported(app, json, page_lang));
     }
     let declared = header(header::CONTENT_LENGTH).parse::<u64>().ok();
     if declared.is_some_and(|n| n > app.limits.body_bytes as u64) {
@@ -299,6 +284,29 @@ pub fn admit<B>(app: &App, request: &Request<B>) -> Result<Admitted, Reply> {
         source,
         declared: declared.and_then(|n| usize::try_from(n).ok()),
     })
+}
+
+fn not_found(app: &App, json: bool, lang: Lang) -> Reply {
+    problem_in(
+        app,
+        json,
+        StatusCode::NOT_FOUND,
+        lang.pick("Formulir ini tidak ada.", "This form does not exist."),
+        lang,
+    )
+}
+
+fn unsupported(app: &App, json: bool, lang: Lang) -> Reply {
+    problem_in(
+        app,
+        json,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        lang.pick(
+            "Kirim formulir sebagai application/x-www-form-urlencoded atau multipart/form-data.",
+            "Send the form as application/x-www-form-urlencoded or multipart/form-data.",
+        ),
+        lang,
+    )
 }
 
 fn too_many(app: &App, json: bool, id: &str, wait: u64, lang: Lang) -> Reply {
@@ -353,15 +361,10 @@ fn pipeline(app: &App, admitted: &Admitted, request: &Request<Vec<u8>>) -> Resul
         ..
     } = admitted;
     let (json, page_lang) = (*json, *page_lang);
-    let form = app.forms.get(id).ok_or_else(|| {
-        problem_in(
-            app,
-            json,
-            StatusCode::NOT_FOUND,
-            page_lang.pick("Formulir ini tidak ada.", "This form does not exist."),
-            page_lang,
-        )
-    })?;
+    let form = app
+        .forms
+        .get(id)
+        .ok_or_else(|| not_found(app, json, page_lang))?;
     let submission = parse(app, request, json, page_lang)?;
     let lang = Lang::of(&submission);
     let refuse = |outcome: &str, status: StatusCode, message: String| {
@@ -497,16 +500,7 @@ fn parse(
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
     submission::parse(content_type, request.body(), &app.limits).map_err(|err| match err {
-        ParseError::UnsupportedType => problem_in(
-            app,
-            json,
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            page_lang.pick(
-                "Kirim formulir sebagai application/x-www-form-urlencoded atau multipart/form-data.",
-                "Send the form as application/x-www-form-urlencoded or multipart/form-data.",
-            ),
-            page_lang,
-        ),
+        ParseError::UnsupportedType => unsupported(app, json, page_lang),
         ParseError::TooLarge(limit) => too_large(app, json, limit, page_lang),
         // The detail names the encoding fault in Indonesian; the English answer omits it.
         ParseError::Malformed(what) => problem_in(
@@ -590,13 +584,12 @@ fn with_security_headers(mut response: Reply, app: &App) -> Reply {
     if let Ok(v) = csp.parse() {
         headers.insert(header::CONTENT_SECURITY_POLICY, v);
     }
-    headers.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        http::HeaderValue::from_static("nosniff"),
-    );
-    headers.insert(
-        header::X_FRAME_OPTIONS,
-        http::HeaderValue::from_static("DENY"),
+    set_all(
+        headers,
+        &[
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+            (header::X_FRAME_OPTIONS, "DENY"),
+        ],
     );
     response
 }
@@ -630,20 +623,24 @@ fn preflight(app: &App, origin: Option<&str>) -> Reply {
         app,
         Some(origin),
     );
-    let headers = response.headers_mut();
-    headers.insert(
-        header::ACCESS_CONTROL_ALLOW_METHODS,
-        http::HeaderValue::from_static("POST"),
-    );
-    headers.insert(
-        header::ACCESS_CONTROL_ALLOW_HEADERS,
-        http::HeaderValue::from_static("Accept, Content-Type, Idempotency-Key"),
-    );
-    headers.insert(
-        header::ACCESS_CONTROL_MAX_AGE,
-        http::HeaderValue::from_static("600"),
+    set_all(
+        response.headers_mut(),
+        &[
+            (header::ACCESS_CONTROL_ALLOW_METHODS, "POST"),
+            (
+                header::ACCESS_CONTROL_ALLOW_HEADERS,
+                "Accept, Content-Type, Idempotency-Key",
+            ),
+            (header::ACCESS_CONTROL_MAX_AGE, "600"),
+        ],
     );
     response
+}
+
+fn set_all(headers: &mut http::HeaderMap, values: &[(header::HeaderName, &'static str)]) {
+    for (name, value) in values {
+        headers.insert(name.clone(), http::HeaderValue::from_static(value));
+    }
 }
 
 /// A name the form does not define (group rows and the hidden fields allowed).
@@ -726,23 +723,12 @@ fn submission_key(request: &Request<Vec<u8>>, form: &Form, body: &str) -> String
 
 /// A record with nothing in it, for receipts that repeat or pretend one.
 fn empty_record(form: &Form, today: Day) -> Record {
-    Record {
-        reference: String::new(),
-        form_id: form.id.clone(),
-        received_at: 0,
-        desk: String::new(),
-        answers: Vec::new(),
-        files: Vec::new(),
-        citizen_email: None,
-        answer_by: today.plus_working_days(form.deadline_days).iso(),
-        desk_sent: false,
-        citizen_sent: false,
-        attempts: 0,
-        next_attempt: 0,
-        alerted: false,
-        confirmation_unsent: None,
-        copies: Vec::new(),
-    }
+    Record::new(
+        "",
+        &form.id,
+        "",
+        &today.plus_working_days(form.deadline_days).iso(),
+    )
 }
 
 /// Guidance instead of mail, when a routing rule says the matter belongs elsewhere.
@@ -799,23 +785,21 @@ fn record(
         .filter(|address| !app.guard.may_mail(address, source))
         .map(|_| Unsent::Suppressed);
     Record {
-        reference: reference::new(&form.prefix),
-        form_id: form.id.clone(),
         received_at: std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_secs()),
-        desk: app.desks.get(desk_key).cloned().unwrap_or_default(),
         copies,
         answers,
         files,
         citizen_sent: confirmation_unsent.is_some(),
         confirmation_unsent,
         citizen_email,
-        answer_by: today.plus_working_days(form.deadline_days).iso(),
-        desk_sent: false,
-        attempts: 0,
-        next_attempt: 0,
-        alerted: false,
+        ..Record::new(
+            &reference::new(&form.prefix),
+            &form.id,
+            &app.desks.get(desk_key).cloned().unwrap_or_default(),
+            &today.plus_working_days(form.deadline_days).iso(),
+        )
     }
 }
 

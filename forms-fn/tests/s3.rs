@@ -369,21 +369,15 @@ fn a_bucket_failing_mid_write_gets_a_try_again_and_never_a_receipt() {
 
 fn stored_record(reference: &str) -> Vec<u8> {
     serde_json::to_vec(&forms_fn::outbox::Record {
-        reference: reference.into(),
-        form_id: "pengaduan".into(),
         received_at: 1_790_000_000,
-        desk: "meja@kpu-ntb.example".into(),
-        answers: Vec::new(),
-        files: Vec::new(),
-        citizen_email: None,
-        answer_by: "2026-09-30".into(),
         desk_sent: true,
         citizen_sent: true,
-        attempts: 0,
-        next_attempt: 0,
-        alerted: false,
-        confirmation_unsent: None,
-        copies: Vec::new(),
+        ..forms_fn::outbox::Record::new(
+            reference,
+            "pengaduan",
+            "meja@kpu-ntb.example",
+            "2026-09-30",
+        )
     })
     .expect("JSON")
 }

@@ -212,25 +212,18 @@ fn the_resend_holds_one_record_at_a_time() {
     for n in 0..30 {
         outbox
             .save(&forms_fn::outbox::Record {
-                reference: format!("PGD-UJI{n:02}-AAAA"),
-                form_id: "pengaduan".into(),
                 received_at: 1,
-                desk: "meja-pengaduan@kpu-ntb.example".into(),
-                answers: Vec::new(),
                 files: vec![forms_fn::outbox::StoredFile {
                     field: "lampiran".into(),
                     filename: "bukti.pdf".into(),
                     bytes: attachment.clone(),
                 }],
-                citizen_email: None,
-                answer_by: "2026-03-01".into(),
-                desk_sent: false,
-                citizen_sent: false,
-                attempts: 0,
-                next_attempt: 0,
-                alerted: false,
-                confirmation_unsent: None,
-                copies: Vec::new(),
+                ..forms_fn::outbox::Record::new(
+                    &format!("PGD-UJI{n:02}-AAAA"),
+                    "pengaduan",
+                    "meja-pengaduan@kpu-ntb.example",
+                    "2026-03-01",
+                )
             })
             .expect("save");
     }

@@ -57,6 +57,27 @@ pub enum Unsent {
 }
 
 impl Record {
+    /// A new record to `desk` with nothing in it yet and nothing sent.
+    pub fn new(reference: &str, form_id: &str, desk: &str, answer_by: &str) -> Record {
+        Record {
+            reference: reference.to_string(),
+            form_id: form_id.to_string(),
+            received_at: 0,
+            desk: desk.to_string(),
+            copies: Vec::new(),
+            answers: Vec::new(),
+            files: Vec::new(),
+            citizen_email: None,
+            answer_by: answer_by.to_string(),
+            desk_sent: false,
+            citizen_sent: false,
+            attempts: 0,
+            next_attempt: 0,
+            alerted: false,
+            confirmation_unsent: None,
+        }
+    }
+
     /// Whether the receipt may say a confirmation is on its way.
     pub fn confirmation_promised(&self) -> bool {
         self.citizen_email.is_some() && self.confirmation_unsent != Some(Unsent::Suppressed)
@@ -246,25 +267,18 @@ mod tests {
 
     fn record() -> Record {
         Record {
-            reference: "INF-2345-6789".into(),
-            form_id: "informasi-publik".into(),
             received_at: 1,
-            desk: "ppid@kpu.example".into(),
-            copies: Vec::new(),
-            answers: Vec::new(),
             files: vec![StoredFile {
                 field: "surat".into(),
                 filename: "a.pdf".into(),
                 bytes: b"%PDF-1".to_vec(),
             }],
-            citizen_email: None,
-            answer_by: "2026-03-01".into(),
-            desk_sent: false,
-            citizen_sent: false,
-            attempts: 0,
-            next_attempt: 0,
-            alerted: false,
-            confirmation_unsent: None,
+            ..Record::new(
+                "INF-2345-6789",
+                "informasi-publik",
+                "ppid@kpu.example",
+                "2026-03-01",
+            )
         }
     }
 
