@@ -1,22 +1,19 @@
-//! Embeds the site's form definitions and settings (`../content/forms/*.yaml`,
-//! `../content/site.yaml`) in the library, so the Lambda binary carries exactly the
-//! definitions the site was built from, with no files to ship beside it.
+//! Embeds the site's form definitions, the lists of options they read and the settings
+//! (`../content/forms/*.yaml`, `../content/forms/pilihan/*.yaml`, `../content/site.yaml`) in
+//! the library, so the Lambda binary carries exactly the definitions the site was built
+//! from, with no files to ship beside it.
 
 use std::fmt::Write as _;
 use std::path::Path;
 
-fn main() {
-    let content = Path::new(env!("CARGO_MANIFEST_DIR")).join("../content");
-    let forms = content.join("forms");
-    println!("cargo:rerun-if-changed={}", forms.display());
-    println!(
-        "cargo:rerun-if-changed={}",
-        content.join("site.yaml").display()
+/// A constant `name` holding (file name without `.yaml`, text) for each YAML file of `dir`.
+fn embed(code: &mut String, dir: &Path, name: &str, doc: &str) {
+    println!("cargo:rerun-if-changed={}", dir.display());
+    let _ = writeln!(
+        code,
+        "/// {doc}: (name, YAML text).\npub const {name}: &[(&str, &str)] = &["
     );
-    let mut code = String::from(
-        "/// The form definitions the site in this repository publishes: (id, YAML text).\npub const FORMS: &[(&str, &str)] = &[\n",
-    );
-    let mut files: Vec<_> = std::fs::read_dir(&forms)
+    let mut files: Vec<_> = std::fs::read_dir(dir)
         .map(|entries| entries.filter_map(|e| e.ok()).map(|e| e.path()).collect())
         .unwrap_or_default();
     files.sort();
@@ -25,17 +22,39 @@ fn main() {
         .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
     {
         println!("cargo:rerun-if-changed={}", path.display());
-        let id = path
+        let stem = path
             .file_stem()
             .and_then(|s| s.to_str())
             .unwrap_or_default();
         let _ = writeln!(
             code,
-            "    ({id:?}, include_str!({:?})),",
+            "    ({stem:?}, include_str!({:?})),",
             path.display().to_string()
         );
     }
     code.push_str("];\n");
+}
+
+fn main() {
+    let content = Path::new(env!("CARGO_MANIFEST_DIR")).join("../content");
+    let forms = content.join("forms");
+    println!(
+        "cargo:rerun-if-changed={}",
+        content.join("site.yaml").display()
+    );
+    let mut code = String::new();
+    embed(
+        &mut code,
+        &forms,
+        "FORMS",
+        "The form definitions the site in this repository publishes",
+    );
+    embed(
+        &mut code,
+        &forms.join("pilihan"),
+        "LISTS",
+        "The lists of options the forms read (`options_from`)",
+    );
     let site = content.join("site.yaml");
     let _ = writeln!(
         code,

@@ -173,7 +173,7 @@ pub fn load(config: &Config) -> Result<App, String> {
             (
                 text.to_string(),
                 "the built-in content/site.yaml".to_string(),
-                schema::parse_all(schema::embedded::FORMS),
+                schema::parse_all(schema::embedded::FORMS, schema::embedded::LISTS),
             )
         }
     };

@@ -78,28 +78,53 @@ fn lines(answers: &[Answer], record: &Record, text: &mut String, html: &mut Stri
     }
 }
 
+/// What the citizen is promised about the answer: a date, when the service standard sets a
+/// time limit; otherwise that none is promised yet.
+pub fn promise(form: &Form, record: &Record, lang: crate::lang::Lang) -> String {
+    match (form.deadline_days.days(), Day::parse(&record.answer_by)) {
+        (Some(days), Some(day)) => {
+            let date = lang.date(day);
+            lang.pick(
+                format!("Kami akan menjawab paling lambat {date} ({days} hari kerja)."),
+                format!("We will answer by {date} ({days} working days) at the latest."),
+            )
+        }
+        _ => lang
+            .pick(
+                "Standar pelayanan belum menetapkan jangka waktu jawaban layanan ini, sehingga kami belum menjanjikan tanggal. Petugas kami akan menindaklanjuti kiriman Anda.",
+                "The service standard does not yet set a time limit for this answer, so we do not promise a date. Our staff will follow up your submission.",
+            )
+            .to_string(),
+    }
+}
+
+/// The deadline line of the desk's mail.
+fn desk_deadline(form: &Form, record: &Record) -> String {
+    match (form.deadline_days.days(), Day::parse(&record.answer_by)) {
+        (Some(days), Some(day)) => format!("{} ({days} hari kerja)", day.display_id()),
+        _ => "belum ditetapkan dalam standar pelayanan".to_string(),
+    }
+}
+
 /// The message to the desk.
 pub fn to_desk(form: &Form, record: &Record, from: &Mailbox) -> Result<Message, String> {
     let to: Mailbox = record
         .desk
         .parse()
         .map_err(|e| format!("desk address: {e}"))?;
-    let answer_by = Day::parse(&record.answer_by)
-        .map(Day::display_id)
-        .unwrap_or_default();
+    let deadline = desk_deadline(form, record);
     let mut text = format!(
-        "Kiriman baru melalui formulir \"{}\".\n\nNomor referensi: {}\nBatas jawaban: {answer_by} ({} hari kerja)\n\n",
-        form.title, record.reference, form.deadline_days
+        "Kiriman baru melalui formulir \"{}\".\n\nNomor referensi: {}\nBatas jawaban: {deadline}\n\n",
+        form.title, record.reference
     );
     let mut rows = String::new();
     lines(&record.answers, record, &mut text, &mut rows, "");
     text.push_str("Balas surel ini untuk menjawab pengirim, bila ia memberikan alamat surel.\n");
     let html = format!(
-        "<!DOCTYPE html><html lang=\"id\"><head><meta charset=\"utf-8\"><title>{title}</title></head><body>\n<p>Kiriman baru melalui formulir <strong>{title}</strong>.</p>\n<p>Nomor referensi: <strong>{reference}</strong><br>Batas jawaban: {answer_by} ({days} hari kerja)</p>\n<table>\n{rows}</table>\n</body></html>\n",
+        "<!DOCTYPE html><html lang=\"id\"><head><meta charset=\"utf-8\"><title>{title}</title></head><body>\n<p>Kiriman baru melalui formulir <strong>{title}</strong>.</p>\n<p>Nomor referensi: <strong>{reference}</strong><br>Batas jawaban: {deadline}</p>\n<table>\n{rows}</table>\n</body></html>\n",
         title = escape(&form.title),
         reference = escape(&record.reference),
-        answer_by = escape(&answer_by),
-        days = form.deadline_days,
+        deadline = escape(&deadline),
     );
     let mut builder = Message::builder().from(from.clone()).to(to);
     for copy in &record.copies {
@@ -136,14 +161,11 @@ pub fn to_citizen(form: &Form, record: &Record, from: &Mailbox) -> Option<Result
         // older version let through) is not one to send to.
         crate::validate::email(email).map_err(|_| "citizen address unusable".to_string())?;
         let to: Mailbox = email.parse().map_err(|e| format!("citizen address: {e}"))?;
-        let answer_by = Day::parse(&record.answer_by)
-            .map(Day::display_id)
-            .unwrap_or_default();
         let text = format!(
-            "Terima kasih. Kiriman Anda melalui formulir \"{title}\" sudah kami terima dan tercatat.\n\nNomor referensi: {reference}\n\nSimpan nomor ini: sebutkan nomor ini bila Anda menanyakan perkembangannya.\nKami akan menjawab paling lambat {answer_by} ({days} hari kerja).\n\nSurel ini dikirim otomatis. Jangan membalas dengan data pribadi.\n\nKPU Provinsi Nusa Tenggara Barat\n",
+            "Terima kasih. Kiriman Anda melalui formulir \"{title}\" sudah kami terima dan tercatat.\n\nNomor referensi: {reference}\n\nSimpan nomor ini: sebutkan nomor ini bila Anda menanyakan perkembangannya.\n{promise}\n\nSurel ini dikirim otomatis. Jangan membalas dengan data pribadi.\n\nKPU Provinsi Nusa Tenggara Barat\n",
             title = form.title,
             reference = record.reference,
-            days = form.deadline_days,
+            promise = promise(form, record, crate::lang::Lang::Id),
         );
         Message::builder()
             .from(from.clone())

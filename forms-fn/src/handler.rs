@@ -723,12 +723,7 @@ fn submission_key(request: &Request<Vec<u8>>, form: &Form, body: &str) -> String
 
 /// A record with nothing in it, for receipts that repeat or pretend one.
 fn empty_record(form: &Form, today: Day) -> Record {
-    Record::new(
-        "",
-        &form.id,
-        "",
-        &today.plus_working_days(form.deadline_days).iso(),
-    )
+    Record::new("", &form.id, "", &form.deadline_days.due(today))
 }
 
 /// Guidance instead of mail, when a routing rule says the matter belongs elsewhere.
@@ -798,7 +793,7 @@ fn record(
             &reference::new(&form.prefix),
             &form.id,
             &app.desks.get(desk_key).cloned().unwrap_or_default(),
-            &today.plus_working_days(form.deadline_days).iso(),
+            &form.deadline_days.due(today),
         )
     }
 }
@@ -958,18 +953,19 @@ fn invalid(
 }
 
 fn receipt(app: &App, form: &Form, record: &Record, json: bool, lang: Lang) -> Reply {
-    let answer_by = Day::parse(&record.answer_by)
-        .map(|d| lang.date(d))
-        .unwrap_or_default();
-    let (reference, days) = (&record.reference, form.deadline_days);
+    let reference = &record.reference;
+    let promise = email::promise(form, record, lang);
     let message = lang.pick(
-        format!("Kiriman Anda sudah kami terima dan tercatat dengan nomor {reference}. Kami akan menjawab paling lambat {answer_by} ({days} hari kerja)."),
-        format!("We have received your submission and recorded it under number {reference}. We will answer by {answer_by} ({days} working days) at the latest."),
+        format!("Kiriman Anda sudah kami terima dan tercatat dengan nomor {reference}. {promise}"),
+        format!(
+            "We have received your submission and recorded it under number {reference}. {promise}"
+        ),
     );
     if json {
+        let answer_by = Some(&record.answer_by).filter(|d| !d.is_empty());
         return json_reply(
             StatusCode::OK,
-            json!({ "reference": record.reference, "answer_by": record.answer_by, "message": message }),
+            json!({ "reference": record.reference, "answer_by": answer_by, "message": message }),
         );
     }
     let email_note = match (
@@ -990,14 +986,14 @@ fn receipt(app: &App, form: &Form, record: &Record, json: bool, lang: Lang) -> R
         }
     };
     let reference = escape(&record.reference);
-    let answer_by = escape(&answer_by);
+    let promise = escape(&promise);
     let (body, title) = lang.pick(
         (
-            format!("<h1>Kiriman Anda sudah kami terima</h1>\n<p>Nomor referensi Anda:</p>\n<p class=\"nomor-referensi\"><strong>{reference}</strong></p>\n<p>Simpan atau catat nomor ini. Sebutkan nomor ini bila Anda menanyakan perkembangannya.</p>\n<p>Kami akan menjawab paling lambat <strong>{answer_by}</strong> ({days} hari kerja).</p>\n{email_note}\n"),
+            format!("<h1>Kiriman Anda sudah kami terima</h1>\n<p>Nomor referensi Anda:</p>\n<p class=\"nomor-referensi\"><strong>{reference}</strong></p>\n<p>Simpan atau catat nomor ini. Sebutkan nomor ini bila Anda menanyakan perkembangannya.</p>\n<p>{promise}</p>\n{email_note}\n"),
             format!("Diterima: {}", form.title),
         ),
         (
-            format!("<h1>We have received your submission</h1>\n<p>Your reference number:</p>\n<p class=\"nomor-referensi\"><strong>{reference}</strong></p>\n<p>Keep or write down this number. Give it when you ask how your request is going.</p>\n<p>We will answer by <strong>{answer_by}</strong> ({days} working days) at the latest.</p>\n{email_note}\n"),
+            format!("<h1>We have received your submission</h1>\n<p>Your reference number:</p>\n<p class=\"nomor-referensi\"><strong>{reference}</strong></p>\n<p>Keep or write down this number. Give it when you ask how your request is going.</p>\n<p>{promise}</p>\n{email_note}\n"),
             format!("Received: {}", form.title),
         ),
     );

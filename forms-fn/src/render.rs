@@ -328,6 +328,11 @@ fn one(html: &mut String, field: &Field, name: &str, values: &Submission, errors
                             " inputmode=\"numeric\" maxlength=\"16\" spellcheck=\"false\""
                                 .to_string(),
                         ),
+                        // A date that cannot be in the future (a birth, a past request): the
+                        // page's script caps the picker at today, which a static page cannot.
+                        FieldType::Date if field.not_future => {
+                            ("date", " data-tanggal=\"lampau\"".to_string())
+                        }
                         FieldType::Date => ("date", String::new()),
                         FieldType::Number => (
                             "number",

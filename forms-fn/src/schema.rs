@@ -10,6 +10,13 @@ use serde::{Deserialize, Serialize};
 /// Where form definitions live, inside a site's folder.
 pub const FORMS_DIR: &str = "content/forms";
 
+/// Where lists of options that editors keep apart from a form live (`options_from: name`
+/// reads `content/forms/pilihan/name.yaml`): the open PAW cases, for one.
+pub const LISTS_DIR: &str = "content/forms/pilihan";
+
+/// Lists of options by name → their YAML text.
+pub type Lists = BTreeMap<String, String>;
+
 /// The form ids the site publishes; part of the public contract (URLs, endpoints).
 pub const FORM_IDS: [&str; 8] = [
     "autentifikasi",
@@ -38,8 +45,9 @@ pub struct Form {
     pub legal_basis: String,
     /// How long a submission is kept (a text, or a placeholder to confirm).
     pub retention: Text,
-    /// Working days within which the receipt promises an answer.
-    pub deadline_days: u32,
+    /// Working days within which the receipt promises an answer, or a placeholder while
+    /// the service standard sets none (then no date is promised).
+    pub deadline_days: Deadline,
     /// The desk (a key of `forms.desks` in site.yaml) that receives the form.
     pub desk: String,
     /// Routing rules, first match wins: a desk for some answers, or guidance instead of mail.
@@ -49,6 +57,31 @@ pub struct Form {
     /// Hash of the definition's text, set when loaded; the rendered form carries it.
     #[serde(skip_deserializing, default)]
     pub hash: String,
+}
+
+/// A time limit in working days, or a placeholder still to be confirmed by the office.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(untagged)]
+pub enum Deadline {
+    Days(u32),
+    Pending { konfirmasi: String },
+}
+
+impl Deadline {
+    /// The working days, when the standard has set them.
+    pub fn days(&self) -> Option<u32> {
+        match self {
+            Deadline::Days(days) => Some(*days),
+            Deadline::Pending { .. } => None,
+        }
+    }
+
+    /// The day (ISO) an answer is due when received on `today`; empty while unset.
+    pub fn due(&self, today: crate::calendar::Day) -> String {
+        self.days()
+            .map(|days| today.plus_working_days(days).iso())
+            .unwrap_or_default()
+    }
 }
 
 /// Text, or a placeholder still to be confirmed by the office.
@@ -147,6 +180,10 @@ pub struct Field {
     /// Choices.
     #[serde(default)]
     pub options: Vec<Choice>,
+    /// Choices kept in a list of their own (`content/forms/pilihan/<name>.yaml`), offered
+    /// before `options`.
+    #[serde(default)]
+    pub options_from: Option<String>,
     /// Files: allowed kinds (`pdf`, `jpg`, `png`) and the largest size.
     #[serde(default)]
     pub accept: Vec<String>,
@@ -225,7 +262,7 @@ pub struct SchemaError {
 }
 
 /// Parses one definition; `id` is its file name without `.yaml`.
-pub fn parse(id: &str, file: &str, text: &str) -> Result<Form, Vec<SchemaError>> {
+pub fn parse(id: &str, file: &str, text: &str, lists: &Lists) -> Result<Form, Vec<SchemaError>> {
     let mut form: Form = serde_yaml::from_str(text).map_err(|e| {
         vec![SchemaError {
             file: file.to_string(),
@@ -235,8 +272,32 @@ pub fn parse(id: &str, file: &str, text: &str) -> Result<Form, Vec<SchemaError>>
         }]
     })?;
     form.id = id.to_string();
-    form.hash = format!("{:016x}", fnv1a(text.as_bytes()));
-    let problems = check(&form);
+    // The lists a form reads are part of what it is: a page built with other options is
+    // stale, like one built from another definition.
+    let mut fingerprinted = text.to_string();
+    let mut problems = Vec::new();
+    for field in &mut form.fields {
+        let Some(name) = field.options_from.clone() else {
+            continue;
+        };
+        match lists
+            .get(&name)
+            .map(|t| serde_yaml::from_str::<Vec<Choice>>(t))
+        {
+            Some(Ok(mut listed)) => {
+                fingerprinted.push_str(&lists[&name]);
+                listed.append(&mut field.options);
+                field.options = listed;
+            }
+            Some(Err(e)) => problems.push(format!("{LISTS_DIR}/{name}.yaml: {e}")),
+            None => problems.push(format!(
+                "`{}` reads its options from `{LISTS_DIR}/{name}.yaml`, which does not exist",
+                field.name
+            )),
+        }
+    }
+    form.hash = format!("{:016x}", fnv1a(fingerprinted.as_bytes()));
+    problems.extend(check(&form));
     if problems.is_empty() {
         Ok(form)
     } else {
@@ -369,11 +430,18 @@ pub mod embedded {
 }
 
 /// Parses definitions given as (id, YAML text).
-pub fn parse_all(files: &[(&str, &str)]) -> Result<BTreeMap<String, Form>, Vec<SchemaError>> {
+pub fn parse_all(
+    files: &[(&str, &str)],
+    lists: &[(&str, &str)],
+) -> Result<BTreeMap<String, Form>, Vec<SchemaError>> {
+    let lists: Lists = lists
+        .iter()
+        .map(|(name, text)| (name.to_string(), text.to_string()))
+        .collect();
     let mut forms = BTreeMap::new();
     let mut errors = Vec::new();
     for (id, text) in files {
-        match parse(id, &format!("{FORMS_DIR}/{id}.yaml"), text) {
+        match parse(id, &format!("{FORMS_DIR}/{id}.yaml"), text, &lists) {
             Ok(form) => {
                 forms.insert(id.to_string(), form);
             }
@@ -387,43 +455,104 @@ pub fn parse_all(files: &[(&str, &str)]) -> Result<BTreeMap<String, Form>, Vec<S
     }
 }
 
-/// Loads every definition in `<root>/content/forms/`.
+/// The `.yaml` files of `dir` by name (without `.yaml`), in name order; none when the
+/// folder does not exist.
+fn yaml_files(dir: &Path) -> Vec<(String, std::path::PathBuf)> {
+    let mut paths: Vec<_> = std::fs::read_dir(dir)
+        .map(|entries| entries.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default();
+    paths.sort();
+    paths
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .map(|p| {
+            let stem = p
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            (stem, p)
+        })
+        .collect()
+}
+
+/// Loads every definition in `<root>/content/forms/`, with the lists of options in
+/// `<root>/content/forms/pilihan/`.
 pub fn load_dir(root: &Path) -> Result<BTreeMap<String, Form>, Vec<SchemaError>> {
-    let dir = root.join(FORMS_DIR);
     let mut forms = BTreeMap::new();
     let mut errors = Vec::new();
-    let Ok(entries) = std::fs::read_dir(&dir) else {
-        return Ok(forms);
+    let cannot_read = |file: String, e: std::io::Error| SchemaError {
+        file,
+        line: None,
+        column: None,
+        message: format!("cannot read: {e}"),
     };
-    let mut paths: Vec<_> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    paths.sort();
-    for path in paths {
-        if path.extension().is_none_or(|e| e != "yaml") {
-            continue;
+    let mut lists = Lists::new();
+    for (name, path) in yaml_files(&root.join(LISTS_DIR)) {
+        match std::fs::read_to_string(&path) {
+            Ok(text) => {
+                lists.insert(name, text);
+            }
+            Err(e) => errors.push(cannot_read(format!("{LISTS_DIR}/{name}.yaml"), e)),
         }
-        let id = path
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
+    }
+    for (id, path) in yaml_files(&root.join(FORMS_DIR)) {
         let file = format!("{FORMS_DIR}/{id}.yaml");
         match std::fs::read_to_string(&path) {
-            Ok(text) => match parse(&id, &file, &text) {
+            Ok(text) => match parse(&id, &file, &text, &lists) {
                 Ok(form) => {
                     forms.insert(id, form);
                 }
                 Err(e) => errors.extend(e),
             },
-            Err(e) => errors.push(SchemaError {
-                file,
-                line: None,
-                column: None,
-                message: format!("cannot read: {e}"),
-            }),
+            Err(e) => errors.push(cannot_read(file, e)),
         }
     }
     if errors.is_empty() {
         Ok(forms)
     } else {
         Err(errors)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FORM: &str = "title: T\nprefix: PAW\nintro: i\npurpose: p\nlegal_basis: l\nretention: r\ndeadline_days: 5\ndesk: d\nfields:\n  - name: kasus\n    type: choice\n    label: Kasus\n    options_from: kasus-paw\n    options:\n      - {value: lainnya, label: Lainnya}\n";
+
+    fn lists(text: &str) -> Lists {
+        Lists::from([("kasus-paw".to_string(), text.to_string())])
+    }
+
+    #[test]
+    fn a_list_of_options_comes_before_the_forms_own_and_is_part_of_its_hash() {
+        let one = parse(
+            "t",
+            "t.yaml",
+            FORM,
+            &lists("- {value: dapil-2-a, label: 'Dapil NTB 2: A'}\n"),
+        )
+        .expect("valid");
+        let values: Vec<&str> = one.fields[0]
+            .options
+            .iter()
+            .map(|c| c.value.as_str())
+            .collect();
+        assert_eq!(values, ["dapil-2-a", "lainnya"]);
+        let empty = parse("t", "t.yaml", FORM, &lists("[]\n")).expect("valid");
+        assert_eq!(empty.fields[0].options.len(), 1);
+        assert_ne!(one.hash, empty.hash, "a page with other options is stale");
+    }
+
+    #[test]
+    fn a_missing_or_broken_list_is_an_error_that_names_its_file() {
+        let missing = parse("t", "t.yaml", FORM, &Lists::new()).expect_err("missing");
+        assert!(
+            missing[0]
+                .message
+                .contains("content/forms/pilihan/kasus-paw.yaml")
+        );
+        let broken = parse("t", "t.yaml", FORM, &lists("- {value: x}\n")).expect_err("broken");
+        assert!(broken[0].message.contains("kasus-paw.yaml"), "{broken:?}");
     }
 }

@@ -604,6 +604,7 @@ mod tests {
                     label: "Pilihan B".into(),
                 },
             ],
+            options_from: None,
             accept: vec!["pdf".into(), "jpg".into()],
             max_mb: Some(1),
             fields: Vec::new(),

@@ -149,3 +149,55 @@ fn an_objection_needs_the_request_date_not_a_request_number() {
     let refused = handle(&app, &post("keberatan-informasi", &fields, &files));
     assert_eq!(refused.status(), 422);
 }
+
+#[test]
+fn a_receipt_promises_a_date_only_where_the_standard_sets_a_time_limit() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let app = common::app(dir.path());
+    // Information requests: 10 working days (UU 14/2008 Pasal 22 ayat (7)).
+    let (fields, files) = common::valid_answers(&app.forms["informasi-publik"]);
+    let set_by_law = handle(&app, &post("informasi-publik", &fields, &files));
+    let answer: serde_json::Value = serde_json::from_slice(set_by_law.body()).expect("JSON");
+    assert_eq!(answer["answer_by"], "2026-02-26");
+    assert!(
+        answer["message"]
+            .as_str()
+            .expect("message")
+            .contains("paling lambat")
+    );
+    // Certified copies: the office has not set one yet.
+    let (fields, files) = common::valid_answers(&app.forms["autentifikasi"]);
+    let unset = handle(&app, &post("autentifikasi", &fields, &files));
+    let answer: serde_json::Value = serde_json::from_slice(unset.body()).expect("JSON");
+    assert!(answer["answer_by"].is_null(), "{answer}");
+    let message = answer["message"].as_str().expect("message");
+    assert!(!message.contains("paling lambat") && message.contains("belum menjanjikan tanggal"));
+    let reference = answer["reference"].as_str().expect("reference");
+    let mails: Vec<String> = common::mails(&dir.path().join("mail"))
+        .iter()
+        .filter_map(|m| MessageParser::default().parse(m))
+        .filter(|m| m.subject().is_some_and(|s| s.contains(reference)))
+        .filter_map(|m| m.body_text(0).map(|t| t.into_owned()))
+        .collect();
+    assert!(!mails.is_empty());
+    for mail in mails {
+        assert!(!mail.contains("paling lambat"), "{mail}");
+    }
+}
+
+#[test]
+fn an_internship_student_may_give_no_phone_or_email() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let app = common::app(dir.path());
+    let (mut fields, files) = common::valid_answers(&app.forms["magang"]);
+    fields.retain(|(n, _)| {
+        !(n.starts_with("anggota-") && (n.ends_with("-hp") || n.ends_with("-email")))
+    });
+    let accepted = handle(&app, &post("magang", &fields, &files));
+    assert_eq!(
+        accepted.status(),
+        200,
+        "{}",
+        String::from_utf8_lossy(accepted.body())
+    );
+}

@@ -33,8 +33,42 @@ pub fn load(
         }
     };
     for form in forms.values() {
-        let desks =
-            std::iter::once(&form.desk).chain(form.routes.iter().filter_map(|r| r.desk.as_ref()));
+        let file = format!("{}/{}.yaml", schema::FORMS_DIR, form.id);
+        let source = std::fs::read_to_string(root.join(&file)).unwrap_or_default();
+        let to_confirm = [
+            (
+                "deadline_days:",
+                match &form.deadline_days {
+                    schema::Deadline::Pending { konfirmasi } => Some(konfirmasi),
+                    schema::Deadline::Days(_) => None,
+                },
+            ),
+            (
+                "retention:",
+                match &form.retention {
+                    schema::Text::Pending { konfirmasi } => Some(konfirmasi),
+                    schema::Text::Known(_) => None,
+                },
+            ),
+        ];
+        for (key, text) in to_confirm {
+            if let Some(text) = text {
+                let line = source
+                    .lines()
+                    .position(|l| l.starts_with(key))
+                    .map_or(1, |i| i + 1);
+                diagnostics.push(crate::config::placeholder_warning(
+                    Path::new(&file),
+                    &source,
+                    line,
+                    1,
+                    text,
+                ));
+            }
+        }
+        let desks = std::iter::once(&form.desk)
+            .chain(form.routes.iter().filter_map(|r| r.desk.as_ref()))
+            .chain(form.routes.iter().flat_map(|r| r.copy.iter()));
         for desk in desks {
             if !config.forms.desks.contains_key(desk) {
                 diagnostics.push(

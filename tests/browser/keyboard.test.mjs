@@ -32,6 +32,7 @@ function focused(page) {
       type: el.getAttribute("type") ?? "",
       name: el.getAttribute("name") ?? "",
       min: el.getAttribute("min"),
+      past: el.dataset.tanggal === "lampau",
       id: el.id,
       label: (el.labels?.[0]?.textContent ?? el.textContent ?? "").trim().slice(0, 50),
       inForm: !!el.closest("form[data-formulir]"),
@@ -90,7 +91,7 @@ async function answer(page, f) {
   else if (f.type === "email") await k.type("warga@contoh.id");
   else if (f.type === "tel") await k.type("081234567890");
   else if (f.type === "number") await k.type(f.min ?? "1");
-  else if (f.type === "date") await k.type(typedDate(workingDayAhead(30)));
+  else if (f.type === "date") await k.type(typedDate(workingDayAhead(f.past ? -30 : 30)));
   else if (f.type === "file") {
     const chooser = page.waitForEvent("filechooser");
     await k.press("Space");

@@ -230,7 +230,7 @@ export async function fillRequired(page) {
     else if (type === "email") await input.fill("warga@contoh.id");
     else if (type === "tel") await input.fill("0812 3456 7890");
     else if (type === "number") await input.fill((await input.getAttribute("min")) ?? "1");
-    else if (type === "date") await input.fill(workingDayAhead(30));
+    else if (type === "date") await input.fill(workingDayAhead((await input.getAttribute("data-tanggal")) === "lampau" ? -30 : 30));
     else if (type === "file") await input.setInputFiles({ name: "bukti.pdf", mimeType: "application/pdf", buffer: PDF });
     else if ((await input.getAttribute("name")) === "nik") await input.fill("5271010101900001");
     else await input.fill("Warga Uji");

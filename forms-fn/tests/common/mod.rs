@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use forms_fn::calendar::Day;
 use forms_fn::render::HASH_FIELD;
-use forms_fn::schema::{Field, FieldType, Form};
+use forms_fn::schema::{self, Field, FieldType, Form};
 use forms_fn::{App, Config};
 use mail_parser::MessageParser;
 
@@ -215,15 +215,19 @@ pub fn mails(dir: &Path) -> Vec<Vec<u8>> {
 /// A copy of the site's forms with real desk addresses (the repo's are still placeholders).
 pub fn site_with_desks(dir: &Path) -> PathBuf {
     let site = dir.join("site");
-    std::fs::create_dir_all(site.join("content/forms")).expect("mkdir");
-    for entry in std::fs::read_dir(site_dir().join("content/forms")).expect("forms") {
-        let path = entry.expect("entry").path();
-        std::fs::copy(
-            &path,
-            site.join("content/forms")
-                .join(path.file_name().expect("name")),
-        )
-        .expect("copy");
+    // The definitions and the lists of options they read.
+    for folder in [schema::FORMS_DIR, schema::LISTS_DIR] {
+        std::fs::create_dir_all(site.join(folder)).expect("mkdir");
+        for entry in std::fs::read_dir(site_dir().join(folder)).expect("forms") {
+            let path = entry.expect("entry").path();
+            if path.is_file() {
+                std::fs::copy(
+                    &path,
+                    site.join(folder).join(path.file_name().expect("name")),
+                )
+                .expect("copy");
+            }
+        }
     }
     let desks = [
         "ppid",

@@ -152,7 +152,16 @@
     else showError(form, el.name, empty ? words(form).required(text(label)) : "");
   }
 
+  /* Dates that cannot lie ahead: the picker stops at today (WITA). */
+  function capPastDates(form) {
+    var today = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
+    Array.prototype.forEach.call(form.querySelectorAll("input[data-tanggal=lampau]"), function (input) {
+      input.max = today;
+    });
+  }
+
   function enhance(form) {
+    capPastDates(form);
     restoreDraft(form);
     var timer;
     form.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(function () { saveDraft(form); }, 400); });
