@@ -903,6 +903,11 @@ pub fn deliver(app: &App, form: &Form, mut record: Record) -> bool {
                 tracing::warn!(reference = %record.reference, error = %err, outcome = "confirmation_refused", "confirmation refused; not retried");
                 record.citizen_sent = true;
                 record.confirmation_unsent = Some(Unsent::Refused);
+                // The delivered record keeps this state (a folder outbox moves what is
+                // stored; S3 writes what it is given).
+                if app.outbox.save(&record).is_err() {
+                    return false;
+                }
             }
             Err(err) => {
                 tracing::warn!(reference = %record.reference, error = %err, "confirmation not sent; kept pending");

@@ -55,7 +55,7 @@ impl Default for ServerLimits {
             body_timeout: Duration::from_secs(60),
             connection_timeout: Duration::from_secs(120),
             body_budget: 64 * 1024 * 1024,
-            workers: 8,
+            workers: 16,
         }
     }
 }

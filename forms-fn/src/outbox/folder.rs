@@ -78,8 +78,6 @@ impl Folder {
 
     pub fn mark_sent(&self, record: &Record) -> io::Result<()> {
         let target = self.path("sent", &record.reference);
-        // The record as delivered (what was sent, and what never will be), then the move.
-        self.save(record)?;
         fs::rename(self.path("pending", &record.reference), &target)?;
         // The retention clock starts at delivery (a rename keeps the old time).
         fs::OpenOptions::new()
