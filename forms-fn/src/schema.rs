@@ -331,24 +331,9 @@ fn check(form: &Form) -> Vec<String> {
         }
     }
     for field in &form.fields {
-        if let Some(condition) = &field.required_if {
-            match form.field(&condition.field) {
-                None => problems.push(format!(
-                    "`{}`: `required_if` names the field `{}`, which the form does not have",
-                    field.name, condition.field
-                )),
-                Some(other) => {
-                    let options = Form::options_of(other);
-                    for answer in &condition.equals {
-                        if !options.iter().any(|(v, _)| v == answer) {
-                            problems.push(format!(
-                                "`{}`: `required_if` expects `{answer}` in `{}`, which is not one of its options",
-                                field.name, condition.field
-                            ));
-                        }
-                    }
-                }
-            }
+        if let Some(c) = &field.required_if {
+            let who = format!("`{}`: `required_if`", field.name);
+            check_answers(form, &who, &c.field, &c.equals, &mut problems);
         }
     }
     for route in &form.routes {
@@ -358,23 +343,7 @@ fn check(form: &Form) -> Vec<String> {
                 route.field
             ));
         }
-        match form.field(&route.field) {
-            None => problems.push(format!(
-                "a route names the field `{}`, which the form does not have",
-                route.field
-            )),
-            Some(field) => {
-                let options = Form::options_of(field);
-                for answer in &route.equals {
-                    if !options.iter().any(|(v, _)| v == answer) {
-                        problems.push(format!(
-                            "a route expects `{answer}` in `{}`, which is not one of its options",
-                            route.field
-                        ));
-                    }
-                }
-            }
-        }
+        check_answers(form, "a route", &route.field, &route.equals, &mut problems);
         if route.desk.is_some() == route.guidance.is_some() {
             problems.push(format!(
                 "a route on `{}` needs either `desk` or `guidance`",
@@ -383,6 +352,31 @@ fn check(form: &Form) -> Vec<String> {
         }
     }
     problems
+}
+
+/// That `field` is one of the form's, and each of `equals` one of its options (a route's
+/// or a condition's answers).
+fn check_answers(
+    form: &Form,
+    who: &str,
+    field: &str,
+    equals: &[String],
+    problems: &mut Vec<String>,
+) {
+    let Some(found) = form.field(field) else {
+        problems.push(format!(
+            "{who} names the field `{field}`, which the form does not have"
+        ));
+        return;
+    };
+    let options = Form::options_of(found);
+    for answer in equals {
+        if !options.iter().any(|(v, _)| v == answer) {
+            problems.push(format!(
+                "{who} expects `{answer}` in `{field}`, which is not one of its options"
+            ));
+        }
+    }
 }
 
 fn check_field(field: &Field, problems: &mut Vec<String>, in_group: bool) {
@@ -554,5 +548,44 @@ mod tests {
         );
         let broken = parse("t", "t.yaml", FORM, &lists("- {value: x}\n")).expect_err("broken");
         assert!(broken[0].message.contains("kasus-paw.yaml"), "{broken:?}");
+    }
+
+    #[test]
+    fn a_condition_must_name_a_field_and_answers_the_form_has() {
+        let with = |condition: &str| {
+            FORM.replace(
+                "fields:\n",
+                &format!("fields:\n  - {{name: email, type: email, label: Surel, required_if: {condition}}}\n"),
+            )
+        };
+        let lists = lists("[]\n");
+        assert!(
+            parse(
+                "t",
+                "t.yaml",
+                &with("{field: kasus, equals: [lainnya]}"),
+                &lists
+            )
+            .is_ok()
+        );
+        let e = parse(
+            "t",
+            "t.yaml",
+            &with("{field: cara, equals: [surel]}"),
+            &lists,
+        )
+        .expect_err("no such field");
+        assert!(
+            e[0].message
+                .contains("`email`: `required_if` names the field `cara`")
+        );
+        let e = parse(
+            "t",
+            "t.yaml",
+            &with("{field: kasus, equals: [surel]}"),
+            &lists,
+        )
+        .expect_err("no such answer");
+        assert!(e[0].message.contains("expects `surel` in `kasus`"), "{e:?}");
     }
 }
