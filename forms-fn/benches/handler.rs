@@ -25,7 +25,7 @@ fn handler_latency() {
     config.limits.per_source = usize::MAX;
     config.limits.per_form = usize::MAX;
     let mut app = forms_fn::app::load(&config).expect("app");
-    app.today = common::today;
+    app.clock = common::clock();
     app.mailer = Mailer::discard();
     let form = app.forms["informasi-publik"].clone();
     let (fields, _) = common::valid_answers(&form);

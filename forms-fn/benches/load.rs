@@ -71,7 +71,7 @@ fn main() {
 
     let app = common::app(dir.path());
     let form = app.forms["informasi-publik"].clone();
-    let (fields, _) = common::valid_answers_on(&form, forms_fn::calendar::Day::today());
+    let (fields, _) = common::valid_answers_on(&form, forms_model::calendar::Day::today());
     let stop = Arc::new(AtomicBool::new(false));
     let results: Arc<Mutex<Vec<Outcome>>> = Arc::default();
     let started = Instant::now();

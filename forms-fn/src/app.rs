@@ -1,91 +1,24 @@
 //! Everything the handler needs, loaded once: the form definitions and desk addresses (from
-//! the site's own `content/`), the mailer, the outbox. Configured by environment variables.
+//! the site's own `content/`, or those built into the binary), the mailer, the outbox.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
+use std::sync::Arc;
 
 use lettre::message::Mailbox;
 use serde::Deserialize;
 
-use crate::calendar::Day;
-use crate::guard::{Guard, Limits as GuardLimits};
+use forms_model::calendar::Clock;
+use forms_model::lang::Lang;
+use forms_model::schema::{self, Form};
+use forms_model::settings::{self, DEFAULT_ENDPOINT, FormsSettings, origin_of};
+use forms_model::submission::Limits;
+
+use crate::config::Config;
+use crate::guard::Guard;
 use crate::mailer::Mailer;
-use crate::outbox::{BucketSettings, Outbox};
-use crate::schema::{self, Form};
-use crate::submission::Limits;
-
-/// Settings, from the environment (see the README of `forms-fn`).
-#[derive(Debug, Clone)]
-pub struct Config {
-    /// The site's folder: `content/site.yaml` and `content/forms/` are read from it. `None`:
-    /// the definitions built into the binary (the Lambda case).
-    pub site_dir: Option<PathBuf>,
-    pub outbox_dir: PathBuf,
-    /// An S3 bucket for the outbox instead of `outbox_dir` (`OUTBOX_BUCKET`, with
-    /// `OUTBOX_PREFIX`, `OUTBOX_S3_ENDPOINT`, `OUTBOX_KMS_KEY`).
-    pub outbox_bucket: Option<BucketSettings>,
-    /// Where mail is written as `.eml` when there is no SMTP server.
-    pub mail_dir: PathBuf,
-    pub smtp_url: Option<String>,
-    /// A Secrets Manager secret holding the SMTP URL, read at start through the Lambda
-    /// secrets extension (`SMTP_URL_SECRET`), when `SMTP_URL` is not set.
-    pub smtp_url_secret: Option<String>,
-    /// A certificate authority (PEM) to trust for the SMTP relay's certificate.
-    pub smtp_ca_file: Option<PathBuf>,
-    pub mail_from: String,
-    /// The site's stylesheet, linked from the pages the function answers with.
-    pub stylesheet: Option<String>,
-    /// Origins allowed to post besides the site's own (`ALLOWED_ORIGINS`, comma-separated).
-    pub allowed_origins: Vec<String>,
-    /// Who hears about submissions that cannot be delivered (`ADMIN_EMAIL`).
-    pub admin_email: Option<String>,
-    /// Rate limits (`RATE_LIMIT_PER_SOURCE`, `RATE_LIMIT_PER_FORM`: submissions per 10
-    /// minutes), for a deployment's own figures or a load test.
-    pub limits: GuardLimits,
-}
-
-impl Config {
-    pub fn from_env() -> Config {
-        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
-        let outbox_dir = PathBuf::from(var("OUTBOX_DIR").unwrap_or_else(|| "outbox".into()));
-        Config {
-            site_dir: var("SITE_DIR").map(PathBuf::from),
-            mail_dir: var("MAIL_DIR").map_or_else(|| outbox_dir.join("mail"), PathBuf::from),
-            outbox_dir,
-            outbox_bucket: var("OUTBOX_BUCKET").map(|bucket| BucketSettings {
-                bucket,
-                prefix: var("OUTBOX_PREFIX").unwrap_or_default(),
-                endpoint: var("OUTBOX_S3_ENDPOINT"),
-                kms_key: var("OUTBOX_KMS_KEY"),
-            }),
-            smtp_url: var("SMTP_URL"),
-            smtp_url_secret: var("SMTP_URL_SECRET"),
-            smtp_ca_file: var("SMTP_CA_FILE").map(PathBuf::from),
-            mail_from: var("MAIL_FROM")
-                .unwrap_or_else(|| "Formulir KPU Provinsi NTB <formulir@localhost>".into()),
-            stylesheet: var("STYLESHEET_URL"),
-            allowed_origins: var("ALLOWED_ORIGINS")
-                .map(|v| {
-                    v.split(',')
-                        .map(|o| o.trim().trim_end_matches('/').to_string())
-                        .filter(|o| !o.is_empty())
-                        .collect()
-                })
-                .unwrap_or_default(),
-            admin_email: var("ADMIN_EMAIL"),
-            limits: {
-                let mut limits = GuardLimits::default();
-                if let Some(n) = var("RATE_LIMIT_PER_SOURCE").and_then(|v| v.parse().ok()) {
-                    limits.per_source = n;
-                }
-                if let Some(n) = var("RATE_LIMIT_PER_FORM").and_then(|v| v.parse().ok()) {
-                    limits.per_form = n;
-                }
-                limits
-            },
-        }
-    }
-}
+use crate::outbox::Outbox;
+use crate::queue::Queue;
 
 pub struct App {
     pub forms: BTreeMap<String, Form>,
@@ -101,28 +34,63 @@ pub struct App {
     pub endpoint: String,
     pub stylesheet: Option<String>,
     pub limits: Limits,
-    /// Today in WITA; a parameter so tests can fix the date.
-    pub today: fn() -> Day,
+    /// What "now" and "today" (in WITA) are; fixed in tests.
+    pub clock: Clock,
     pub guard: Guard,
     /// Who hears about submissions that cannot be delivered.
     pub admin: Option<Mailbox>,
     /// Set by a long-running server: mail goes out after the answer (see [`crate::queue`]).
-    pub queue: Option<crate::queue::Queue>,
+    pub queue: Option<Arc<Queue>>,
 }
-
-/// Where forms post while site.yaml names no confirmed endpoint: the path a local server
-/// (`generator serve`) or a CDN in front of the function answers on.
-pub const DEFAULT_ENDPOINT: &str = "/api/forms";
 
 impl App {
     /// The address a form posts to: `{endpoint}/{id}`, or `{endpoint}/en/{id}` in English.
-    pub fn form_action(&self, id: &str, lang: crate::lang::Lang) -> String {
-        let endpoint = self.endpoint.trim_end_matches('/');
-        match lang {
-            crate::lang::Lang::Id => format!("{endpoint}/{id}"),
-            crate::lang::Lang::En => format!("{endpoint}/en/{id}"),
-        }
+    pub fn form_action(&self, id: &str, lang: Lang) -> String {
+        settings::form_action(&self.endpoint, id, lang)
     }
+}
+
+/// Why the function cannot start: its settings, the site's definitions, or a service it
+/// needs.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("cannot read `{}`", path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{name} is not valid")]
+    Site {
+        name: String,
+        source: serde_yaml::Error,
+    },
+    #[error("this binary was built without content/site.yaml: set SITE_DIR")]
+    NoSite,
+    #[error("the form definitions have errors:\n{0}")]
+    Forms(String),
+    #[error(
+        "these desks have no confirmed address in content/site.yaml, so their mail cannot be sent: {}",
+        .0.join(", ")
+    )]
+    Unconfirmed(Vec<String>),
+    #[error(
+        "form `{form}` sends to the desk `{desk}`, which `forms.desks` in site.yaml does not list"
+    )]
+    UnknownDesk { form: String, desk: String },
+    /// An address in the settings (a desk's, `MAIL_FROM`, `ADMIN_EMAIL`) that does not parse.
+    #[error("{setting}: `{value}` is not an email address")]
+    Address {
+        setting: String,
+        value: String,
+        source: lettre::address::AddressError,
+    },
+    #[error("cannot open the outbox `{}`", path.display())]
+    Outbox {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{0}")]
+    Service(String),
 }
 
 /// The part of `site.yaml` the function reads.
@@ -133,164 +101,155 @@ struct SiteFile {
     forms: FormsSettings,
 }
 
-/// `forms:` in site.yaml.
-#[derive(Debug, Clone, Default, Deserialize, serde::Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct FormsSettings {
-    /// Where the rendered forms post: `{endpoint}/{id}`, or `{endpoint}/en/{id}` in English.
-    /// A path (`/api/forms`), an absolute URL (the function's address), or a placeholder
-    /// while the address is not known.
-    #[serde(default)]
-    pub endpoint: Option<serde_yaml::Value>,
-    /// Desk key → email address (or a placeholder still to confirm).
-    #[serde(default)]
-    pub desks: BTreeMap<String, serde_yaml::Value>,
-}
-
-impl FormsSettings {
-    /// The endpoint, when it is a confirmed address (not absent, not a placeholder).
-    pub fn endpoint_url(&self) -> Option<&str> {
-        self.endpoint.as_ref().and_then(serde_yaml::Value::as_str)
-    }
-}
-
-/// A desk address that is still a placeholder, when mail only goes to a local folder.
-fn local_address(desk: &str) -> String {
-    format!("meja-{desk}@contoh.invalid")
-}
-
-pub fn load(config: &Config) -> Result<App, String> {
-    let (site_text, site_name, forms) = match &config.site_dir {
-        Some(dir) => {
-            let site_file = dir.join("content/site.yaml");
-            let text = std::fs::read_to_string(&site_file)
-                .map_err(|e| format!("cannot read `{}`: {e}", site_file.display()))?;
-            (text, site_file.display().to_string(), schema::load_dir(dir))
-        }
-        None => {
-            let text = schema::embedded::SITE
-                .ok_or("this binary was built without content/site.yaml: set SITE_DIR")?;
-            (
-                text.to_string(),
-                "the built-in content/site.yaml".to_string(),
-                schema::parse_all(schema::embedded::FORMS, schema::embedded::LISTS),
-            )
-        }
-    };
-    let site: SiteFile =
-        serde_yaml::from_str(&site_text).map_err(|e| format!("{site_name}: {e}"))?;
-    let forms = forms.map_err(|errors| {
-        errors
-            .iter()
-            .map(|e| format!("{}: {}", e.file, e.message))
-            .collect::<Vec<_>>()
-            .join("\n")
-    })?;
-    let smtp_url = match (&config.smtp_url, &config.smtp_url_secret) {
-        (Some(url), _) => Some(url.clone()),
-        (None, Some(secret)) => Some(crate::secret::from_extension(secret)?),
-        (None, None) => None,
-    };
-    let mailer = match &smtp_url {
-        Some(url) => Mailer::smtp(url, config.smtp_ca_file.as_deref())?,
-        None => Mailer::files(&config.mail_dir)?,
-    };
-    let mut desks = BTreeMap::new();
-    let mut unconfirmed = Vec::new();
-    for (key, value) in &site.forms.desks {
-        match value.as_str() {
-            Some(address) => {
-                address.parse::<Mailbox>().map_err(|e| {
-                    format!("desk `{key}`: `{address}` is not an email address ({e})")
-                })?;
-                desks.insert(key.clone(), address.to_string());
-            }
-            None if mailer.is_local() => {
-                desks.insert(key.clone(), local_address(key));
-            }
-            None => unconfirmed.push(key.clone()),
-        }
-    }
-    if !unconfirmed.is_empty() {
-        return Err(format!(
-            "these desks have no confirmed address in content/site.yaml, so their mail cannot be sent: {}",
-            unconfirmed.join(", ")
-        ));
-    }
-    for form in forms.values() {
-        let named = std::iter::once(&form.desk)
-            .chain(form.routes.iter().filter_map(|r| r.desk.as_ref()))
-            .chain(form.routes.iter().flat_map(|r| r.copy.iter()));
-        for desk in named {
-            if !desks.contains_key(desk) {
-                return Err(format!(
-                    "form `{}` sends to the desk `{desk}`, which `forms.desks` in site.yaml does not list",
-                    form.id
-                ));
-            }
-        }
-    }
-    let from: Mailbox = config
-        .mail_from
-        .parse()
-        .map_err(|e| format!("MAIL_FROM `{}`: {e}", config.mail_from))?;
-    let outbox = open_outbox(config)?;
-    let origins = crate::guard::origin_of(&site.base_url)
+pub fn load(config: &Config) -> Result<App, StartError> {
+    let (site, forms) = read_site(config)?;
+    let mailer = open_mailer(config)?;
+    let desks = desks(&site.forms, &mailer)?;
+    check_desks(&forms, &desks)?;
+    let origins = origin_of(&site.base_url)
         .into_iter()
         .chain(config.allowed_origins.iter().cloned())
         .collect();
-    let admin = match &config.admin_email {
-        Some(a) => Some(
-            a.parse::<Mailbox>()
-                .map_err(|e| format!("ADMIN_EMAIL `{a}`: {e}"))?,
-        ),
-        None => None,
-    };
     Ok(App {
-        admin,
+        admin: config
+            .admin_email
+            .as_deref()
+            .map(|a| mailbox("ADMIN_EMAIL", a))
+            .transpose()?,
         guard: Guard::new(origins, config.limits),
         forms,
         desks,
-        from,
+        from: mailbox("MAIL_FROM", &config.mail_from)?,
         mailer,
-        outbox,
-        site_url: site.base_url,
+        outbox: open_outbox(config)?,
         endpoint: site
             .forms
             .endpoint_url()
             .unwrap_or(DEFAULT_ENDPOINT)
             .to_string(),
+        site_url: site.base_url,
         stylesheet: config.stylesheet.clone(),
         limits: Limits::default(),
-        today: Day::today,
+        clock: Clock::SYSTEM,
         queue: None,
     })
 }
 
-fn open_outbox(config: &Config) -> Result<Outbox, String> {
-    match &config.outbox_bucket {
-        None => Outbox::open(&config.outbox_dir).map_err(|e| {
-            format!(
-                "cannot open the outbox `{}`: {e}",
-                config.outbox_dir.display()
+/// The settings and the definitions: from `SITE_DIR`, or those built into the binary.
+fn read_site(config: &Config) -> Result<(SiteFile, BTreeMap<String, Form>), StartError> {
+    let (text, name, forms) = match &config.site_dir {
+        Some(dir) => {
+            let path = dir.join("content/site.yaml");
+            let text = std::fs::read_to_string(&path).map_err(|source| StartError::Read {
+                path: path.clone(),
+                source,
+            })?;
+            (text, path.display().to_string(), schema::load_dir(dir))
+        }
+        None => {
+            use crate::embedded::{FORMS, LISTS, SITE};
+            let text = SITE.ok_or(StartError::NoSite)?;
+            (
+                text.to_string(),
+                "the built-in content/site.yaml".to_string(),
+                schema::parse_all(FORMS, LISTS),
             )
+        }
+    };
+    let site = serde_yaml::from_str(&text).map_err(|source| StartError::Site { name, source })?;
+    let forms = forms.map_err(|errors| {
+        StartError::Forms(
+            errors
+                .iter()
+                .map(|e| format!("{}: {}", e.file, e.message))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        )
+    })?;
+    Ok((site, forms))
+}
+
+fn open_mailer(config: &Config) -> Result<Mailer, StartError> {
+    let smtp_url = match (&config.smtp_url, &config.smtp_url_secret) {
+        (Some(url), _) => Some(url.clone()),
+        (None, Some(secret)) => {
+            Some(crate::secret::from_extension(secret).map_err(StartError::Service)?)
+        }
+        (None, None) => None,
+    };
+    match &smtp_url {
+        Some(url) => Mailer::smtp(url, config.smtp_ca_file.as_deref()),
+        None => Mailer::files(&config.mail_dir),
+    }
+    .map_err(StartError::Service)
+}
+
+fn mailbox(setting: &str, value: &str) -> Result<Mailbox, StartError> {
+    value.parse().map_err(|source| StartError::Address {
+        setting: setting.to_string(),
+        value: value.to_string(),
+        source,
+    })
+}
+
+/// Desk key → address. A placeholder is only acceptable while mail goes to a local folder.
+fn desks(
+    settings: &FormsSettings,
+    mailer: &Mailer,
+) -> Result<BTreeMap<String, String>, StartError> {
+    let mut desks = BTreeMap::new();
+    let mut unconfirmed = Vec::new();
+    for (key, value) in &settings.desks {
+        match value.as_str() {
+            Some(address) => {
+                mailbox(&format!("desk `{key}`"), address)?;
+                desks.insert(key.clone(), address.to_string());
+            }
+            None if mailer.is_local() => {
+                desks.insert(key.clone(), format!("meja-{key}@contoh.invalid"));
+            }
+            None => unconfirmed.push(key.clone()),
+        }
+    }
+    if unconfirmed.is_empty() {
+        Ok(desks)
+    } else {
+        Err(StartError::Unconfirmed(unconfirmed))
+    }
+}
+
+/// Every desk a form or one of its routes names is listed.
+fn check_desks(
+    forms: &BTreeMap<String, Form>,
+    desks: &BTreeMap<String, String>,
+) -> Result<(), StartError> {
+    for form in forms.values() {
+        if let Some(desk) = form.desks().find(|d| !desks.contains_key(*d)) {
+            return Err(StartError::UnknownDesk {
+                form: form.id.clone(),
+                desk: desk.clone(),
+            });
+        }
+    }
+    Ok(())
+}
+
+fn open_outbox(config: &Config) -> Result<Outbox, StartError> {
+    match &config.outbox_bucket {
+        None => Outbox::open(&config.outbox_dir).map_err(|source| StartError::Outbox {
+            path: config.outbox_dir.clone(),
+            source,
         }),
         #[cfg(feature = "s3")]
         Some(b) => crate::outbox::s3::Bucket::open(b.clone())
             .map(Outbox::S3)
-            .map_err(|e| format!("cannot open the outbox bucket `{}`: {e}", b.bucket)),
+            .map_err(|e| {
+                StartError::Service(format!("cannot open the outbox bucket `{}`: {e}", b.bucket))
+            }),
         #[cfg(not(feature = "s3"))]
-        Some(b) => Err(format!(
+        Some(b) => Err(StartError::Service(format!(
             "OUTBOX_BUCKET is `{}`, but this build has no S3 support (the `s3` feature)",
             b.bucket
-        )),
+        ))),
     }
-}
-
-/// Reads only `forms:` of a site's settings (for the generator).
-pub fn forms_settings(site_dir: &Path) -> Result<FormsSettings, String> {
-    let path = site_dir.join("content/site.yaml");
-    let text = std::fs::read_to_string(&path).map_err(|e| e.to_string())?;
-    let site: SiteFile = serde_yaml::from_str(&text).map_err(|e| e.to_string())?;
-    Ok(site.forms)
 }

@@ -9,11 +9,12 @@ use lettre::Message;
 use lettre::message::header::ContentType;
 use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 
-use crate::calendar::Day;
-use crate::html::escape;
 use crate::outbox::Record;
-use crate::schema::Form;
-use crate::validate::{Answer, Value};
+use forms_model::calendar::Day;
+use forms_model::content_type;
+use forms_model::html::escape;
+use forms_model::schema::Form;
+use forms_model::validate::{Answer, Value};
 
 fn message_id(record: &Record, kind: &str, from: &Mailbox) -> String {
     // Stable per submission, so a message re-sent after a crash can be recognised as the same.
@@ -80,7 +81,7 @@ fn lines(answers: &[Answer], record: &Record, text: &mut String, html: &mut Stri
 
 /// What the citizen is promised about the answer: a date, when the service standard sets a
 /// time limit; otherwise that none is promised yet.
-pub fn promise(form: &Form, record: &Record, lang: crate::lang::Lang) -> String {
+pub fn promise(form: &Form, record: &Record, lang: forms_model::lang::Lang) -> String {
     match (form.deadline_days.days(), Day::parse(&record.answer_by)) {
         (Some(days), Some(day)) => {
             let date = lang.date(day);
@@ -140,12 +141,10 @@ pub fn to_desk(form: &Form, record: &Record, from: &Mailbox) -> Result<Message, 
     }
     let mut mixed = MultiPart::mixed().multipart(MultiPart::alternative_plain_html(text, html));
     for file in &record.files {
-        let kind = ContentType::parse(match crate::validate::sniff(&file.bytes) {
-            Some("pdf") => "application/pdf",
-            Some("jpg") => "image/jpeg",
-            Some("png") => "image/png",
-            _ => "application/octet-stream",
-        })
+        let kind = ContentType::parse(
+            forms_model::validate::sniff(&file.bytes)
+                .map_or("application/octet-stream", content_type::of_extension),
+        )
         .map_err(|e| e.to_string())?;
         mixed =
             mixed.singlepart(Attachment::new(file.filename.clone()).body(file.bytes.clone(), kind));
@@ -159,13 +158,13 @@ pub fn to_citizen(form: &Form, record: &Record, from: &Mailbox) -> Option<Result
     Some((|| {
         // The validator's own test: an address that would not pass the form today (one an
         // older version let through) is not one to send to.
-        crate::validate::email(email).map_err(|_| "citizen address unusable".to_string())?;
+        forms_model::validate::email(email).map_err(|_| "citizen address unusable".to_string())?;
         let to: Mailbox = email.parse().map_err(|e| format!("citizen address: {e}"))?;
         let text = format!(
             "Terima kasih. Kiriman Anda melalui formulir \"{title}\" sudah kami terima dan tercatat.\n\nNomor referensi: {reference}\n\nSimpan nomor ini: sebutkan nomor ini bila Anda menanyakan perkembangannya.\n{promise}\n\nSurel ini dikirim otomatis. Jangan membalas dengan data pribadi.\n\nKPU Provinsi Nusa Tenggara Barat\n",
             title = form.title,
             reference = record.reference,
-            promise = promise(form, record, crate::lang::Lang::Id),
+            promise = promise(form, record, forms_model::lang::Lang::Id),
         );
         Message::builder()
             .from(from.clone())

@@ -13,9 +13,6 @@ use std::net::IpAddr;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-/// The hidden field people never fill and form-filling robots do.
-pub const HONEYPOT_FIELD: &str = "situs_web";
-
 /// The client's address, put in the request's extensions by whoever received it (the Lambda
 /// request context, or the socket locally).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -100,20 +97,6 @@ pub struct Guard {
     pub origins: Vec<String>,
     hits: Mutex<HashMap<String, Vec<Instant>>>,
     receipts: Mutex<HashMap<String, (Instant, Remembered)>>,
-}
-
-/// `https://host:port` of a URL, lowercased; `None` when it has no scheme and host.
-pub fn origin_of(url: &str) -> Option<String> {
-    let (scheme, rest) = url.split_once("://")?;
-    let host = rest
-        .split(['/', '?', '#'])
-        .next()
-        .filter(|h| !h.is_empty())?;
-    Some(format!(
-        "{}://{}",
-        scheme.to_ascii_lowercase(),
-        host.to_ascii_lowercase()
-    ))
 }
 
 impl Guard {
@@ -229,6 +212,7 @@ impl Guard {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use forms_model::settings::origin_of;
 
     #[test]
     fn limits_each_source_per_form_and_says_when_to_retry() {

@@ -79,7 +79,7 @@ fn main() -> ExitCode {
     let app = match forms_fn::app::load(&Config::from_env()) {
         Ok(app) => app,
         Err(err) => {
-            eprintln!("error: {err}");
+            print_error(&err);
             return ExitCode::FAILURE;
         }
     };
@@ -136,6 +136,16 @@ fn main() -> ExitCode {
     }
 }
 
+/// An error and what caused it, once: `error: ...` then `  caused by: ...` lines.
+fn print_error(err: &dyn std::error::Error) {
+    eprintln!("error: {err}");
+    let mut source = err.source();
+    while let Some(cause) = source {
+        eprintln!("  caused by: {cause}");
+        source = cause.source();
+    }
+}
+
 /// The single-threaded runtime the Lambda runtime loop runs on (mail is sent on a
 /// blocking thread beside it).
 fn runtime() -> Result<tokio::runtime::Runtime, String> {
@@ -146,9 +156,7 @@ fn runtime() -> Result<tokio::runtime::Runtime, String> {
 }
 
 fn now() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
+    forms_model::calendar::system_secs()
 }
 
 fn resend(app: &App, scheduled: bool) -> Result<(), String> {
@@ -217,9 +225,13 @@ fn serve(
     limits: forms_fn::server::ServerLimits,
 ) -> Result<(), String> {
     init_logs(false);
-    app.queue = Some(forms_fn::queue::Queue::new());
+    let queue = Arc::new(forms_fn::queue::Queue::new());
+    app.queue = Some(Arc::clone(&queue));
     let app = Arc::new(app);
-    forms_fn::queue::start(&app, senders);
+    let sender = Arc::clone(&app);
+    forms_fn::queue::start(&queue, senders, move |record| {
+        forms_fn::delivery::deliver_record(&sender, record)
+    });
     stop_on_signal(Arc::clone(&app))?;
     forms_fn::server::run(app, &format!("{bind}:{port}"), limits)
 }

@@ -11,8 +11,6 @@ use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use crate::app::App;
-use crate::handler::deliver;
 use crate::outbox::Record;
 
 pub struct Queue {
@@ -66,33 +64,36 @@ impl Default for Queue {
     }
 }
 
-/// Starts `workers` delivery threads for `app`, whose `queue` must be set.
-pub fn start(app: &Arc<App>, workers: usize) {
+/// Starts `workers` threads that hand each queued record to `deliver` (which returns
+/// whether everything went out).
+pub fn start<F>(queue: &Arc<Queue>, workers: usize, deliver: F)
+where
+    F: Fn(Record) -> bool + Send + Sync + 'static,
+{
+    let deliver = Arc::new(deliver);
     for n in 0..workers.max(1) {
-        let app = Arc::clone(app);
+        let queue = Arc::clone(queue);
+        let deliver = Arc::clone(&deliver);
         let spawned = std::thread::Builder::new()
             .name(format!("deliver-{n}"))
-            .spawn(move || work(&app));
+            .spawn(move || work(&queue, deliver.as_ref()));
         if let Err(err) = spawned {
             tracing::error!(error = %err, "cannot start a delivery thread");
         }
     }
 }
 
-fn work(app: &App) {
-    let Some(queue) = &app.queue else { return };
+fn work(queue: &Queue, deliver: &dyn Fn(Record) -> bool) {
     while let Some(record) = queue.next() {
         // Announce the work before looking at `stopping`: `stop` sets it before counting,
         // so either it waits for this delivery or this delivery does not start.
         queue.busy.fetch_add(1, Ordering::SeqCst);
-        if !queue.stopping.load(Ordering::SeqCst)
-            && let Some(form) = app.forms.get(&record.form_id)
-        {
-            let reference = record.reference.clone();
-            let delivered = deliver(app, form, record);
+        if !queue.stopping.load(Ordering::SeqCst) {
+            let (reference, form) = (record.reference.clone(), record.form_id.clone());
+            let delivered = deliver(record);
             tracing::info!(
                 reference = %reference,
-                form = %form.id,
+                form = %form,
                 outcome = if delivered { "delivered" } else { "pending_mail" },
                 "delivery"
             );

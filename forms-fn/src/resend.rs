@@ -7,7 +7,7 @@ use lettre::Message;
 use lettre::message::SinglePart;
 
 use crate::app::App;
-use crate::handler::deliver;
+use crate::delivery::deliver;
 use crate::outbox::Record;
 
 /// Failed scheduled attempts after which the administrator is alerted.

@@ -6,9 +6,10 @@ mod common;
 
 use std::path::Path;
 
-use forms_fn::guard::{ClientIp, HONEYPOT_FIELD};
+use forms_fn::guard::ClientIp;
 use forms_fn::handle;
 use forms_fn::outbox::Unsent;
+use forms_model::render::HONEYPOT_FIELD;
 use http::{Request, Response};
 use mail_parser::MessageParser;
 
@@ -81,7 +82,7 @@ fn file_part(name: &str, filename: &str, bytes: &[u8]) -> Vec<u8> {
 }
 
 /// The valid answers of `form` as multipart, with `extra` parts before the end.
-fn multipart_with(form: &forms_fn::schema::Form, extra: &[Vec<u8>]) -> Vec<u8> {
+fn multipart_with(form: &forms_model::schema::Form, extra: &[Vec<u8>]) -> Vec<u8> {
     let (fields, files) = common::valid_answers(form);
     let mut body = common::multipart(&fields, &files);
     let end = format!("--{}--\r\n", common::BOUNDARY);
@@ -162,7 +163,7 @@ fn junk_from_one_source_does_not_close_a_form_for_everyone() {
     let mut config = common::config(dir.path(), None);
     config.limits.per_form = 20;
     let mut app = forms_fn::app::load(&config).expect("app");
-    app.today = common::today;
+    app.clock = common::clock();
     // A few hundred refused posts from one address, as fast as it can send them.
     for n in 0..300 {
         let junk = match n % 3 {
@@ -589,7 +590,7 @@ fn a_confirmation_refused_with_550_is_final_and_a_refused_desk_mail_stays_pendin
     let mut config = common::config(dir.path(), Some(format!("smtp://127.0.0.1:{port}")));
     config.site_dir = Some(common::site_with_desks(dir.path()));
     let mut app = forms_fn::app::load(&config).expect("app");
-    app.today = common::today;
+    app.clock = common::clock();
     let (mut fields, _) = common::valid_answers(&app.forms["informasi-publik"]);
     for (name, value) in &mut fields {
         if name == "email" {

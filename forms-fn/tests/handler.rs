@@ -126,7 +126,7 @@ fn an_urlencoded_request_is_recorded_mailed_and_answered_with_its_reference() {
     for field in form
         .fields
         .iter()
-        .filter(|f| f.kind != forms_fn::schema::FieldType::Group)
+        .filter(|f| f.kind != forms_model::schema::FieldType::Group)
     {
         assert!(
             text.contains(&format!("{}:", field.label)),
@@ -282,7 +282,7 @@ fn a_complaint_for_bawaslu_is_answered_with_guidance_and_not_kept() {
         .find(|r| r.guidance.is_some())
         .expect("a guidance route");
     let body = common::urlencoded(&[
-        (forms_fn::render::HASH_FIELD.into(), form.hash.clone()),
+        (forms_model::render::HASH_FIELD.into(), form.hash.clone()),
         (route.field.clone(), route.equals[0].clone()),
     ]);
     let response = handle(
@@ -626,7 +626,7 @@ fn a_filled_honeypot_looks_accepted_but_nothing_is_kept_or_sent() {
     let app = common::app(dir.path());
     let (mut fields, _) = common::valid_answers(&app.forms["informasi-publik"]);
     fields.push((
-        forms_fn::guard::HONEYPOT_FIELD.to_string(),
+        forms_model::render::HONEYPOT_FIELD.to_string(),
         "https://spam.example".to_string(),
     ));
     let response = from_site(&app, &fields);
@@ -755,7 +755,7 @@ fn a_photo_reaches_the_desk_without_its_exif() {
     let field = form
         .fields
         .iter()
-        .find(|f| f.kind == forms_fn::schema::FieldType::File)
+        .find(|f| f.kind == forms_model::schema::FieldType::File)
         .expect("an attachment field");
     let body = common::multipart(&fields, &[(field.name.clone(), photo_with_gps())]);
     let request = Request::builder()
@@ -882,7 +882,7 @@ fn only_the_voter_data_form_asks_for_a_nik() {
             .fields
             .iter()
             .chain(form.fields.iter().flat_map(|f| f.fields.iter()))
-            .any(|f| f.kind == forms_fn::schema::FieldType::Nik);
+            .any(|f| f.kind == forms_model::schema::FieldType::Nik);
         assert_eq!(asks, id == "data-pemilih", "{id}");
     }
 }

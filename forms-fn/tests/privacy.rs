@@ -7,7 +7,7 @@ mod common;
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
-use forms_fn::schema::FieldType;
+use forms_model::schema::FieldType;
 use http::Request;
 
 /// A log sink the test can read.
@@ -29,7 +29,7 @@ impl Write for Captured {
 type Marked = (Vec<(String, String)>, Vec<(String, Vec<u8>)>, Vec<String>);
 
 /// Distinctive answers: if any of these shows up in a log line or a URL, it leaked.
-fn marked(form: &forms_fn::schema::Form) -> Marked {
+fn marked(form: &forms_model::schema::Form) -> Marked {
     let (mut fields, files) = common::valid_answers(form);
     let mut secrets = Vec::new();
     for (name, value) in &mut fields {

@@ -3,7 +3,7 @@
 
 mod common;
 
-use forms_fn::submission::{self, Limits, Submission};
+use forms_model::submission::{self, Limits, Submission};
 use proptest::prelude::*;
 
 fn content_type() -> impl Strategy<Value = String> {
@@ -57,7 +57,7 @@ proptest! {
         let app = common::app(dir.path());
         let submission = Submission { fields, files: Vec::new() };
         for form in app.forms.values() {
-            let _ = forms_fn::validate::validate(form, &submission, common::today());
+            let _ = forms_model::validate::validate(form, &submission, common::today());
         }
     }
 
@@ -65,7 +65,7 @@ proptest! {
     fn cleaning_any_jpeg_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..300)) {
         let mut jpeg = vec![0xFF, 0xD8];
         jpeg.extend(bytes);
-        let _ = forms_fn::media::strip_jpeg_metadata(&jpeg);
+        let _ = forms_model::media::strip_jpeg_metadata(&jpeg);
     }
 
     #[test]

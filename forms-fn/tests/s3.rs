@@ -181,7 +181,8 @@ fn information_request(site: &Path, dir: &Path, name: &str, size: usize) -> Vec<
     })
     .expect("app");
     let form = &app.forms["informasi-publik"];
-    let (mut fields, mut files) = common::valid_answers_on(form, forms_fn::calendar::Day::today());
+    let (mut fields, mut files) =
+        common::valid_answers_on(form, forms_model::calendar::Day::today());
     for (field, value) in &mut fields {
         if field == "nama" {
             *value = name.to_string();

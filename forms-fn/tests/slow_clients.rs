@@ -78,9 +78,9 @@ fn status_of(stream: &mut TcpStream) -> Option<u16> {
 /// A real submission from `source`: answered 200 with a reference.
 fn submit_from(source: &str, port: u16) -> u16 {
     let dir = common::site_dir();
-    let forms = forms_fn::schema::load_dir(&dir).expect("forms");
+    let forms = forms_model::schema::load_dir(&dir).expect("forms");
     let form = &forms["informasi-publik"];
-    let (fields, _) = common::valid_answers_on(form, forms_fn::calendar::Day::today());
+    let (fields, _) = common::valid_answers_on(form, forms_model::calendar::Day::today());
     let body = common::urlencoded(&fields);
     let mut stream = connect_from(source, port);
     stream

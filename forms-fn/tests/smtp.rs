@@ -9,7 +9,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use forms_fn::schema::FieldType;
+use forms_model::schema::FieldType;
 use mail_parser::MessageParser;
 
 #[test]
@@ -35,7 +35,7 @@ fn check_every_form(
     site: &Path,
     dir: &Path,
     maildir: &Path,
-    submit: impl Fn(&forms_fn::schema::Form) -> String,
+    submit: impl Fn(&forms_model::schema::Form) -> String,
 ) {
     let config = common::config(dir, None);
     let forms = forms_fn::app::load(&forms_fn::Config {

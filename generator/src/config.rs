@@ -41,14 +41,14 @@ pub struct SiteConfig {
     pub contact: serde_yaml::Mapping,
     /// Where forms post and which desk receives what (read by the form function too).
     #[serde(default)]
-    pub forms: forms_fn::app::FormsSettings,
+    pub forms: forms_model::settings::FormsSettings,
     #[serde(default)]
     pub extra: serde_yaml::Mapping,
 }
 
 /// Where the rendered forms post when site.yaml names no endpoint: the local server's
 /// address for the form function (`generator serve` answers there).
-pub const LOCAL_FORMS_ENDPOINT: &str = forms_fn::app::DEFAULT_ENDPOINT;
+pub const LOCAL_FORMS_ENDPOINT: &str = forms_model::settings::DEFAULT_ENDPOINT;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -5,13 +5,12 @@
 
 use std::fmt;
 
-use forms_fn::calendar::{MONTHS, days_in_month};
+use forms_model::calendar::Day;
 
+/// A day (the portal's one day type, [`Day`]) with the time of day a feed may need.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date {
-    pub year: u16,
-    pub month: u8,
-    pub day: u8,
+    pub day: Day,
     /// The time part as written (`T08:30:00+08:00`), if any.
     time: Option<String>,
 }
@@ -28,37 +27,25 @@ impl Date {
         let year: u16 = parse_digits(parts.next()?, 4)?;
         let month: u8 = parse_digits(parts.next()?, 2)?;
         let day: u8 = parse_digits(parts.next()?, 2)?;
-        if parts.next().is_some() || !(1..=12).contains(&month) {
+        if parts.next().is_some() {
             return None;
         }
-        if day == 0 || u32::from(day) > days_in_month(i64::from(year), u32::from(month)) {
-            return None;
-        }
+        let day = Day::from_ymd(i64::from(year), u32::from(month), u32::from(day))?;
         let time = match time {
             Some(t) => Some(format!("T{}", valid_time(t)?)),
             None => None,
         };
-        Some(Date {
-            year,
-            month,
-            day,
-            time,
-        })
+        Some(Date { day, time })
     }
 
     /// ISO form, `2026-02-12`.
     pub fn iso(&self) -> String {
-        format!("{:04}-{:02}-{:02}", self.year, self.month, self.day)
+        self.day.iso()
     }
 
     /// `12 Februari 2026`.
     pub fn display_id(&self) -> String {
-        format!(
-            "{} {} {}",
-            self.day,
-            MONTHS[usize::from(self.month - 1)],
-            self.year
-        )
+        self.day.display_id()
     }
 
     /// RFC 3339 for feeds; a date without a time is taken as midnight in WITA (UTC+8),

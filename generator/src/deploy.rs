@@ -6,14 +6,21 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
+use aws_config::BehaviorVersion;
+use aws_config::meta::region::RegionProviderChain;
 use aws_sdk_s3::Client;
 use aws_sdk_s3::config::timeout::TimeoutConfig;
 use aws_sdk_s3::error::DisplayErrorContext;
 use aws_sdk_s3::primitives::ByteStream;
 use md5::{Digest, Md5};
 
+use forms_model::content_type;
+
 use crate::error::{Error, Result};
 use crate::output::{Contents, OutputFile};
+
+/// The region when none is configured: Jakarta, where the portal is hosted.
+const DEFAULT_REGION: &str = "ap-southeast-3";
 
 pub struct DeployOptions {
     pub bucket: String,
@@ -31,26 +38,6 @@ pub struct Plan {
     pub upload: Vec<String>,
     pub delete: Vec<String>,
     pub unchanged: usize,
-}
-
-/// The media type of a file by its name.
-pub fn content_type(path: &str) -> &'static str {
-    match path.rsplit('.').next().unwrap_or_default() {
-        "html" => "text/html; charset=utf-8",
-        "css" => "text/css; charset=utf-8",
-        "js" => "text/javascript; charset=utf-8",
-        "xml" => "application/xml",
-        "json" => "application/json",
-        "txt" => "text/plain; charset=utf-8",
-        "svg" => "image/svg+xml",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "webp" => "image/webp",
-        "ico" => "image/x-icon",
-        "pdf" => "application/pdf",
-        "woff2" => "font/woff2",
-        _ => "application/octet-stream",
-    }
 }
 
 /// How long browsers and the CDN may keep a file: fingerprinted assets (`css/main.<hash>.css`)
@@ -107,7 +94,7 @@ async fn run(files: &[OutputFile], options: &DeployOptions) -> Result<Plan> {
         .connect_timeout(Duration::from_secs(5))
         .operation_timeout(Duration::from_secs(60))
         .build();
-    let client = forms_fn::outbox::s3::client(options.endpoint.clone(), timeouts).await;
+    let client = client(options.endpoint.as_deref(), timeouts).await;
 
     let remote = list(&client, options).await?;
     let mut plan = Plan::default();
@@ -139,7 +126,7 @@ async fn run(files: &[OutputFile], options: &DeployOptions) -> Result<Plan> {
             .put_object()
             .bucket(&options.bucket)
             .key(&key)
-            .content_type(content_type(&path))
+            .content_type(content_type::of_path(&path))
             .cache_control(cache_control(&path))
             .body(ByteStream::from(body))
             .send()
@@ -158,18 +145,45 @@ async fn run(files: &[OutputFile], options: &DeployOptions) -> Result<Plan> {
     Ok(plan)
 }
 
-/// Every object under the prefix, with its ETag (quotes removed).
+/// A client for the site's bucket: AWS's usual configuration (region, credentials), or an
+/// S3-compatible endpoint addressed path-style.
+async fn client(endpoint: Option<&str>, timeouts: TimeoutConfig) -> Client {
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .region(RegionProviderChain::default_provider().or_else(DEFAULT_REGION))
+        .timeout_config(timeouts);
+    if let Some(url) = endpoint {
+        loader = loader.endpoint_url(url);
+    }
+    let config = aws_sdk_s3::config::Builder::from(&loader.load().await)
+        .force_path_style(endpoint.is_some())
+        .build();
+    Client::from_conf(config)
+}
+
+/// Every object under the prefix, with its ETag (quotes removed), all pages of the listing.
 async fn list(client: &Client, options: &DeployOptions) -> Result<BTreeMap<String, String>> {
-    let objects = forms_fn::outbox::s3::list_objects(client, &options.bucket, &options.prefix)
-        .await
-        .map_err(|e| s3_error(&format!("LIST s3://{}", options.bucket), e))?;
-    Ok(objects
-        .iter()
-        .filter_map(|o| {
-            let etag = o.e_tag().unwrap_or_default().trim_matches('"');
-            Some((o.key()?.to_string(), etag.to_string()))
-        })
-        .collect())
+    let mut objects = BTreeMap::new();
+    let mut token = None;
+    loop {
+        let page = client
+            .list_objects_v2()
+            .bucket(&options.bucket)
+            .prefix(&options.prefix)
+            .set_continuation_token(token)
+            .send()
+            .await
+            .map_err(|e| s3_error(&format!("LIST s3://{}", options.bucket), e))?;
+        for object in page.contents() {
+            if let Some(key) = object.key() {
+                let etag = object.e_tag().unwrap_or_default().trim_matches('"');
+                objects.insert(key.to_string(), etag.to_string());
+            }
+        }
+        token = page.next_continuation_token().map(str::to_string);
+        if token.is_none() || page.is_truncated() != Some(true) {
+            return Ok(objects);
+        }
+    }
 }
 
 #[cfg(test)]
@@ -188,8 +202,6 @@ mod tests {
         );
         assert_eq!(cache_control("sitemap.xml"), "public, max-age=3600");
         assert_eq!(cache_control("favicon.svg"), "public, max-age=3600");
-        assert_eq!(content_type("favicon.svg"), "image/svg+xml");
-        assert_eq!(content_type("index.html"), "text/html; charset=utf-8");
     }
 
     #[test]

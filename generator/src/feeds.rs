@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use crate::site::{Document, Site};
 
-pub use forms_fn::html::escape;
+pub use forms_model::html::escape;
 
 fn lastmod(doc: &Document) -> Option<String> {
     doc.meta

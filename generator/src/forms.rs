@@ -5,9 +5,10 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
-use forms_fn::lang::{LANG_FIELD, Lang};
-use forms_fn::schema::{self, Form};
-use forms_fn::submission::Submission;
+use forms_model::lang::Lang;
+use forms_model::schema::{self, Form};
+use forms_model::settings::form_action;
+use forms_model::submission::Submission;
 
 use crate::config::{CONFIG_FILE, LOCAL_FORMS_ENDPOINT, SiteConfig};
 use crate::diagnostic::Diagnostic;
@@ -66,10 +67,7 @@ pub fn load(
                 ));
             }
         }
-        let desks = std::iter::once(&form.desk)
-            .chain(form.routes.iter().filter_map(|r| r.desk.as_ref()))
-            .chain(form.routes.iter().flat_map(|r| r.copy.iter()));
-        for desk in desks {
+        for desk in form.desks() {
             if !config.forms.desks.contains_key(desk) {
                 diagnostics.push(
                     Diagnostic::error(format!("{}/{}.yaml", schema::FORMS_DIR, form.id), format!("the desk `{desk}` is not listed in site.yaml"))
@@ -96,21 +94,13 @@ pub fn endpoint(config: &SiteConfig, override_endpoint: Option<&str>) -> String 
 /// `en/pengaduan`).
 pub fn render_all(forms: &BTreeMap<String, Form>, endpoint: &str) -> HashMap<String, String> {
     let mut html = HashMap::new();
+    let empty = Submission::default();
     for lang in [Lang::Id, Lang::En] {
-        let page = Submission {
-            fields: vec![(LANG_FIELD.to_string(), lang.code().to_string())],
-            ..Submission::default()
-        };
         for (id, form) in forms {
-            // English pages post to `{endpoint}/en/{id}`, so that the function can answer
-            // in English even a post it refuses before reading its fields.
-            let action = match lang {
-                Lang::Id => format!("{endpoint}/{id}"),
-                Lang::En => format!("{endpoint}/en/{id}"),
-            };
+            let action = form_action(endpoint, id, lang);
             html.insert(
                 format!("{}/{id}", lang.code()),
-                forms_fn::render::form(form, &action, &page, &Vec::new()),
+                forms_model::render::form(form, &action, lang, &empty, &Vec::new()),
             );
         }
     }

@@ -41,12 +41,8 @@ impl I18n {
     pub fn date(&self, code: &str, date: &crate::dates::Date) -> String {
         match self.strings(code) {
             Some(s) if s.months.len() == 12 => {
-                format!(
-                    "{} {} {}",
-                    date.day,
-                    s.months[usize::from(date.month - 1)],
-                    date.year
-                )
+                let (year, month, day) = date.day.ymd();
+                format!("{day} {} {year}", s.months[(month - 1) as usize])
             }
             _ => date.display_id(),
         }

@@ -223,11 +223,25 @@ fn start_forms(options: &BuildOptions, built: &Built) -> Result<Arc<forms_fn::Ap
     // The pages come from this server, so its own origin may post.
     config
         .allowed_origins
-        .extend(forms_fn::guard::origin_of(&built.site.config.base_url));
-    let mut app = forms_fn::app::load(&config)?;
+        .extend(forms_model::settings::origin_of(
+            &built.site.config.base_url,
+        ));
+    let mut app = forms_fn::app::load(&config).map_err(|e| error_chain(&e))?;
     app.site_url = built.site.config.base_url.clone();
     app.endpoint = crate::config::LOCAL_FORMS_ENDPOINT.to_string();
     Ok(Arc::new(app))
+}
+
+/// An error with its causes, on one line (`cannot read x: no such file`).
+fn error_chain(err: &dyn std::error::Error) -> String {
+    let mut text = err.to_string();
+    let mut source = err.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
 }
 
 fn error_text(err: &Error) -> String {

@@ -10,7 +10,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::validate::Answer;
+use forms_model::validate::Answer;
 
 /// One submission as stored.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

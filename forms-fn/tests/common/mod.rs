@@ -8,10 +8,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use forms_fn::calendar::Day;
-use forms_fn::render::HASH_FIELD;
-use forms_fn::schema::{self, Field, FieldType, Form};
 use forms_fn::{App, Config};
+use forms_model::calendar::{Clock, Day};
+use forms_model::render::HASH_FIELD;
+use forms_model::schema::{self, Field, FieldType, Form};
 use mail_parser::MessageParser;
 
 /// The repository's site folder (its `content/forms/` are the real definitions).
@@ -22,6 +22,11 @@ pub fn site_dir() -> PathBuf {
 /// A fixed "today" (a Thursday) so dates in answers are stable.
 pub fn today() -> Day {
     Day::parse("2026-02-12").expect("valid")
+}
+
+/// A clock fixed at noon (WITA) of [`today`].
+pub fn clock() -> Clock {
+    Clock::new(|| today().noon_secs())
 }
 
 pub fn config(dir: &Path, smtp_url: Option<String>) -> Config {
@@ -43,7 +48,7 @@ pub fn config(dir: &Path, smtp_url: Option<String>) -> Config {
 
 pub fn app(dir: &Path) -> App {
     let mut app = forms_fn::app::load(&config(dir, None)).expect("app loads");
-    app.today = today;
+    app.clock = clock();
     app
 }
 
@@ -241,7 +246,7 @@ pub fn site_with_desks(dir: &Path) -> PathBuf {
     .iter()
     .map(|d| d.to_string())
     .chain(
-        forms_fn::schema::KAB_KOTA
+        forms_model::schema::KAB_KOTA
             .iter()
             .map(|(code, _)| format!("data-{}", code.replace('.', "-"))),
     )
@@ -428,12 +433,12 @@ pub fn post(port: u16, path: &str, content_type: &str, body: &[u8]) -> (u16, Str
     (status, body)
 }
 
-pub fn submit(port: u16, form: &forms_fn::schema::Form) -> String {
+pub fn submit(port: u16, form: &forms_model::schema::Form) -> String {
     submit_at(port, "", form)
 }
 
 /// Submits valid answers to `{prefix}/{id}` and returns the reference.
-pub fn submit_at(port: u16, prefix: &str, form: &forms_fn::schema::Form) -> String {
+pub fn submit_at(port: u16, prefix: &str, form: &forms_model::schema::Form) -> String {
     // The server's clock is the real one.
     let (fields, files) = valid_answers_on(form, Day::today());
     let (content_type, body) = if files.is_empty() {

@@ -1,6 +1,7 @@
 //! The local server's HTTP side: the site from memory, the live-reload script and its long
 //! poll, and the build-error page.
 
+use forms_model::content_type::of_path;
 use std::io::Cursor;
 use std::time::Duration;
 
@@ -43,7 +44,7 @@ fn forms(shared: &Shared, request: &mut Request) -> Response<Cursor<Vec<u8>>> {
             return ok(body.into_bytes(), "text/plain; charset=utf-8").with_status_code(503);
         }
     };
-    forms_fn::handler::from_tiny_http(&app, request)
+    forms_fn::local::from_tiny_http(&app, request)
 }
 
 /// How long a live-reload poll waits for a change before answering "no change".
@@ -106,9 +107,9 @@ fn serve_file(shared: &Shared, path: &str) -> Response<Cursor<Vec<u8>>> {
     }
     if let Some(contents) = served.files.get(&key) {
         return match contents {
-            Contents::Bytes(b) => ok(b.clone(), content_type(&key)),
+            Contents::Bytes(b) => ok(b.clone(), of_path(&key)),
             Contents::Copy(source) => match std::fs::read(source) {
-                Ok(b) => ok(b, content_type(&key)),
+                Ok(b) => ok(b, of_path(&key)),
                 Err(_) => not_found(&served),
             },
         };
@@ -140,30 +141,6 @@ fn header(name: &str, value: &str) -> Header {
         Header::from_bytes(&b"X-Invalid"[..], &b"1"[..])
             .unwrap_or_else(|()| unreachable!("a valid header"))
     })
-}
-
-pub fn content_type(path: &str) -> &'static str {
-    match path
-        .rsplit_once('.')
-        .map(|(_, e)| e.to_ascii_lowercase())
-        .as_deref()
-    {
-        Some("html") => "text/html; charset=utf-8",
-        Some("css") => "text/css; charset=utf-8",
-        Some("js") => "text/javascript; charset=utf-8",
-        Some("json") => "application/json",
-        Some("xml") => "application/xml",
-        Some("txt") => "text/plain; charset=utf-8",
-        Some("svg") => "image/svg+xml",
-        Some("png") => "image/png",
-        Some("jpg" | "jpeg") => "image/jpeg",
-        Some("webp") => "image/webp",
-        Some("gif") => "image/gif",
-        Some("ico") => "image/x-icon",
-        Some("pdf") => "application/pdf",
-        Some("woff2") => "font/woff2",
-        _ => "application/octet-stream",
-    }
 }
 
 fn percent_decode(s: &str) -> String {

@@ -3,26 +3,10 @@
 //! hints and options come from the form's definition as written; the words around them
 //! (messages, headings, the receipt) come from here. The desk's mail stays Indonesian.
 
-use crate::calendar::{Day, MONTHS};
-use crate::submission::Submission;
+use crate::calendar::{Day, MONTHS, MONTHS_EN};
 
 /// The hidden field that carries the form page's language.
 pub const LANG_FIELD: &str = "_bahasa";
-
-const MONTHS_EN: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Lang {
@@ -32,11 +16,6 @@ pub enum Lang {
 }
 
 impl Lang {
-    /// The language a submission's form page was in (Indonesian unless it says English).
-    pub fn of(submission: &Submission) -> Lang {
-        Lang::from_code(submission.value(LANG_FIELD).unwrap_or_default())
-    }
-
     /// The language of a form page from the address it posts to: English pages post to
     /// `{endpoint}/en/{id}`. Known before the body is read, so a post refused unread (too
     /// large, of the wrong type, from elsewhere) is still answered in the page's language.
@@ -81,11 +60,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_page_language_decides_and_indonesian_is_the_default() {
-        let mut s = Submission::default();
-        assert_eq!(Lang::of(&s), Lang::Id);
-        s.fields.push((LANG_FIELD.into(), "en".into()));
-        assert_eq!(Lang::of(&s), Lang::En);
+    fn the_page_address_decides_and_indonesian_is_the_default() {
         assert_eq!(Lang::of_path("/api/forms/en/pengaduan"), Lang::En);
         assert_eq!(Lang::of_path("/en/pengaduan/"), Lang::En);
         assert_eq!(Lang::of_path("/api/forms/pengaduan"), Lang::Id);

@@ -1,10 +1,11 @@
 //! Calendar days in WITA (UTC+8), the province's time zone: today, day arithmetic and
-//! weekdays, without a date-time crate (days are all the forms need).
+//! weekdays, without a date-time crate (days are all the forms need), and the one clock
+//! everything that asks "now" reads, so tests (and deadlines) can fix it.
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
 /// A day, as days since 1970-01-01.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Day(i64);
 
 /// Indonesian month names, January first.
@@ -23,13 +24,55 @@ pub const MONTHS: [&str; 12] = [
     "Desember",
 ];
 
-impl Day {
+/// Seconds since 1970 from the system clock.
+pub fn system_secs() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+/// Where "now" comes from: the system clock, or a fixed time in tests.
+#[derive(Debug, Clone, Copy)]
+pub struct Clock(fn() -> u64);
+
+impl Clock {
+    pub const SYSTEM: Clock = Clock(system_secs);
+
+    /// A clock that reads `now` (seconds since 1970).
+    pub const fn new(now: fn() -> u64) -> Clock {
+        Clock(now)
+    }
+
+    pub fn now_secs(self) -> u64 {
+        (self.0)()
+    }
+
     /// Today in WITA.
+    pub fn today(self) -> Day {
+        Day::of_secs(self.now_secs())
+    }
+}
+
+impl Default for Clock {
+    fn default() -> Clock {
+        Clock::SYSTEM
+    }
+}
+
+impl Day {
+    /// Today in WITA by the system clock.
     pub fn today() -> Day {
-        let secs = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs() as i64);
-        Day((secs + 8 * 3600).div_euclid(86_400))
+        Clock::SYSTEM.today()
+    }
+
+    /// The day in WITA of a moment (seconds since 1970).
+    pub fn of_secs(secs: u64) -> Day {
+        Day((secs as i64 + 8 * 3600).div_euclid(86_400))
+    }
+
+    /// Noon of this day in WITA, as seconds since 1970 (for clocks fixed on a day).
+    pub fn noon_secs(self) -> u64 {
+        (self.0 * 86_400 + 4 * 3600).max(0) as u64
     }
 
     pub fn from_ymd(y: i64, m: u32, d: u32) -> Option<Day> {
@@ -105,6 +148,22 @@ impl Day {
         format!("{d} {} {y}", MONTHS[(m - 1) as usize])
     }
 }
+
+/// English month names, January first.
+pub const MONTHS_EN: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
 
 /// Days in month `m` (1-12) of year `y`, leap years included.
 pub fn days_in_month(y: i64, m: u32) -> u32 {

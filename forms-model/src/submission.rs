@@ -1,7 +1,7 @@
 //! What a citizen sent: the fields and files of a form post, parsed from
 //! `application/x-www-form-urlencoded` or `multipart/form-data`, within limits.
 
-use crate::lang::Lang;
+use crate::lang::{LANG_FIELD, Lang};
 
 /// One uploaded file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,6 +33,11 @@ impl Submission {
             .iter()
             .find(|(n, _)| n == name)
             .map(|(_, v)| v.as_str())
+    }
+
+    /// The language of the form page it was sent from (Indonesian unless it says English).
+    pub fn lang(&self) -> Lang {
+        Lang::from_code(self.value(LANG_FIELD).unwrap_or_default())
     }
 
     /// Files sent for `name`, with their index in `files`.

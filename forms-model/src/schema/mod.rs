@@ -2,10 +2,14 @@
 //! it, and what the citizen is told. One definition serves the generator (the HTML form), the
 //! function (validation, routing, the email) and the docs.
 
-use std::collections::BTreeMap;
-use std::path::Path;
-
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+use crate::hash::fnv1a;
+
+mod load;
+
+pub use load::{load_dir, parse_all};
 
 /// Where form definitions live, inside a site's folder.
 pub const FORMS_DIR: &str = "content/forms";
@@ -236,6 +240,13 @@ impl Form {
         self.fields.iter().find(|f| f.name == name)
     }
 
+    /// Every desk this form's mail may go to: its own, its routes' and their copies'.
+    pub fn desks(&self) -> impl Iterator<Item = &String> {
+        std::iter::once(&self.desk)
+            .chain(self.routes.iter().filter_map(|r| r.desk.as_ref()))
+            .chain(self.routes.iter().flat_map(|r| r.copy.iter()))
+    }
+
     /// The options a choice-like field offers (kab/kota included).
     pub fn options_of(field: &Field) -> Vec<(String, String)> {
         match field.kind {
@@ -411,181 +422,5 @@ fn check_field(field: &Field, problems: &mut Vec<String>, in_group: bool) {
     }
 }
 
-/// FNV-1a, 64 bits: the definition's fingerprint (the generator uses the same for assets).
-pub fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &b| {
-        (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    })
-}
-
-/// The definitions built into the binary (from this repository's `content/forms/`).
-pub mod embedded {
-    include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
-}
-
-/// Parses definitions given as (id, YAML text).
-pub fn parse_all(
-    files: &[(&str, &str)],
-    lists: &[(&str, &str)],
-) -> Result<BTreeMap<String, Form>, Vec<SchemaError>> {
-    let lists: Lists = lists
-        .iter()
-        .map(|(name, text)| (name.to_string(), text.to_string()))
-        .collect();
-    let mut forms = BTreeMap::new();
-    let mut errors = Vec::new();
-    for (id, text) in files {
-        match parse(id, &format!("{FORMS_DIR}/{id}.yaml"), text, &lists) {
-            Ok(form) => {
-                forms.insert(id.to_string(), form);
-            }
-            Err(e) => errors.extend(e),
-        }
-    }
-    if errors.is_empty() {
-        Ok(forms)
-    } else {
-        Err(errors)
-    }
-}
-
-/// The `.yaml` files of `dir` by name (without `.yaml`), in name order; none when the
-/// folder does not exist.
-fn yaml_files(dir: &Path) -> Vec<(String, std::path::PathBuf)> {
-    let mut paths: Vec<_> = std::fs::read_dir(dir)
-        .map(|entries| entries.filter_map(|e| e.ok().map(|e| e.path())).collect())
-        .unwrap_or_default();
-    paths.sort();
-    paths
-        .into_iter()
-        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
-        .map(|p| {
-            let stem = p
-                .file_stem()
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            (stem, p)
-        })
-        .collect()
-}
-
-/// Loads every definition in `<root>/content/forms/`, with the lists of options in
-/// `<root>/content/forms/pilihan/`.
-pub fn load_dir(root: &Path) -> Result<BTreeMap<String, Form>, Vec<SchemaError>> {
-    let mut forms = BTreeMap::new();
-    let mut errors = Vec::new();
-    let cannot_read = |file: String, e: std::io::Error| SchemaError {
-        file,
-        line: None,
-        column: None,
-        message: format!("cannot read: {e}"),
-    };
-    let mut lists = Lists::new();
-    for (name, path) in yaml_files(&root.join(LISTS_DIR)) {
-        match std::fs::read_to_string(&path) {
-            Ok(text) => {
-                lists.insert(name, text);
-            }
-            Err(e) => errors.push(cannot_read(format!("{LISTS_DIR}/{name}.yaml"), e)),
-        }
-    }
-    for (id, path) in yaml_files(&root.join(FORMS_DIR)) {
-        let file = format!("{FORMS_DIR}/{id}.yaml");
-        match std::fs::read_to_string(&path) {
-            Ok(text) => match parse(&id, &file, &text, &lists) {
-                Ok(form) => {
-                    forms.insert(id, form);
-                }
-                Err(e) => errors.extend(e),
-            },
-            Err(e) => errors.push(cannot_read(file, e)),
-        }
-    }
-    if errors.is_empty() {
-        Ok(forms)
-    } else {
-        Err(errors)
-    }
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    const FORM: &str = "title: T\nprefix: PAW\nintro: i\npurpose: p\nlegal_basis: l\nretention: r\ndeadline_days: 5\ndesk: d\nfields:\n  - name: kasus\n    type: choice\n    label: Kasus\n    options_from: kasus-paw\n    options:\n      - {value: lainnya, label: Lainnya}\n";
-
-    fn lists(text: &str) -> Lists {
-        Lists::from([("kasus-paw".to_string(), text.to_string())])
-    }
-
-    #[test]
-    fn a_list_of_options_comes_before_the_forms_own_and_is_part_of_its_hash() {
-        let one = parse(
-            "t",
-            "t.yaml",
-            FORM,
-            &lists("- {value: dapil-2-a, label: 'Dapil NTB 2: A'}\n"),
-        )
-        .expect("valid");
-        let values: Vec<&str> = one.fields[0]
-            .options
-            .iter()
-            .map(|c| c.value.as_str())
-            .collect();
-        assert_eq!(values, ["dapil-2-a", "lainnya"]);
-        let empty = parse("t", "t.yaml", FORM, &lists("[]\n")).expect("valid");
-        assert_eq!(empty.fields[0].options.len(), 1);
-        assert_ne!(one.hash, empty.hash, "a page with other options is stale");
-    }
-
-    #[test]
-    fn a_missing_or_broken_list_is_an_error_that_names_its_file() {
-        let missing = parse("t", "t.yaml", FORM, &Lists::new()).expect_err("missing");
-        assert!(
-            missing[0]
-                .message
-                .contains("content/forms/pilihan/kasus-paw.yaml")
-        );
-        let broken = parse("t", "t.yaml", FORM, &lists("- {value: x}\n")).expect_err("broken");
-        assert!(broken[0].message.contains("kasus-paw.yaml"), "{broken:?}");
-    }
-
-    #[test]
-    fn a_condition_must_name_a_field_and_answers_the_form_has() {
-        let with = |condition: &str| {
-            FORM.replace(
-                "fields:\n",
-                &format!("fields:\n  - {{name: email, type: email, label: Surel, required_if: {condition}}}\n"),
-            )
-        };
-        let lists = lists("[]\n");
-        assert!(
-            parse(
-                "t",
-                "t.yaml",
-                &with("{field: kasus, equals: [lainnya]}"),
-                &lists
-            )
-            .is_ok()
-        );
-        let e = parse(
-            "t",
-            "t.yaml",
-            &with("{field: cara, equals: [surel]}"),
-            &lists,
-        )
-        .expect_err("no such field");
-        assert!(
-            e[0].message
-                .contains("`email`: `required_if` names the field `cara`")
-        );
-        let e = parse(
-            "t",
-            "t.yaml",
-            &with("{field: kasus, equals: [surel]}"),
-            &lists,
-        )
-        .expect_err("no such answer");
-        assert!(e[0].message.contains("expects `surel` in `kasus`"), "{e:?}");
-    }
-}
+mod tests;
