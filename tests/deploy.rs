@@ -173,6 +173,11 @@ fn deploy_sends_only_what_changed_and_deletes_what_is_gone() {
         .expect("bucket");
     let dir = common::copy_site("basic");
     let root = dir.path().to_path_buf();
+    // Media named as cameras and editors name them: the type comes from the extension in any
+    // case, and a GIF is an image too.
+    let media = root.join("content/berita/rapat-pleno");
+    std::fs::write(media.join("FOTO.JPG"), [0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10]).expect("jpg");
+    std::fs::write(media.join("peta.gif"), b"GIF89a\x01\x00\x01\x00").expect("gif");
 
     let (first, _) = deploy(&root, server.port, &[]);
     let uploaded: usize = first
@@ -188,6 +193,13 @@ fn deploy_sends_only_what_changed_and_deletes_what_is_gone() {
             .block_on(s3.head_object().bucket("situs").key(key).send())
             .unwrap_or_else(|e| panic!("{key}: {e:?}"))
     };
+    for (key, media_type) in [
+        ("berita/rapat-pleno/FOTO.JPG", "image/jpeg"),
+        ("berita/rapat-pleno/peta.gif", "image/gif"),
+        ("berita/rapat-pleno/foto.svg", "image/svg+xml"),
+    ] {
+        assert_eq!(head(key).content_type(), Some(media_type), "{key}");
+    }
     let page = head("layanan/paw/index.html");
     assert_eq!(page.content_type(), Some("text/html; charset=utf-8"));
     assert_eq!(page.cache_control(), Some("public, max-age=300"));

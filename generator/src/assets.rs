@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use forms_model::hash::fnv1a;
 use walkdir::WalkDir;
 
 use crate::diagnostic::Diagnostic;
@@ -76,13 +77,6 @@ pub fn collect(root: &Path, base_path: &str, diagnostics: &mut Vec<Diagnostic>) 
         out.urls.insert(rel, format!("{base_path}{published}"));
     }
     out
-}
-
-/// FNV-1a, 64 bits: a stable content hash for cache-busting names (not for security).
-pub fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &b| {
-        (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    })
 }
 
 #[cfg(test)]

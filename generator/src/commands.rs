@@ -1,0 +1,94 @@
+//! What each command of the `generator` binary does, after its arguments are parsed: build,
+//! check and deploy, with what they print. (`serve` is [`crate::serve::run`].)
+
+use std::path::Path;
+
+use crate::deploy::DeployOptions;
+use crate::diagnostic::Diagnostic;
+use crate::error::Result;
+use crate::{BuildOptions, hosting, output};
+
+/// Builds the site into `output`, removing stale files; with `precompress`, a `.gz` and a
+/// `.br` beside each text file.
+pub fn build(options: &BuildOptions, output: &Path, precompress: bool) -> Result<()> {
+    let mut built = crate::build(options)?;
+    print_warnings(&built.warnings);
+    if precompress {
+        let compressed = hosting::precompressed(&built.outputs)?;
+        built.outputs.extend(compressed);
+    }
+    let stats = output::write(output, &built.outputs)?;
+    eprintln!(
+        "built {} pages and {} sections into {} ({} files, {} stale removed) in {} ms",
+        built.site.pages.len(),
+        built.site.sections.len(),
+        output.display(),
+        stats.written,
+        stats.removed,
+        built.elapsed.as_millis()
+    );
+    Ok(())
+}
+
+/// Checks the site as a build does; writes nothing.
+pub fn check(options: &BuildOptions) -> Result<()> {
+    let built = crate::build(options)?;
+    print_warnings(&built.warnings);
+    eprintln!(
+        "checked {} pages and {} sections: no errors",
+        built.site.pages.len(),
+        built.site.sections.len()
+    );
+    Ok(())
+}
+
+/// Builds the site and makes the bucket match it (or, dry, says what that would do).
+pub fn deploy(options: &BuildOptions, target: &DeployOptions) -> Result<()> {
+    let built = crate::build(options)?;
+    print_warnings(&built.warnings);
+    let plan = crate::deploy::deploy(&built.outputs, target)?;
+    let verb = if target.dry_run { "would " } else { "" };
+    for key in &plan.upload {
+        println!("{verb}upload {key}");
+    }
+    for key in &plan.delete {
+        println!("{verb}delete {key}");
+    }
+    let (up, del, note) = if target.dry_run {
+        ("to upload", "to delete", " (dry run: nothing changed)")
+    } else {
+        ("uploaded", "deleted", "")
+    };
+    println!(
+        "s3://{}: {} {up}, {} {del}, {} unchanged{note}",
+        target.bucket,
+        plan.upload.len(),
+        plan.delete.len(),
+        plan.unchanged
+    );
+    Ok(())
+}
+
+/// The build's warnings, then how many values are still to confirm and how many warnings.
+pub fn print_warnings(warnings: &[Diagnostic]) {
+    for w in warnings {
+        eprintln!("{w}");
+    }
+    let to_confirm = warnings
+        .iter()
+        .filter(|w| w.message.starts_with("value to confirm"))
+        .count();
+    if to_confirm > 0 {
+        eprintln!(
+            "{to_confirm} value{} to confirm: replace each `{{konfirmasi: ...}}` with the confirmed fact before publishing (`build --strict` refuses them)",
+            if to_confirm == 1 { "" } else { "s" }
+        );
+    }
+    if !warnings.is_empty() {
+        eprintln!(
+            "{} warning{}\n",
+            warnings.len(),
+            if warnings.len() == 1 { "" } else { "s" }
+        );
+    }
+}
