@@ -1,13 +1,15 @@
 //! Embeds the site's form definitions, the lists of options they read and the settings
-//! (`../content/forms/*.yaml`, `../content/forms/pilihan/*.yaml`, `../content/site.yaml`) in
-//! the library, so the Lambda binary carries exactly the definitions the site was built
-//! from, with no files to ship beside it.
+//! (`../content/forms/*.yaml`, `../content/forms/pilihan/*.yaml`, `../content/site.yaml`),
+//! and the theme's function pages and words (`../templates/function/*.html`,
+//! `../templates/i18n/{id,en}.yaml`) in the library, so the Lambda binary carries exactly
+//! what the site was built from, with no files to ship beside it.
 
 use std::fmt::Write as _;
 use std::path::Path;
 
-/// A constant `name` holding (file name without `.yaml`, text) for each YAML file of `dir`.
-fn embed(code: &mut String, dir: &Path, name: &str, doc: &str) {
+/// A constant `name` holding (file name without its extension, text) for each file of `dir`
+/// ending in `.{extension}`.
+fn embed(code: &mut String, dir: &Path, extension: &str, name: &str, doc: &str) {
     println!("cargo:rerun-if-changed={}", dir.display());
     let _ = writeln!(
         code,
@@ -19,7 +21,7 @@ fn embed(code: &mut String, dir: &Path, name: &str, doc: &str) {
     files.sort();
     for path in files
         .iter()
-        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .filter(|p| p.extension().is_some_and(|e| e == extension))
     {
         println!("cargo:rerun-if-changed={}", path.display());
         let stem = path
@@ -46,14 +48,31 @@ fn main() {
     embed(
         &mut code,
         &forms,
+        "yaml",
         "FORMS",
         "The form definitions the site in this repository publishes",
     );
     embed(
         &mut code,
         &forms.join("pilihan"),
+        "yaml",
         "LISTS",
         "The lists of options the forms read (`options_from`)",
+    );
+    let templates = content.join("../templates");
+    embed(
+        &mut code,
+        &templates.join("function"),
+        "html",
+        "PAGES",
+        "The templates of the function's pages (`templates/function/`)",
+    );
+    embed(
+        &mut code,
+        &templates.join("i18n"),
+        "yaml",
+        "WORDS",
+        "The theme's words by language (`templates/i18n/`)",
     );
     let site = content.join("site.yaml");
     let _ = writeln!(

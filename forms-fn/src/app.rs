@@ -19,6 +19,7 @@ use crate::guard::Guard;
 use crate::mailer::Mailer;
 use crate::outbox::Outbox;
 use crate::queue::Queue;
+use crate::theme::{Theme, ThemeError};
 
 pub struct App {
     pub forms: BTreeMap<String, Form>,
@@ -41,6 +42,8 @@ pub struct App {
     pub admin: Option<Mailbox>,
     /// Set by a long-running server: mail goes out after the answer (see [`crate::queue`]).
     pub queue: Option<Arc<Queue>>,
+    /// The pages and words the function answers with.
+    pub theme: Theme,
 }
 
 impl App {
@@ -89,6 +92,8 @@ pub enum StartError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error("the theme's function pages cannot be used")]
+    Theme(#[from] ThemeError),
     #[error("{0}")]
     Service(String),
 }
@@ -132,6 +137,7 @@ pub fn load(config: &Config) -> Result<App, StartError> {
         limits: Limits::default(),
         clock: Clock::SYSTEM,
         queue: None,
+        theme: Theme::load(config.site_dir.as_deref())?,
     })
 }
 

@@ -29,6 +29,7 @@ pub mod resend;
 pub mod secret;
 #[cfg(feature = "http-server")]
 pub mod server;
+pub mod theme;
 
 pub use app::App;
 pub use config::Config;

@@ -30,7 +30,7 @@ use crate::outbox::{Record, Unsent};
 pub use headers::Reply;
 use headers::{request_origin, same_origin, wants_json};
 use pages::Answering;
-pub use refusal::{Refusal, Text, Unread};
+pub use refusal::{Arg, Message, Refusal, Unread};
 
 /// Handles one request to the forms endpoint. Every answer, errors included, carries the
 /// CORS headers an allowed origin's script needs to read it, and the security headers.

@@ -1,5 +1,6 @@
-//! Why a request is refused: one type that knows its status, what the log records, and the
-//! message in both languages; the pages turn it into an answer in the page's language.
+//! Why a request is refused: one type that knows its status, what the log records, and its
+//! message (a key of the theme's words, in both languages); the pages turn it into an
+//! answer in the page's language.
 
 use http::StatusCode;
 
@@ -7,23 +8,52 @@ use forms_model::lang::Lang;
 use forms_model::submission::{Limit, ParseError};
 use forms_model::validate::Errors;
 
-/// A text in Indonesian and in English.
+use crate::theme::Words;
+
+/// A message of the theme's words (`templates/i18n/*.yaml`, key `fn_...`) with the values
+/// of its `{slots}`; it is put in words in the language of the answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Text {
-    pub id: String,
-    pub en: String,
+pub struct Message {
+    pub key: &'static str,
+    pub args: Vec<(&'static str, Arg)>,
 }
 
-impl Text {
-    pub fn new(id: impl Into<String>, en: impl Into<String>) -> Text {
-        Text {
-            id: id.into(),
-            en: en.into(),
+/// The value of a message's slot.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Arg {
+    Text(String),
+    /// A limit, described in the answer's language.
+    Limit(Limit),
+}
+
+impl Message {
+    pub fn new(key: &'static str) -> Message {
+        Message {
+            key,
+            args: Vec::new(),
         }
     }
 
-    pub fn pick(&self, lang: Lang) -> &str {
-        lang.pick(&self.id, &self.en)
+    pub fn with(mut self, name: &'static str, value: Arg) -> Message {
+        self.args.push((name, value));
+        self
+    }
+
+    /// The message in `lang`.
+    pub fn words(&self, words: &Words, lang: Lang) -> String {
+        let args: Vec<(&str, String)> = self
+            .args
+            .iter()
+            .map(|(name, arg)| {
+                let value = match arg {
+                    Arg::Text(text) => text.clone(),
+                    Arg::Limit(limit) => limit.describe(lang),
+                };
+                (*name, value)
+            })
+            .collect();
+        let args: Vec<(&str, &str)> = args.iter().map(|(n, v)| (*n, v.as_str())).collect();
+        words.fill(lang, self.key, &args)
     }
 }
 
@@ -33,7 +63,7 @@ pub struct Refusal {
     /// The outcome a log line records (`rate_limited`, `stale_form`, ...); `None` for a
     /// request that is simply wrong (no such form, not a form post), which is not logged.
     pub outcome: Option<&'static str>,
-    pub message: Text,
+    pub message: Message,
     /// Seconds after which trying again may succeed (`Retry-After`).
     pub retry_after: Option<u64>,
     /// Answered with `Allow: POST` (a method other than POST).
@@ -43,7 +73,11 @@ pub struct Refusal {
 }
 
 impl Refusal {
-    pub fn new(status: StatusCode, message: Text) -> Refusal {
+    pub fn new(status: StatusCode, key: &'static str) -> Refusal {
+        Refusal::with(status, Message::new(key))
+    }
+
+    pub fn with(status: StatusCode, message: Message) -> Refusal {
         Refusal {
             status,
             outcome: None,
@@ -63,71 +97,40 @@ impl Refusal {
     }
 
     pub fn not_found() -> Refusal {
-        Refusal::new(
-            StatusCode::NOT_FOUND,
-            Text::new("Formulir ini tidak ada.", "This form does not exist."),
-        )
+        Refusal::new(StatusCode::NOT_FOUND, "fn_not_found")
     }
 
     pub fn not_post() -> Refusal {
         Refusal {
             post_only: true,
-            ..Refusal::new(
-                StatusCode::METHOD_NOT_ALLOWED,
-                Text::new(
-                    "Formulir hanya menerima kiriman (POST).",
-                    "This form only accepts submissions (POST).",
-                ),
-            )
+            ..Refusal::new(StatusCode::METHOD_NOT_ALLOWED, "fn_not_post")
         }
     }
 
     pub fn foreign_origin() -> Refusal {
-        Refusal::new(
-            StatusCode::FORBIDDEN,
-            Text::new(
-                "Kiriman ini tidak datang dari situs KPU Provinsi NTB. Isi formulir di situs resmi, lalu kirim dari sana.",
-                "This submission did not come from the KPU Provinsi NTB website. Fill in the form on the official website and send it from there.",
-            ),
-        )
-        .logged("foreign_origin")
+        Refusal::new(StatusCode::FORBIDDEN, "fn_foreign_origin").logged("foreign_origin")
     }
 
     pub fn too_many(wait: u64) -> Refusal {
         let minutes = wait.div_ceil(60);
         Refusal {
             retry_after: Some(wait),
-            ..Refusal::new(
+            ..Refusal::with(
                 StatusCode::TOO_MANY_REQUESTS,
-                Text::new(
-                    format!("Terlalu banyak kiriman dalam waktu singkat. Coba lagi dalam {minutes} menit."),
-                    format!("Too many submissions in a short time. Try again in {minutes} minutes."),
-                ),
+                Message::new("fn_too_many").with("minutes", Arg::Text(minutes.to_string())),
             )
             .logged("rate_limited")
         }
     }
 
     pub fn unsupported() -> Refusal {
-        Refusal::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            Text::new(
-                "Kirim formulir sebagai application/x-www-form-urlencoded atau multipart/form-data.",
-                "Send the form as application/x-www-form-urlencoded or multipart/form-data.",
-            ),
-        )
+        Refusal::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "fn_unsupported")
     }
 
     pub fn too_large(limit: Limit) -> Refusal {
-        let (id, en) = (limit.describe(Lang::Id), limit.describe(Lang::En));
-        Refusal::new(
+        Refusal::with(
             StatusCode::PAYLOAD_TOO_LARGE,
-            Text::new(
-                format!("Kiriman terlalu besar: {id}. Perkecil lampiran, atau serahkan di loket."),
-                format!(
-                    "The submission is too large: {en}. Make the attachment smaller, or hand it in at our service desk."
-                ),
-            ),
+            Message::new("fn_too_large").with("limit", Arg::Limit(limit)),
         )
     }
 
@@ -137,47 +140,31 @@ impl Refusal {
             ParseError::UnsupportedType => Refusal::unsupported(),
             ParseError::TooLarge(limit) => Refusal::too_large(limit),
             // The detail names the encoding fault in Indonesian; the English answer omits it.
-            ParseError::Malformed(what) => Refusal::new(
+            ParseError::Malformed(what) => Refusal::with(
                 StatusCode::BAD_REQUEST,
-                Text::new(
-                    format!("Kiriman rusak ({what}). Muat ulang halaman formulir lalu kirim lagi."),
-                    "The submission arrived damaged. Reload the form page and send it again.",
-                ),
+                Message::new("fn_malformed").with("what", Arg::Text(what)),
             ),
         }
     }
 
     pub fn stale_form() -> Refusal {
-        Refusal::new(
-            StatusCode::CONFLICT,
-            Text::new(
-                "Formulir ini sudah diperbarui sejak halaman Anda dibuka. Muat ulang halaman formulir, lalu isi dan kirim lagi.",
-                "This form has changed since you opened the page. Reload the form page, then fill it in and send it again.",
-            ),
-        )
-        .logged("stale_form")
+        Refusal::new(StatusCode::CONFLICT, "fn_stale_form").logged("stale_form")
     }
 
     pub fn unknown_field(name: &str) -> Refusal {
         let name = harmless(name);
-        Refusal::new(
+        Refusal::with(
             StatusCode::BAD_REQUEST,
-            Text::new(
-                format!("Kiriman berisi isian yang tidak dikenal formulir ini (`{name}`). Muat ulang halaman formulir, lalu kirim lagi."),
-                format!("The submission holds a field this form does not know (`{name}`). Reload the form page, then send it again."),
-            ),
+            Message::new("fn_unknown_field").with("name", Arg::Text(name)),
         )
         .logged("unknown_field")
     }
 
     pub fn misplaced_file(name: &str) -> Refusal {
         let name = harmless(name);
-        Refusal::new(
+        Refusal::with(
             StatusCode::BAD_REQUEST,
-            Text::new(
-                format!("Kiriman berisi berkas pada isian yang bukan lampiran (`{name}`). Muat ulang halaman formulir, lalu kirim lagi."),
-                format!("The submission holds a file in a field that takes no attachment (`{name}`). Reload the form page, then send it again."),
-            ),
+            Message::new("fn_misplaced_file").with("name", Arg::Text(name)),
         )
         .logged("misplaced_file")
     }
@@ -186,59 +173,28 @@ impl Refusal {
     pub fn invalid(errors: Errors) -> Refusal {
         Refusal {
             errors: Some(errors),
-            ..Refusal::new(StatusCode::UNPROCESSABLE_ENTITY, Text::new("", ""))
+            ..Refusal::new(StatusCode::UNPROCESSABLE_ENTITY, "")
         }
     }
 
     pub fn key_reused() -> Refusal {
-        Refusal::new(
-            StatusCode::CONFLICT,
-            Text::new(
-                "Kunci pengiriman ini sudah dipakai untuk kiriman dengan isian lain. Kirim sekali lagi: kiriman Anda akan dicatat sebagai kiriman baru.",
-                "This sending key was already used for a submission with other answers. Send once more: your submission will be recorded as a new one.",
-            ),
-        )
-        .logged("key_reused")
+        Refusal::new(StatusCode::CONFLICT, "fn_key_reused").logged("key_reused")
     }
 
     pub fn not_recorded() -> Refusal {
-        Refusal::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            Text::new(
-                "Kiriman Anda belum dapat kami catat karena gangguan. Tidak ada yang tersimpan: coba kirim lagi beberapa saat lagi.",
-                "We could not record your submission because of a fault. Nothing was kept: please send it again in a few moments.",
-            ),
-        )
+        Refusal::new(StatusCode::SERVICE_UNAVAILABLE, "fn_not_recorded")
     }
 
     /// A body that could not be read (see [`Unread`]).
     pub fn unread(why: Unread, body_limit_mb: usize) -> Refusal {
         match why {
             Unread::TooLarge => Refusal::too_large(Limit::Body(body_limit_mb)),
-            Unread::Slow => Refusal::new(
-                StatusCode::REQUEST_TIMEOUT,
-                Text::new(
-                    "Kiriman terlalu lama sampai dan tidak kami terima. Tidak ada yang tersimpan: kirim lagi, sebaiknya saat sinyal lebih baik.",
-                    "The submission took too long to arrive and was not received. Nothing was kept: send it again, preferably when the signal is better.",
-                ),
-            ),
+            Unread::Slow => Refusal::new(StatusCode::REQUEST_TIMEOUT, "fn_slow"),
             Unread::Busy => Refusal {
                 retry_after: Some(60),
-                ..Refusal::new(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    Text::new(
-                        "Layanan formulir sedang sibuk. Tidak ada yang tersimpan: kirim lagi dalam satu menit.",
-                        "The form service is busy. Nothing was kept: send it again in a minute.",
-                    ),
-                )
+                ..Refusal::new(StatusCode::SERVICE_UNAVAILABLE, "fn_busy")
             },
-            Unread::Broken => Refusal::new(
-                StatusCode::BAD_REQUEST,
-                Text::new(
-                    "Kiriman terputus di tengah jalan. Tidak ada yang tersimpan: kirim lagi.",
-                    "The submission was cut off on the way. Nothing was kept: send it again.",
-                ),
-            ),
+            Unread::Broken => Refusal::new(StatusCode::BAD_REQUEST, "fn_broken"),
         }
     }
 }
