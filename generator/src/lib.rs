@@ -8,6 +8,7 @@
 
 pub mod assets;
 pub mod build;
+pub mod commands;
 pub mod config;
 pub mod content;
 pub mod context;

@@ -4,8 +4,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
-use generator::diagnostic::Diagnostic;
-use generator::{BuildOptions, Error, serve};
+use generator::deploy::DeployOptions;
+use generator::{BuildOptions, Error, commands, serve};
 
 /// Builds the KPU Provinsi NTB portal from Markdown into a static site.
 #[derive(Parser)]
@@ -97,8 +97,7 @@ struct SiteArgs {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    let result = match cli.command {
+    let result = match Cli::parse().command {
         Command::Build {
             site,
             output,
@@ -108,52 +107,21 @@ fn main() -> ExitCode {
             precompress,
             no_search,
         } => {
+            let output = output.unwrap_or_else(|| site.root.join("public"));
             let options = BuildOptions {
-                root: site.root.clone(),
                 base_url,
-                drafts: site.drafts,
                 strict,
                 host_files,
                 search: !no_search,
-                ..BuildOptions::default()
+                ..site.options()
             };
-            let output = output.unwrap_or_else(|| site.root.join("public"));
-            generator::build(&options).and_then(|mut built| {
-                print_warnings(&built.warnings);
-                if precompress {
-                    let compressed = generator::hosting::precompressed(&built.outputs)?;
-                    built.outputs.extend(compressed);
-                }
-                let stats = generator::output::write(&output, &built.outputs)?;
-                eprintln!(
-                    "built {} pages and {} sections into {} ({} files, {} stale removed) in {} ms",
-                    built.site.pages.len(),
-                    built.site.sections.len(),
-                    output.display(),
-                    stats.written,
-                    stats.removed,
-                    built.elapsed.as_millis()
-                );
-                Ok(())
-            })
+            commands::build(&options, &output, precompress)
         }
-        Command::Check { site, strict } => {
-            let options = BuildOptions {
-                root: site.root,
-                drafts: site.drafts,
-                strict,
-                check_external: true,
-                ..BuildOptions::default()
-            };
-            generator::build(&options).map(|built| {
-                print_warnings(&built.warnings);
-                eprintln!(
-                    "checked {} pages and {} sections: no errors",
-                    built.site.pages.len(),
-                    built.site.sections.len()
-                );
-            })
-        }
+        Command::Check { site, strict } => commands::check(&BuildOptions {
+            strict,
+            check_external: true,
+            ..site.options()
+        }),
         Command::Deploy {
             site,
             bucket,
@@ -162,47 +130,20 @@ fn main() -> ExitCode {
             base_url,
             strict,
             dry_run,
-        } => {
-            let options = BuildOptions {
-                root: site.root,
+        } => commands::deploy(
+            &BuildOptions {
                 base_url,
-                drafts: site.drafts,
                 strict,
                 search: true,
-                ..BuildOptions::default()
-            };
-            generator::build(&options).and_then(|built| {
-                print_warnings(&built.warnings);
-                let plan = generator::deploy::deploy(
-                    &built.outputs,
-                    &generator::deploy::DeployOptions {
-                        bucket: bucket.clone(),
-                        prefix,
-                        endpoint,
-                        dry_run,
-                    },
-                )?;
-                let verb = if dry_run { "would " } else { "" };
-                for key in &plan.upload {
-                    println!("{verb}upload {key}");
-                }
-                for key in &plan.delete {
-                    println!("{verb}delete {key}");
-                }
-                let (up, del, note) = if dry_run {
-                    ("to upload", "to delete", " (dry run: nothing changed)")
-                } else {
-                    ("uploaded", "deleted", "")
-                };
-                println!(
-                    "s3://{bucket}: {} {up}, {} {del}, {} unchanged{note}",
-                    plan.upload.len(),
-                    plan.delete.len(),
-                    plan.unchanged
-                );
-                Ok(())
-            })
-        }
+                ..site.options()
+            },
+            &DeployOptions {
+                bucket,
+                prefix,
+                endpoint,
+                dry_run,
+            },
+        ),
         Command::Serve { site, port, bind } => serve::run(&serve::ServeOptions {
             root: site.root,
             drafts: site.drafts,
@@ -219,26 +160,14 @@ fn main() -> ExitCode {
     }
 }
 
-fn print_warnings(warnings: &[Diagnostic]) {
-    for w in warnings {
-        eprintln!("{w}");
-    }
-    let to_confirm = warnings
-        .iter()
-        .filter(|w| w.message.starts_with("value to confirm"))
-        .count();
-    if to_confirm > 0 {
-        eprintln!(
-            "{to_confirm} value{} to confirm: replace each `{{konfirmasi: ...}}` with the confirmed fact before publishing (`build --strict` refuses them)",
-            if to_confirm == 1 { "" } else { "s" }
-        );
-    }
-    if !warnings.is_empty() {
-        eprintln!(
-            "{} warning{}\n",
-            warnings.len(),
-            if warnings.len() == 1 { "" } else { "s" }
-        );
+impl SiteArgs {
+    /// The build options these arguments set; a command adds its own.
+    fn options(self) -> BuildOptions {
+        BuildOptions {
+            root: self.root,
+            drafts: self.drafts,
+            ..BuildOptions::default()
+        }
     }
 }
 
