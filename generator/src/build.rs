@@ -20,7 +20,7 @@ use crate::markdown::{self, Rendered};
 use crate::output::{Contents, OutputFile};
 use crate::render::{self, RenderOptions};
 use crate::site::{Document, Site, Target};
-use crate::templates::{self, Templates};
+use crate::templates::{self, TemplateData, Templates};
 
 #[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
@@ -112,13 +112,16 @@ pub fn build(options: &BuildOptions) -> Result<Built> {
         diagnostic::sort(&mut diagnostics);
         return Err(Error::Site(diagnostics));
     };
-    set_globals(&mut templates, &site, &static_files);
     let endpoint = forms::endpoint(&site.config, options.forms_endpoint.as_deref());
-    if let Ok(mut index) = templates.forms.write() {
-        *index = forms::render_all(&forms, &endpoint);
-    }
     let listings = Listings::build(&site);
-    listings.publish(&site, &templates);
+    templates.prepare(
+        TemplateData {
+            sections: listings.section_index(&site),
+            forms: forms::render_all(&forms, &endpoint),
+            strings: std::sync::Arc::clone(&site.i18n),
+        },
+        &globals(&site, &static_files),
+    );
     diagnostics.extend(render::check_templates(&site, &templates));
     let jobs = render::all_jobs(&site);
     let render_options = RenderOptions {
@@ -257,14 +260,13 @@ fn resolve_menu(root: &Path, site: &mut Site, diagnostics: &mut Vec<Diagnostic>)
     }
 }
 
-pub fn set_globals(templates: &mut Templates, site: &Site, static_files: &StaticFiles) {
-    if let Ok(mut strings) = templates.strings.write() {
-        *strings = std::sync::Arc::clone(&site.i18n);
-    }
-    let globals = templates.tera.global_context();
-    globals.insert("site", &site.config);
-    globals.insert("home_url", site.config.base_path());
-    globals.insert("assets", &static_files.urls);
+/// What every template sees: the site's settings, its home and the theme's asset URLs.
+pub fn globals(site: &Site, static_files: &StaticFiles) -> Vec<(&'static str, tera::Value)> {
+    vec![
+        ("site", tera::Value::from_serializable(&site.config)),
+        ("home_url", tera::Value::from(site.config.base_path())),
+        ("assets", tera::Value::from_serializable(&static_files.urls)),
+    ]
 }
 
 /// `sitemap.xml`, `robots.txt` and the Atom feeds.

@@ -11,7 +11,6 @@ use crate::feeds::escape;
 use crate::markdown::TocEntry;
 use crate::service_standard::ServiceStandard;
 use crate::site::{Document, Site};
-use crate::templates::Templates;
 
 /// Template data shared by many outputs, computed once per build: each page's entry in
 /// lists, and each section with its list (also served by `get_section`).
@@ -291,17 +290,13 @@ impl Listings {
         Value::from_serializable(&ctx)
     }
 
-    /// Publishes the sections to the templates' `get_section` function.
-    pub fn publish(&self, site: &Site, templates: &Templates) {
-        let index: HashMap<String, Value> = site
-            .sections
+    /// The sections by content path, for the templates' `get_section` function.
+    pub fn section_index(&self, site: &Site) -> HashMap<String, Value> {
+        site.sections
             .iter()
             .zip(&self.sections)
             .map(|(s, v)| (s.doc.content_path.clone(), v.clone()))
-            .collect();
-        if let Ok(mut map) = templates.sections.write() {
-            *map = index;
-        }
+            .collect()
     }
 }
 

@@ -10,25 +10,69 @@ use crate::diagnostic::{Diagnostic, did_you_mean};
 use crate::service_standard::ServiceStandard;
 use crate::yaml_error::yaml_error;
 
-/// Keys every page accepts.
-pub const PAGE_KEYS: [&str; 13] = [
-    "title",
-    "description",
-    "date",
-    "updated",
-    "draft",
-    "weight",
-    "tags",
-    "aliases",
-    "template",
-    "summary",
-    "extra",
-    "standar_pelayanan",
-    "status_terjemahan",
+/// The kind of value a key takes, for the example beside a type error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Text,
+    Number,
+    Flag,
+    List,
+    Date,
+    Map,
+    /// A value of its own shape (a choice, the service standard).
+    Other,
+}
+
+/// A front-matter key: its name, whether only a section's `_index.md` takes it, and the
+/// kind of its value.
+pub struct KeySpec {
+    pub name: &'static str,
+    pub section_only: bool,
+    pub kind: Kind,
+}
+
+const fn key(name: &'static str, kind: Kind) -> KeySpec {
+    KeySpec {
+        name,
+        section_only: false,
+        kind,
+    }
+}
+
+const fn section_key(name: &'static str, kind: Kind) -> KeySpec {
+    KeySpec {
+        name,
+        section_only: true,
+        kind,
+    }
+}
+
+/// Every key the front matter accepts: the one list the checks, the messages and the
+/// reading ([`Raw`]) follow.
+pub const KEYS: [KeySpec; 17] = [
+    key("title", Kind::Text),
+    key("description", Kind::Text),
+    key("date", Kind::Date),
+    key("updated", Kind::Date),
+    key("draft", Kind::Flag),
+    key("weight", Kind::Number),
+    key("tags", Kind::List),
+    key("aliases", Kind::List),
+    key("template", Kind::Text),
+    key("summary", Kind::Text),
+    key("extra", Kind::Map),
+    key("standar_pelayanan", Kind::Other),
+    key("status_terjemahan", Kind::Other),
+    section_key("sort_by", Kind::Other),
+    section_key("paginate_by", Kind::Number),
+    section_key("feed", Kind::Flag),
+    section_key("page_template", Kind::Text),
 ];
 
-/// Keys only a section's `_index.md` accepts.
-pub const SECTION_KEYS: [&str; 4] = ["sort_by", "paginate_by", "feed", "page_template"];
+/// The kind of value of the key `name`, when it is one.
+pub fn kind_of(name: &str) -> Option<Kind> {
+    KEYS.iter().find(|k| k.name == name).map(|k| k.kind)
+}
 
 /// The raw parts of a source file.
 #[derive(Debug)]
@@ -91,7 +135,7 @@ pub enum TranslationStatus {
 }
 
 /// The settings of one page or section, checked.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct FrontMatter {
     pub title: String,
     pub description: Option<String>,
@@ -116,6 +160,26 @@ pub struct FrontMatter {
     pub page_template: Option<String>,
 }
 
+impl FrontMatter {
+    /// Whether a page with `other` as its settings lists, links and renders as one with
+    /// these: then `serve` re-renders the page and refreshes its entries in the lists
+    /// instead of rebuilding the site. Every key counts, except the few that only change
+    /// what the page and its entries say; a new key counts until it is listed here.
+    pub fn same_shape(&self, other: &FrontMatter) -> bool {
+        let shape = |fm: &FrontMatter| FrontMatter {
+            description: None,
+            updated: None,
+            summary: None,
+            extra: serde_yaml::Mapping::new(),
+            standar_pelayanan: None,
+            template_line: None,
+            ..fm.clone()
+        };
+        shape(self) == shape(other)
+    }
+}
+
+/// The front matter as written; one field per [`KEYS`] entry.
 #[derive(Deserialize, Default)]
 #[serde(default)]
 struct Raw {
@@ -181,32 +245,7 @@ pub fn parse(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<FrontMatter> {
     let keys = top_level_keys(split.yaml, split.yaml_line);
-    for key in &keys {
-        let known = PAGE_KEYS.contains(&key.name) || SECTION_KEYS.contains(&key.name);
-        if !known {
-            let mut candidates: Vec<&str> = PAGE_KEYS.to_vec();
-            if is_section {
-                candidates.extend(SECTION_KEYS);
-            }
-            let d = Diagnostic::error(file, format!("unknown front matter key `{}`", key.name))
-                .at(source, key.line, key.column)
-                .underline(key.name.chars().count());
-            diagnostics.push(match did_you_mean(key.name, &candidates) {
-                Some(s) => d.help(format!("did you mean `{s}`?")),
-                None => d.help(format!(
-                    "the keys a page accepts are: {}; put your own settings under `extra:`",
-                    candidates.join(", ")
-                )),
-            });
-        } else if !is_section && SECTION_KEYS.contains(&key.name) {
-            diagnostics.push(
-                Diagnostic::error(file, format!("`{}` only applies to a section", key.name))
-                    .at(source, key.line, key.column)
-                    .underline(key.name.chars().count())
-                    .help("move it to the `_index.md` of the section, or remove it"),
-            );
-        }
-    }
+    check_keys(file, source, &keys, is_section, diagnostics);
     let key_line = |name: &str| keys.iter().find(|k| k.name == name).map(|k| k.line);
 
     let raw: Raw = if split.yaml.trim().is_empty() {
@@ -242,64 +281,33 @@ pub fn parse(
         page_template: raw.page_template,
     };
 
-    match raw.title {
-        Some(title) if !title.trim().is_empty() => fm.title = title.trim().to_string(),
-        _ => {
-            fm.title = file
-                .file_stem()
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let d = Diagnostic::error(file, "the page has no `title`");
-            diagnostics.push(
-                match key_line("title") {
-                    Some(line) => d.at(source, line, 1).underline(5),
-                    None => d.at(source, 1, 1).underline(3),
-                }
-                .help(
-                    "add a line such as `title: Permohonan Informasi Publik` to the front matter",
-                ),
-            );
-        }
-    }
-
-    for (name, raw_date, slot) in [
-        ("date", raw.date, &mut fm.date),
-        ("updated", raw.updated, &mut fm.updated),
-    ] {
-        let Some(text) = raw_date else { continue };
-        match Date::parse(&text) {
-            Some(date) => *slot = Some(date),
-            None => {
-                let line = key_line(name).unwrap_or(split.yaml_line);
-                let column = name.len() + 3;
-                diagnostics.push(
-                    Diagnostic::error(file, format!("`{name}` is not a valid date: `{text}`"))
-                        .at(source, line, column)
-                        .underline(text.chars().count())
-                        .help(format!(
-                            "write the date as YYYY-MM-DD, e.g. `{name}: 2026-02-12`"
-                        )),
-                );
-            }
-        }
-    }
-
+    fm.title = title(file, source, raw.title, key_line("title"), diagnostics);
+    fm.date = date(
+        file,
+        source,
+        "date",
+        raw.date,
+        &key_line,
+        split,
+        diagnostics,
+    );
+    fm.updated = date(
+        file,
+        source,
+        "updated",
+        raw.updated,
+        &key_line,
+        split,
+        diagnostics,
+    );
     if let Some(standard) = &fm.standar_pelayanan {
-        let missing = standard.missing_required();
-        if !missing.is_empty() {
-            let line = key_line("standar_pelayanan").unwrap_or(split.yaml_line);
-            let list = missing
-                .iter()
-                .map(|k| format!("`{k}`"))
-                .collect::<Vec<_>>()
-                .join(", ");
-            diagnostics.push(
-                Diagnostic::error(file, format!("`standar_pelayanan` is missing {list}"))
-                    .at(source, line, 1)
-                    .underline("standar_pelayanan".len())
-                    .help("the six components citizens read are required: persyaratan, prosedur, jangka_waktu, biaya, produk, pengaduan; write `{konfirmasi: \"...\"}` for a value still to be confirmed"),
-            );
-        }
+        check_standard(
+            file,
+            source,
+            standard,
+            key_line("standar_pelayanan").unwrap_or(split.yaml_line),
+            diagnostics,
+        );
     }
     if fm.paginate_by == Some(0) {
         let line = key_line("paginate_by").unwrap_or(split.yaml_line);
@@ -313,6 +321,120 @@ pub fn parse(
     }
 
     Some(fm)
+}
+
+/// Unknown keys, and a section's keys on a page.
+fn check_keys(
+    file: &Path,
+    source: &str,
+    keys: &[Key<'_>],
+    is_section: bool,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let candidates: Vec<&str> = KEYS
+        .iter()
+        .filter(|k| is_section || !k.section_only)
+        .map(|k| k.name)
+        .collect();
+    for key in keys {
+        let Some(spec) = KEYS.iter().find(|k| k.name == key.name) else {
+            let d = Diagnostic::error(file, format!("unknown front matter key `{}`", key.name))
+                .at(source, key.line, key.column)
+                .underline(key.name.chars().count());
+            diagnostics.push(match did_you_mean(key.name, &candidates) {
+                Some(s) => d.help(format!("did you mean `{s}`?")),
+                None => d.help(format!(
+                    "the keys a page accepts are: {}; put your own settings under `extra:`",
+                    candidates.join(", ")
+                )),
+            });
+            continue;
+        };
+        if !is_section && spec.section_only {
+            diagnostics.push(
+                Diagnostic::error(file, format!("`{}` only applies to a section", key.name))
+                    .at(source, key.line, key.column)
+                    .underline(key.name.chars().count())
+                    .help("move it to the `_index.md` of the section, or remove it"),
+            );
+        }
+    }
+}
+
+/// The page's title; without one, the file's name, and an error.
+fn title(
+    file: &Path,
+    source: &str,
+    raw: Option<String>,
+    line: Option<usize>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> String {
+    if let Some(title) = raw.filter(|t| !t.trim().is_empty()) {
+        return title.trim().to_string();
+    }
+    let d = Diagnostic::error(file, "the page has no `title`");
+    diagnostics.push(
+        match line {
+            Some(line) => d.at(source, line, 1).underline(5),
+            None => d.at(source, 1, 1).underline(3),
+        }
+        .help("add a line such as `title: Permohonan Informasi Publik` to the front matter"),
+    );
+    file.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// The date written under `name`, or an error at its line.
+fn date(
+    file: &Path,
+    source: &str,
+    name: &str,
+    raw: Option<String>,
+    key_line: &dyn Fn(&str) -> Option<usize>,
+    split: &Split<'_>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Date> {
+    let text = raw?;
+    let date = Date::parse(&text);
+    if date.is_none() {
+        let line = key_line(name).unwrap_or(split.yaml_line);
+        let column = name.len() + 3;
+        diagnostics.push(
+            Diagnostic::error(file, format!("`{name}` is not a valid date: `{text}`"))
+                .at(source, line, column)
+                .underline(text.chars().count())
+                .help(format!(
+                    "write the date as YYYY-MM-DD, e.g. `{name}: 2026-02-12`"
+                )),
+        );
+    }
+    date
+}
+
+/// The six components of a service standard that citizens read are there.
+fn check_standard(
+    file: &Path,
+    source: &str,
+    standard: &ServiceStandard,
+    line: usize,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let missing = standard.missing_required();
+    if missing.is_empty() {
+        return;
+    }
+    let list = missing
+        .iter()
+        .map(|k| format!("`{k}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    diagnostics.push(
+        Diagnostic::error(file, format!("`standar_pelayanan` is missing {list}"))
+            .at(source, line, 1)
+            .underline("standar_pelayanan".len())
+            .help("the six components citizens read are required: persyaratan, prosedur, jangka_waktu, biaya, produk, pengaduan; write `{konfirmasi: \"...\"}` for a value still to be confirmed"),
+    );
 }
 
 /// Placeholders `{konfirmasi: "..."}` written in `yaml`, as (line, column, text).
@@ -355,6 +477,54 @@ mod tests {
             }
         };
         (fm, diagnostics.iter().map(ToString::to_string).collect())
+    }
+
+    #[test]
+    fn every_declared_key_is_read() {
+        let sample = |spec: &KeySpec| match (spec.name, spec.kind) {
+            ("status_terjemahan", _) => "draf",
+            ("sort_by", _) => "date",
+            ("standar_pelayanan", _) => "{}",
+            (_, Kind::Text) => "Lain",
+            (_, Kind::Number) => "3",
+            (_, Kind::Flag) => "true",
+            (_, Kind::List) => "[a]",
+            (_, Kind::Date) => "2026-02-12",
+            (_, Kind::Map | Kind::Other) => "{a: 1}",
+        };
+        let (plain, _) = check("---\ntitle: T\n---\n", true);
+        for spec in &KEYS {
+            let line = format!("{}: {}", spec.name, sample(spec));
+            let source = if spec.name == "title" {
+                format!("---\n{line}\n---\n")
+            } else {
+                format!("---\ntitle: T\n{line}\n---\n")
+            };
+            let (fm, _) = check(&source, true);
+            assert_ne!(fm, plain, "`{line}` is declared but not read");
+        }
+    }
+
+    #[test]
+    fn only_what_a_page_says_keeps_its_shape() {
+        let read = |extra: &str| {
+            check(&format!("---\ntitle: T\n{extra}---\n"), true)
+                .0
+                .expect("valid")
+        };
+        let base = read("");
+        assert!(base.same_shape(&read(
+            "description: Lain\nsummary: S\nupdated: 2026-02-12\n"
+        )));
+        for changed in [
+            "weight: 2\n",
+            "date: 2026-02-12\n",
+            "tags: [a]\n",
+            "draft: true\n",
+            "paginate_by: 5\n",
+        ] {
+            assert!(!base.same_shape(&read(changed)), "{changed}");
+        }
     }
 
     #[test]

@@ -18,7 +18,7 @@ use crate::error::{Error, Result};
 use crate::output::{Contents, OutputFile};
 use crate::render::{self, Job, RenderOptions};
 use crate::site::Target;
-use crate::templates::TEMPLATE_DIR;
+use crate::templates::{TEMPLATE_DIR, TemplateData};
 
 mod http;
 
@@ -283,18 +283,7 @@ fn incremental(shared: &Shared, options: &BuildOptions, changed: &[String]) -> O
             return None;
         }
         let old = built.site.doc(target);
-        let same_shape = old.meta.draft == doc.meta.draft
-            && old.meta.awaiting_review == doc.meta.awaiting_review
-            && old.meta.weight == doc.meta.weight
-            && old.meta.date == doc.meta.date
-            && old.meta.tags == doc.meta.tags
-            && old.meta.aliases == doc.meta.aliases
-            && old.meta.template == doc.meta.template
-            && old.meta.title == doc.meta.title
-            && old.meta.sort_by == doc.meta.sort_by
-            && old.meta.paginate_by == doc.meta.paginate_by
-            && old.meta.feed == doc.meta.feed
-            && old.meta.page_template == doc.meta.page_template;
+        let same_shape = old.meta.same_shape(&doc.meta);
         if !same_shape {
             return None;
         }
@@ -328,7 +317,12 @@ fn incremental(shared: &Shared, options: &BuildOptions, changed: &[String]) -> O
     }
     jobs.sort();
     jobs.dedup();
-    built.listings.publish(&built.site, &built.templates);
+    let data = TemplateData {
+        sections: built.listings.section_index(&built.site),
+        ..built.templates.data().clone()
+    };
+    let globals = build::globals(&built.site, &built.static_files);
+    built.templates.prepare(data, &globals);
     let (files, errors) = render::render(
         &built.site,
         &built.templates,

@@ -41,7 +41,7 @@ pub fn placeholder_text(value: &serde_yaml::Value) -> Option<&str> {
 /// The 14 components. The first six are what citizens read and are required; the others
 /// are mostly internal ("manufacturing" in PermenPANRB 15/2014) but still published in the
 /// printable standard.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ServiceStandard {
     pub persyaratan: Option<Vec<Confirmable<Requirement>>>,

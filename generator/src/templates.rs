@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::error::Error as _;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 
 use tera::{Context, ErrorKind, Kwargs, State, Tera, Value};
 use walkdir::WalkDir;
@@ -15,25 +15,42 @@ pub const TEMPLATE_DIR: &str = "templates";
 /// Theme files copied to the site (CSS, JS, images), inside `templates/`.
 pub const STATIC_DIR: &str = "static";
 
-/// Sections by content path, for the `get_section` function; replaced on every build.
-pub type SectionIndex = Arc<RwLock<HashMap<String, Value>>>;
-
-/// Each form's rendered HTML by id, for the `form` function; replaced on every build.
-pub type FormIndex = Arc<RwLock<HashMap<String, String>>>;
-
-/// The theme's words, read by `t(key=...)` in the language of the page being rendered.
-pub type StringsIndex = Arc<RwLock<Arc<crate::i18n::I18n>>>;
+/// What the templates' functions read, given once before the first render of a build.
+#[derive(Debug, Clone, Default)]
+pub struct TemplateData {
+    /// Sections by content path, for `get_section`.
+    pub sections: HashMap<String, Value>,
+    /// Each form's rendered HTML by `{lang}/{id}`, for `form`.
+    pub forms: HashMap<String, String>,
+    /// The theme's words, for `t(key=...)` in the language of the page being rendered.
+    pub strings: Arc<crate::i18n::I18n>,
+}
 
 pub struct Templates {
-    pub tera: Tera,
+    tera: Tera,
     /// Template name → its text, for messages.
     sources: BTreeMap<String, String>,
-    pub sections: SectionIndex,
-    pub forms: FormIndex,
-    pub strings: StringsIndex,
+    data: Arc<TemplateData>,
 }
 
 impl Templates {
+    /// Gives the templates what their functions and every page read: the data, and the
+    /// globals (`site`, `home_url`, `assets`). Called before rendering; `serve` calls it
+    /// again when the sections change.
+    pub fn prepare(&mut self, data: TemplateData, globals: &[(&'static str, Value)]) {
+        let data = Arc::new(data);
+        register_functions(&mut self.tera, &data);
+        self.data = data;
+        let context = self.tera.global_context();
+        for (name, value) in globals {
+            context.insert(*name, value);
+        }
+    }
+
+    pub fn data(&self) -> &TemplateData {
+        &self.data
+    }
+
     pub fn has(&self, name: &str) -> bool {
         self.sources.contains_key(name)
     }
@@ -125,16 +142,12 @@ pub fn load(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Option<Templates>
         }
     }
 
-    let sections: SectionIndex = Arc::default();
-    let forms: FormIndex = Arc::default();
-    let strings: StringsIndex = Arc::default();
     let mut templates = Templates {
-        tera: new_tera(&sections, &forms, &strings),
+        tera: Tera::new(),
         sources,
-        sections,
-        forms,
-        strings,
+        data: Arc::default(),
     };
+    register_functions(&mut templates.tera, &templates.data);
 
     // Each template alone first, so every syntax error is reported, not just the first.
     let before = diagnostics.len();
@@ -169,26 +182,25 @@ pub fn load(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Option<Templates>
     Some(templates)
 }
 
-fn new_tera(sections: &SectionIndex, forms: &FormIndex, strings: &StringsIndex) -> Tera {
-    let mut tera = Tera::new();
-    let words = Arc::clone(strings);
+/// The functions templates call: `t` (the theme's words), `form` (a form's HTML) and
+/// `get_section`, reading `data`.
+fn register_functions(tera: &mut Tera, data: &Arc<TemplateData>) {
+    let words = Arc::clone(data);
     tera.register_function("t", move |kwargs: Kwargs, state: &State| {
         let key: String = kwargs.must_get("key")?;
-        let words = words
-            .read()
-            .map_err(|_| tera::Error::message("template strings unavailable"))?;
         let lang: String = match kwargs.get::<String>("lang")? {
             Some(lang) => lang,
             None => state
                 .get("ui_lang")?
-                .unwrap_or_else(|| words.default.clone()),
+                .unwrap_or_else(|| words.strings.default.clone()),
         };
         words
+            .strings
             .text(&lang, &key)
             .map(|text| Value::from(text.to_string()))
             .map_err(tera::Error::message)
     });
-    let form_index = Arc::clone(forms);
+    let forms = Arc::clone(data);
     tera.register_function("form", move |kwargs: Kwargs, state: &State| {
         let id: String = kwargs.must_get("id")?;
         // The form speaks the page's language where the form function can answer in it.
@@ -196,15 +208,16 @@ fn new_tera(sections: &SectionIndex, forms: &FormIndex, strings: &StringsIndex) 
             Some("en") => "en",
             _ => "id",
         };
-        let forms = form_index
-            .read()
-            .map_err(|_| tera::Error::message("form index unavailable"))?;
         forms
+            .forms
             .get(&format!("{lang}/{id}"))
             .map(|html| Value::safe_string(html))
             .ok_or_else(|| {
-                let mut known: Vec<&str> =
-                    forms.keys().filter_map(|k| k.strip_prefix("id/")).collect();
+                let mut known: Vec<&str> = forms
+                    .forms
+                    .keys()
+                    .filter_map(|k| k.strip_prefix("id/"))
+                    .collect();
                 known.sort();
                 tera::Error::message(format!(
                     "form: there is no form `{id}` (content/forms/{id}.yaml); the forms are: {}",
@@ -212,17 +225,15 @@ fn new_tera(sections: &SectionIndex, forms: &FormIndex, strings: &StringsIndex) 
                 ))
             })
     });
-    let index = Arc::clone(sections);
+    let sections = Arc::clone(data);
     tera.register_function("get_section", move |kwargs: Kwargs, _: &State| {
         let path: String = kwargs.must_get("path")?;
-        let sections = index.read().map_err(|_| tera::Error::message("section index unavailable"))?;
-        sections.get(&path).cloned().ok_or_else(|| {
+        sections.sections.get(&path).cloned().ok_or_else(|| {
             tera::Error::message(format!(
                 "get_section: there is no section `content/{path}` (give the path of an `_index.md` inside content/)"
             ))
         })
     });
-    tera
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use crate::diagnostic::{Diagnostic, did_you_mean};
+use crate::front_matter::{Kind, kind_of};
 use crate::service_standard;
 
 /// Turns a YAML error into a diagnostic at the right line of the whole file.
@@ -174,19 +175,20 @@ fn explain(message: &str) -> (String, Option<String>) {
     if message.contains("invalid type") {
         let key = message.split(':').next().unwrap_or_default();
         let message = reword_type_error(message);
-        let example = match key.trim() {
-            "title" | "description" | "summary" | "template" | "page_template" => Some(format!(
+        let key = key.trim();
+        let example = kind_of(key).and_then(|kind| match kind {
+            Kind::Text => Some(format!(
                 "write text, e.g. `{key}: Permohonan Informasi Publik`"
             )),
-            "weight" | "paginate_by" => Some(format!("write a whole number, e.g. `{key}: 3`")),
-            "draft" | "feed" => Some(format!("write `{key}: true` or `{key}: false`")),
-            "tags" | "aliases" => Some(format!("write a list, e.g. `{key}: [pemilih, data]`")),
-            "date" | "updated" => Some(format!(
+            Kind::Number => Some(format!("write a whole number, e.g. `{key}: 3`")),
+            Kind::Flag => Some(format!("write `{key}: true` or `{key}: false`")),
+            Kind::List => Some(format!("write a list, e.g. `{key}: [pemilih, data]`")),
+            Kind::Date => Some(format!(
                 "write the date as YYYY-MM-DD, e.g. `{key}: 2026-02-12`"
             )),
-            "extra" => Some("write a map of settings under `extra:`".into()),
-            _ => None,
-        };
+            Kind::Map => Some(format!("write a map of settings under `{key}:`")),
+            Kind::Other => None,
+        });
         return (message, example);
     }
     if message.contains("did not match any variant") {
