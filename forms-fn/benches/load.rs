@@ -14,6 +14,7 @@ mod common;
 use std::collections::{BTreeMap, HashSet};
 use std::io::{Read, Write};
 use std::net::TcpStream;
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -39,15 +40,16 @@ fn post(port: u16, body: &[u8]) -> Option<(u16, String)> {
     Some((status, response))
 }
 
+fn setting(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
 fn main() {
-    let clients: usize = std::env::var("LOAD_CLIENTS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(16);
-    let seconds: u64 = std::env::var("LOAD_SECONDS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(20);
+    let clients = setting("LOAD_CLIENTS", 16) as usize;
+    let seconds = setting("LOAD_SECONDS", 20);
     let dir = tempfile::tempdir_in("/dev/shm").expect("tmpfs");
     let site = common::site_with_desks(dir.path());
     let outbox = dir.path().join("outbox");
@@ -76,45 +78,7 @@ fn main() {
     let results: Arc<Mutex<Vec<Outcome>>> = Arc::default();
     let started = Instant::now();
     let workers: Vec<_> = (0..clients)
-        .map(|c| {
-            let (stop, results, fields) = (Arc::clone(&stop), Arc::clone(&results), fields.clone());
-            std::thread::spawn(move || {
-                let mut mine = Vec::new();
-                let mut n = 0u64;
-                while !stop.load(Ordering::Relaxed) {
-                    n += 1;
-                    // One in five is invalid (the consent box left empty).
-                    let valid = !n.is_multiple_of(5);
-                    let body: Vec<(String, String)> = fields
-                        .iter()
-                        .filter(|(k, _)| valid || k != "persetujuan")
-                        .map(|(k, v)| {
-                            if k == "nama" {
-                                (k.clone(), format!("Uji {c}-{n}"))
-                            } else {
-                                (k.clone(), v.clone())
-                            }
-                        })
-                        .collect();
-                    let body = common::urlencoded(&body);
-                    let t = Instant::now();
-                    let answer = post(port, &body);
-                    let ms = t.elapsed().as_secs_f64() * 1000.0;
-                    match answer {
-                        Some((status, text)) => {
-                            let reference = text
-                                .split("\"reference\":\"")
-                                .nth(1)
-                                .and_then(|r| r.split('"').next())
-                                .map(str::to_string);
-                            mine.push((status, ms, reference));
-                        }
-                        None => mine.push((0, ms, None)),
-                    }
-                }
-                results.lock().expect("lock").extend(mine);
-            })
-        })
+        .map(|c| client(c, port, fields.clone(), &stop, &results))
         .collect();
 
     // The mail server goes away for a while in the middle of the run.
@@ -137,18 +101,68 @@ fn main() {
     let _ = function.wait();
 
     let results = results.lock().expect("lock");
-    let mut latencies: Vec<f64> = results.iter().map(|r| r.1).collect();
-    latencies.sort_by(f64::total_cmp);
-    let pct = |p: f64| latencies[((latencies.len() as f64 - 1.0) * p).round() as usize];
-    let mut statuses: BTreeMap<u16, usize> = BTreeMap::new();
-    for r in results.iter() {
-        *statuses.entry(r.0).or_default() += 1;
-    }
+    report(&results, elapsed, clients);
     let accepted: HashSet<&str> = results
         .iter()
         .filter(|r| r.0 == 200)
         .filter_map(|r| r.2.as_deref())
         .collect();
+    reconcile(&site, &outbox, &maildir, smtp_port, accepted.len());
+    drop(server_smtp);
+}
+
+/// One client posting until `stop`: one submission in five is invalid (the consent box
+/// left empty); every answer's status, latency and reference go to `results`.
+fn client(
+    c: usize,
+    port: u16,
+    fields: Vec<(String, String)>,
+    stop: &Arc<AtomicBool>,
+    results: &Arc<Mutex<Vec<Outcome>>>,
+) -> std::thread::JoinHandle<()> {
+    let (stop, results) = (Arc::clone(stop), Arc::clone(results));
+    std::thread::spawn(move || {
+        let mut mine = Vec::new();
+        let mut n = 0u64;
+        while !stop.load(Ordering::Relaxed) {
+            n += 1;
+            let valid = !n.is_multiple_of(5);
+            let body: Vec<(String, String)> = fields
+                .iter()
+                .filter(|(k, _)| valid || k != "persetujuan")
+                .map(|(k, v)| {
+                    if k == "nama" {
+                        (k.clone(), format!("Uji {c}-{n}"))
+                    } else {
+                        (k.clone(), v.clone())
+                    }
+                })
+                .collect();
+            let body = common::urlencoded(&body);
+            let t = Instant::now();
+            let answer = post(port, &body);
+            let ms = t.elapsed().as_secs_f64() * 1000.0;
+            let reference = answer.as_ref().and_then(|(_, text)| {
+                text.split("\"reference\":\"")
+                    .nth(1)
+                    .and_then(|r| r.split('"').next())
+                    .map(str::to_string)
+            });
+            mine.push((answer.map_or(0, |(status, _)| status), ms, reference));
+        }
+        results.lock().expect("lock").extend(mine);
+    })
+}
+
+/// Requests per second, latency percentiles and the answers' statuses.
+fn report(results: &[Outcome], elapsed: f64, clients: usize) {
+    let mut latencies: Vec<f64> = results.iter().map(|r| r.1).collect();
+    latencies.sort_by(f64::total_cmp);
+    let pct = |p: f64| latencies[((latencies.len() as f64 - 1.0) * p).round() as usize];
+    let mut statuses: BTreeMap<u16, usize> = BTreeMap::new();
+    for r in results {
+        *statuses.entry(r.0).or_default() += 1;
+    }
     println!(
         "{} requests in {elapsed:.1} s from {clients} clients: {:.0} requests/s, p50 {:.2} ms, p99 {:.2} ms (target 1,000/s, p99 < 20 ms)",
         results.len(),
@@ -157,23 +171,29 @@ fn main() {
         pct(0.99)
     );
     println!("answers: {statuses:?} (0 = no answer)");
+}
 
-    let count = |d: &str| {
-        std::fs::read_dir(outbox.join(d))
-            .map(|e| {
-                e.filter_map(|e| e.ok())
-                    .filter(|e| e.file_name().to_string_lossy().ends_with(".json"))
-                    .count()
-            })
-            .unwrap_or(0)
-    };
-    let pending_before = count("pending");
+/// Records in the outbox folder `d` (`pending`, `sent`).
+fn count(outbox: &Path, d: &str) -> usize {
+    std::fs::read_dir(outbox.join(d))
+        .map(|e| {
+            e.filter_map(|e| e.ok())
+                .filter(|e| e.file_name().to_string_lossy().ends_with(".json"))
+                .count()
+        })
+        .unwrap_or(0)
+}
+
+/// A minute of `forms-fn resend`, then: accepted = delivered + pending, and no desk
+/// message twice.
+fn reconcile(site: &Path, outbox: &Path, maildir: &Path, smtp_port: u16, accepted: usize) {
+    let pending_before = count(outbox, "pending");
     // Delivering thousands of pending messages one by one takes minutes; a minute of it is
     // enough to see the re-send work, and the reconciliation holds at any moment.
     let mut resend = Command::new(env!("CARGO_BIN_EXE_forms-fn"))
         .arg("resend")
-        .env("SITE_DIR", &site)
-        .env("OUTBOX_DIR", &outbox)
+        .env("SITE_DIR", site)
+        .env("OUTBOX_DIR", outbox)
         .env("SMTP_URL", format!("smtp://127.0.0.1:{smtp_port}"))
         .env("RUST_LOG", "error")
         .stdout(Stdio::piped())
@@ -185,7 +205,24 @@ fn main() {
     }
     let _ = resend.kill();
     let resend = resend.wait_with_output().expect("resend");
-    let (sent, pending) = (count("sent"), count("pending"));
+    let (sent, pending) = (count(outbox, "sent"), count(outbox, "pending"));
+    let subjects = desk_subjects(maildir);
+    let unique: HashSet<&String> = subjects.iter().collect();
+    println!(
+        "reconciliation: {accepted} accepted = {sent} delivered + {pending} pending ({pending_before} were pending before a minute of `forms-fn resend`{}); desk messages {}, duplicates {}",
+        match String::from_utf8_lossy(&resend.stdout).trim() {
+            "" => String::new(),
+            said => format!(": {said}"),
+        },
+        subjects.len(),
+        subjects.len() - unique.len()
+    );
+    let lost = accepted as i64 - (sent + pending) as i64;
+    println!("lost: {lost}");
+}
+
+/// The subjects of the desk messages in the Maildir (not the citizens' receipts).
+fn desk_subjects(maildir: &Path) -> Vec<String> {
     let mut subjects = Vec::new();
     for d in ["new", "cur"] {
         for entry in std::fs::read_dir(maildir.join(d))
@@ -202,18 +239,5 @@ fn main() {
             }
         }
     }
-    let unique: HashSet<&String> = subjects.iter().collect();
-    println!(
-        "reconciliation: {} accepted = {sent} delivered + {pending} pending ({pending_before} were pending before a minute of `forms-fn resend`{}); desk messages {}, duplicates {}",
-        accepted.len(),
-        match String::from_utf8_lossy(&resend.stdout).trim() {
-            "" => String::new(),
-            said => format!(": {said}"),
-        },
-        subjects.len(),
-        subjects.len() - unique.len()
-    );
-    let lost = accepted.len() as i64 - (sent + pending) as i64;
-    println!("lost: {lost}");
-    drop(server_smtp);
+    subjects
 }

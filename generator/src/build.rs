@@ -69,14 +69,86 @@ pub fn build(options: &BuildOptions) -> Result<Built> {
         )));
     }
     let mut diagnostics = Vec::new();
-    let Some(config) = config::load(root, options.base_url.as_deref(), &mut diagnostics) else {
-        diagnostic::sort(&mut diagnostics);
-        return Err(Error::Site(diagnostics));
+    let sources = read_sources(options, &mut diagnostics);
+    let Some(Sources {
+        mut site,
+        templates,
+        static_files,
+        forms,
+    }) = sources
+    else {
+        return Err(failed(diagnostics));
+    };
+    render_all_markdown(&mut site);
+    let files = file_index(&site, &static_files);
+    diagnostics.extend(check_links(&site, &files, options.check_external));
+    // A theme with errors was reported; the content's own mistakes are reported with it.
+    let Some(mut templates) = templates else {
+        return Err(failed(diagnostics));
     };
 
-    let i18n = crate::i18n::load(root, &config, &mut diagnostics);
+    let endpoint = forms::endpoint(&site.config, options.forms_endpoint.as_deref());
+    let listings = Listings::build(&site);
+    templates.prepare(
+        TemplateData {
+            sections: listings.section_index(&site),
+            forms: forms::render_all(&forms, &endpoint),
+            strings: std::sync::Arc::clone(&site.i18n),
+        },
+        &globals(&site, &static_files),
+    );
+    let mut outputs = render_pages(options, &site, &templates, &listings, &mut diagnostics);
+    outputs.extend(static_files.files.iter().cloned());
+    outputs.extend(site.files.iter().map(|(source, path)| OutputFile {
+        path: path.clone(),
+        contents: Contents::Copy(root.join(source)),
+    }));
+    outputs.extend(generated_files(&site));
+    outputs.extend(alias_pages(&site, &mut diagnostics));
+    if options.host_files {
+        outputs.extend(crate::hosting::files(&site, &endpoint));
+    }
+    check_collisions(&outputs, &mut diagnostics);
+    if diagnostics.iter().any(|d| d.is_error() || options.strict) {
+        return Err(failed(diagnostics));
+    }
+    diagnostic::sort(&mut diagnostics);
+    outputs.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(Built {
+        site,
+        templates,
+        listings,
+        static_files,
+        files,
+        outputs,
+        warnings: diagnostics,
+        elapsed: started.elapsed(),
+    })
+}
+
+/// A failed build's error: every diagnostic, sorted.
+fn failed(mut diagnostics: Vec<Diagnostic>) -> Error {
+    diagnostic::sort(&mut diagnostics);
+    Error::Site(diagnostics)
+}
+
+/// What a build reads before it renders.
+struct Sources {
+    site: Site,
+    /// `None` when the theme has errors (reported).
+    templates: Option<Templates>,
+    static_files: StaticFiles,
+    forms: std::collections::BTreeMap<String, forms_model::schema::Form>,
+}
+
+/// Reads the settings, the words, the content and the theme (those two in parallel), the
+/// static files and the forms; `None` when the settings cannot be read.
+fn read_sources(options: &BuildOptions, diagnostics: &mut Vec<Diagnostic>) -> Option<Sources> {
+    let root = options.root.as_path();
+    let config = config::load(root, options.base_url.as_deref(), diagnostics)?;
+    let i18n = crate::i18n::load(root, &config, diagnostics);
     let (mut site, (templates, template_diagnostics)) = rayon::join(
-        || content::load(root, config, options.drafts, &mut diagnostics),
+        || content::load(root, config, options.drafts, diagnostics),
         || {
             let mut d = Vec::new();
             (templates::load(root, &mut d), d)
@@ -85,8 +157,8 @@ pub fn build(options: &BuildOptions) -> Result<Built> {
     diagnostics.extend(template_diagnostics);
     site.i18n = std::sync::Arc::new(i18n);
     let base_path = site.config.base_path().to_string();
-    let static_files = assets::collect(root, &base_path, &mut diagnostics);
-    let forms = forms::load(root, &site.config, &mut diagnostics);
+    let static_files = assets::collect(root, &base_path, diagnostics);
+    let forms = forms::load(root, &site.config, diagnostics);
     // An endpoint still to confirm is listed with the other placeholders; none at all is
     // worth its own warning.
     if !forms.is_empty() && site.config.forms.endpoint.is_none() && options.forms_endpoint.is_none()
@@ -102,73 +174,44 @@ pub fn build(options: &BuildOptions) -> Result<Built> {
             .help("set `forms.endpoint` to the form function's address before publishing"),
         );
     }
-    resolve_menu(root, &mut site, &mut diagnostics);
+    resolve_menu(root, &mut site, diagnostics);
+    Some(Sources {
+        site,
+        templates,
+        static_files,
+        forms,
+    })
+}
 
-    render_all_markdown(&mut site);
-    let files = file_index(&site, &static_files);
-    diagnostics.extend(check_links(&site, &files, options.check_external));
-
-    let Some(mut templates) = templates else {
-        diagnostic::sort(&mut diagnostics);
-        return Err(Error::Site(diagnostics));
-    };
-    let endpoint = forms::endpoint(&site.config, options.forms_endpoint.as_deref());
-    let listings = Listings::build(&site);
-    templates.prepare(
-        TemplateData {
-            sections: listings.section_index(&site),
-            forms: forms::render_all(&forms, &endpoint),
-            strings: std::sync::Arc::clone(&site.i18n),
-        },
-        &globals(&site, &static_files),
-    );
-    diagnostics.extend(render::check_templates(&site, &templates));
-    let jobs = render::all_jobs(&site);
+/// Every page, list and tag page, then (when asked and the theme has a search page) the
+/// search pages and the search index.
+fn render_pages(
+    options: &BuildOptions,
+    site: &Site,
+    templates: &Templates,
+    listings: &Listings,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<OutputFile> {
+    diagnostics.extend(render::check_templates(site, templates));
+    let jobs = render::all_jobs(site);
     let render_options = RenderOptions {
         live_reload: options.live_reload,
     };
     let (mut outputs, render_diagnostics) =
-        render::render(&site, &templates, &listings, &jobs, render_options);
+        render::render(site, templates, listings, &jobs, render_options);
     diagnostics.extend(render_diagnostics);
-    if options.search && crate::search::enabled(&templates) {
-        let (pages, d) = crate::search::pages(&site, &templates, &listings);
+    if options.search && crate::search::enabled(templates) {
+        let (pages, d) = crate::search::pages(site, templates, listings);
         outputs.extend(pages);
         diagnostics.extend(d);
         if !diagnostics.iter().any(Diagnostic::is_error) {
-            match crate::search::index(&site, &outputs) {
+            match crate::search::index(site, &outputs) {
                 Ok(files) => outputs.extend(files),
                 Err(d) => diagnostics.push(d),
             }
         }
     }
-    outputs.extend(static_files.files.iter().cloned());
-    outputs.extend(site.files.iter().map(|(source, path)| OutputFile {
-        path: path.clone(),
-        contents: Contents::Copy(root.join(source)),
-    }));
-    outputs.extend(generated_files(&site));
-    outputs.extend(alias_pages(&site, &mut diagnostics));
-    if options.host_files {
-        outputs.extend(crate::hosting::files(&site, &endpoint));
-    }
-    check_collisions(&outputs, &mut diagnostics);
-
-    diagnostic::sort(&mut diagnostics);
-    let has_errors = diagnostics.iter().any(|d| d.is_error() || options.strict);
-    if has_errors {
-        return Err(Error::Site(diagnostics));
-    }
-    outputs.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(Built {
-        site,
-        templates,
-        listings,
-        static_files,
-        files,
-        outputs,
-        warnings: diagnostics,
-        elapsed: started.elapsed(),
-    })
+    outputs
 }
 
 /// Renders one document's Markdown, rewriting its internal links to URLs.

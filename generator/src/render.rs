@@ -94,6 +94,15 @@ pub fn render(
 /// What went wrong, and while rendering what.
 type Failure = (Diagnostic, String);
 
+/// What every job reads.
+#[derive(Clone, Copy)]
+struct Inputs<'a> {
+    site: &'a Site,
+    templates: &'a Templates,
+    listings: &'a Listings,
+    options: RenderOptions,
+}
+
 fn render_job(
     site: &Site,
     templates: &Templates,
@@ -101,132 +110,186 @@ fn render_job(
     job: &Job,
     options: RenderOptions,
 ) -> Result<Vec<OutputFile>, Failure> {
-    let base = site.config.base_path();
+    let inputs = Inputs {
+        site,
+        templates,
+        listings,
+        options,
+    };
     match job {
-        Job::Page(i) => {
-            let page = &site.pages[*i];
-            let doc = &page.doc;
-            if doc.has_errors {
-                return Ok(Vec::new());
-            }
-            let what = doc.file.display().to_string();
-            // A missing template was reported by `check_templates`.
-            let Ok(name) = page_template(site, *i, templates) else {
-                return Ok(Vec::new());
-            };
-            let mut ctx = base_context(
-                site,
-                listings,
-                Some(doc),
-                &doc.url,
-                crumbs(site, site.trail(page.section, &doc.lang)),
-            );
-            ctx.insert("page", &page_context(site, *i));
-            ctx.insert(
-                "search_section",
-                &site.sections[page.section].doc.meta.title,
-            );
-            let html = render_one(templates, &name, &ctx, options, base).map_err(|d| (d, what))?;
-            Ok(vec![OutputFile::html(doc.out_path.clone(), html)])
-        }
-        Job::Section(i) => {
-            let section = &site.sections[*i];
-            let doc = &section.doc;
-            if doc.has_errors {
-                return Ok(Vec::new());
-            }
-            let what = doc.file.display().to_string();
-            let name = section_template(*i, doc);
-            if !templates.has(&name) {
-                return Ok(Vec::new());
-            }
-            let ancestors = section
-                .parent
-                .map(|p| site.trail(p, &doc.lang))
-                .unwrap_or_default();
-            let items: Vec<Value> = section
-                .pages
-                .iter()
-                .map(|&p| listings.summaries[p].clone())
-                .collect();
-            let list = List {
-                template: &name,
-                items: &items,
-                per_page: doc.meta.paginate_by.unwrap_or(usize::MAX),
-                url: &doc.url,
-                out_dir: doc.out_path.trim_end_matches("index.html"),
-            };
-            paginate(&list, templates, options, base, |url| {
-                let mut ctx = base_context(
-                    site,
-                    listings,
-                    Some(doc),
-                    url,
-                    crumbs(site, ancestors.clone()),
-                );
-                ctx.insert_value("section", listings.sections[*i].clone());
-                ctx.insert("search_section", &doc.meta.title);
-                ctx
-            })
-            .map_err(|d| (d, what))
-        }
-        Job::TagIndex => {
-            let url = format!("{base}tag/");
-            let mut ctx = base_context(site, listings, None, &url, crumbs(site, vec![0]));
-            let tags: Vec<Value> = site
-                .tags
-                .values()
-                .map(|t| {
-                    Value::from_serializable(&serde_json::json!({
-                        "name": t.name, "slug": t.slug, "url": tag_url(site, &t.slug), "count": t.pages.len(),
-                    }))
-                })
-                .collect();
-            ctx.insert("tags", &tags);
-            let html = render_required(templates, "tags.html", &ctx, options, base)?;
-            Ok(vec![OutputFile::html("tag/index.html".into(), html)])
-        }
-        Job::Tag(slug) => {
-            let Some(tag) = site.tags.get(slug) else {
-                return Ok(Vec::new());
-            };
-            require(templates, "tag.html")?;
-            let url = tag_url(site, slug);
-            let items: Vec<Value> = tag
-                .pages
-                .iter()
-                .map(|&p| listings.summaries[p].clone())
-                .collect();
-            let out_dir = format!("tag/{slug}/");
-            let list = List {
-                template: "tag.html",
-                items: &items,
-                per_page: TAG_PAGE_SIZE,
-                url: &url,
-                out_dir: &out_dir,
-            };
-            paginate(&list, templates, options, base, |page_url| {
-                let mut ctx = base_context(site, listings, None, page_url, crumbs(site, vec![0]));
-                ctx.insert(
-                    "tag",
-                    &TagCtx {
-                        name: &tag.name,
-                        slug: &tag.slug,
-                        url: &url,
-                        pages: &items,
-                    },
-                );
-                ctx
-            })
-            .map_err(|d| (d, "tag.html".to_string()))
-        }
-        Job::NotFound => {
-            let url = format!("{base}404.html");
-            let ctx = base_context(site, listings, None, &url, crumbs(site, vec![0]));
-            let html = render_required(templates, "404.html", &ctx, options, base)?;
-            Ok(vec![OutputFile::html("404.html".into(), html)])
-        }
+        Job::Page(i) => render_page(inputs, *i),
+        Job::Section(i) => render_section(inputs, *i),
+        Job::TagIndex => render_tag_index(inputs),
+        Job::Tag(slug) => render_tag(inputs, slug),
+        Job::NotFound => render_not_found(inputs),
     }
+}
+
+fn render_page(inputs: Inputs<'_>, i: usize) -> Result<Vec<OutputFile>, Failure> {
+    let Inputs {
+        site,
+        templates,
+        listings,
+        options,
+    } = inputs;
+    let page = &site.pages[i];
+    let doc = &page.doc;
+    if doc.has_errors {
+        return Ok(Vec::new());
+    }
+    let what = doc.file.display().to_string();
+    // A missing template was reported by `check_templates`.
+    let Ok(name) = page_template(site, i, templates) else {
+        return Ok(Vec::new());
+    };
+    let mut ctx = base_context(
+        site,
+        listings,
+        Some(doc),
+        &doc.url,
+        crumbs(site, site.trail(page.section, &doc.lang)),
+    );
+    ctx.insert("page", &page_context(site, i));
+    ctx.insert(
+        "search_section",
+        &site.sections[page.section].doc.meta.title,
+    );
+    let html = render_one(templates, &name, &ctx, options, site.config.base_path())
+        .map_err(|d| (d, what))?;
+    Ok(vec![OutputFile::html(doc.out_path.clone(), html)])
+}
+
+fn render_section(inputs: Inputs<'_>, i: usize) -> Result<Vec<OutputFile>, Failure> {
+    let Inputs {
+        site,
+        templates,
+        listings,
+        options,
+    } = inputs;
+    let section = &site.sections[i];
+    let doc = &section.doc;
+    if doc.has_errors {
+        return Ok(Vec::new());
+    }
+    let what = doc.file.display().to_string();
+    let name = section_template(i, doc);
+    if !templates.has(&name) {
+        return Ok(Vec::new());
+    }
+    let ancestors = section
+        .parent
+        .map(|p| site.trail(p, &doc.lang))
+        .unwrap_or_default();
+    let items: Vec<Value> = section
+        .pages
+        .iter()
+        .map(|&p| listings.summaries[p].clone())
+        .collect();
+    let list = List {
+        template: &name,
+        items: &items,
+        per_page: doc.meta.paginate_by.unwrap_or(usize::MAX),
+        url: &doc.url,
+        out_dir: doc.out_path.trim_end_matches("index.html"),
+    };
+    paginate(&list, templates, options, site.config.base_path(), |url| {
+        let mut ctx = base_context(
+            site,
+            listings,
+            Some(doc),
+            url,
+            crumbs(site, ancestors.clone()),
+        );
+        ctx.insert_value("section", listings.sections[i].clone());
+        ctx.insert("search_section", &doc.meta.title);
+        ctx
+    })
+    .map_err(|d| (d, what))
+}
+
+fn render_tag_index(inputs: Inputs<'_>) -> Result<Vec<OutputFile>, Failure> {
+    let Inputs {
+        site,
+        templates,
+        listings,
+        options,
+    } = inputs;
+    let base = site.config.base_path();
+    let url = format!("{base}tag/");
+    let mut ctx = base_context(site, listings, None, &url, crumbs(site, vec![0]));
+    let tags: Vec<Value> = site
+        .tags
+        .values()
+        .map(|t| {
+            Value::from_serializable(&serde_json::json!({
+                "name": t.name, "slug": t.slug, "url": tag_url(site, &t.slug), "count": t.pages.len(),
+            }))
+        })
+        .collect();
+    ctx.insert("tags", &tags);
+    let html = render_required(templates, "tags.html", &ctx, options, base)?;
+    Ok(vec![OutputFile::html("tag/index.html".into(), html)])
+}
+
+fn render_tag(inputs: Inputs<'_>, slug: &str) -> Result<Vec<OutputFile>, Failure> {
+    let Inputs {
+        site,
+        templates,
+        listings,
+        options,
+    } = inputs;
+    let Some(tag) = site.tags.get(slug) else {
+        return Ok(Vec::new());
+    };
+    require(templates, "tag.html")?;
+    let url = tag_url(site, slug);
+    let items: Vec<Value> = tag
+        .pages
+        .iter()
+        .map(|&p| listings.summaries[p].clone())
+        .collect();
+    let out_dir = format!("tag/{slug}/");
+    let list = List {
+        template: "tag.html",
+        items: &items,
+        per_page: TAG_PAGE_SIZE,
+        url: &url,
+        out_dir: &out_dir,
+    };
+    paginate(
+        &list,
+        templates,
+        options,
+        site.config.base_path(),
+        |page_url| {
+            let mut ctx = base_context(site, listings, None, page_url, crumbs(site, vec![0]));
+            ctx.insert(
+                "tag",
+                &TagCtx {
+                    name: &tag.name,
+                    slug: &tag.slug,
+                    url: &url,
+                    pages: &items,
+                },
+            );
+            ctx
+        },
+    )
+    .map_err(|d| (d, "tag.html".to_string()))
+}
+
+fn render_not_found(inputs: Inputs<'_>) -> Result<Vec<OutputFile>, Failure> {
+    let Inputs {
+        site,
+        templates,
+        listings,
+        options,
+    } = inputs;
+    let base = site.config.base_path();
+    let url = format!("{base}404.html");
+    let ctx = base_context(site, listings, None, &url, crumbs(site, vec![0]));
+    let html = render_required(templates, "404.html", &ctx, options, base)?;
+    Ok(vec![OutputFile::html("404.html".into(), html)])
 }
 
 /// Pages listed on one tag page: a popular tag can hold thousands, too many for a phone

@@ -256,6 +256,33 @@ fn error_text(err: &Error) -> String {
     text
 }
 
+/// Refreshes the lists' entries of a changed document; the jobs that re-render it and
+/// the lists it appears in.
+fn refresh(built: &mut Built, target: Target) -> Vec<Job> {
+    let mut jobs = Vec::new();
+    match target {
+        Target::Page(i) => {
+            built.listings.refresh_page(&built.site, i);
+            let section = built.site.pages[i].section;
+            jobs.push(Job::Page(i));
+            jobs.extend(built.site.ancestry(section).into_iter().map(Job::Section));
+            jobs.extend(
+                built.site.pages[i]
+                    .doc
+                    .meta
+                    .tags
+                    .iter()
+                    .map(|t| Job::Tag(crate::slug::slugify(t))),
+            );
+        }
+        Target::Section(i) => {
+            built.listings.refresh_section(&built.site, i);
+            jobs.extend(built.site.ancestry(i).into_iter().map(Job::Section));
+        }
+    }
+    jobs
+}
+
 /// Rebuilds after changes to existing Markdown files only, re-rendering just the pages that
 /// show them. Returns the number of pages rendered, or `None` when the change needs a full
 /// rebuild (new or deleted files, templates, settings, or a change to what orders lists).
@@ -289,26 +316,7 @@ fn incremental(shared: &Shared, options: &BuildOptions, changed: &[String]) -> O
         }
         doc.rendered = build::render_markdown(&built.site, &doc);
         *built.site.doc_mut(target) = doc;
-        match target {
-            Target::Page(i) => {
-                built.listings.refresh_page(&built.site, i);
-                let section = built.site.pages[i].section;
-                jobs.push(Job::Page(i));
-                jobs.extend(built.site.ancestry(section).into_iter().map(Job::Section));
-                jobs.extend(
-                    built.site.pages[i]
-                        .doc
-                        .meta
-                        .tags
-                        .iter()
-                        .map(|t| Job::Tag(crate::slug::slugify(t))),
-                );
-            }
-            Target::Section(i) => {
-                built.listings.refresh_section(&built.site, i);
-                jobs.extend(built.site.ancestry(i).into_iter().map(Job::Section));
-            }
-        }
+        jobs.extend(refresh(built, target));
     }
     let link_errors: Vec<Diagnostic> = build::check_links(&built.site, &built.files, false);
     if !link_errors.is_empty() {

@@ -246,8 +246,12 @@ pub fn parse(
 ) -> Option<FrontMatter> {
     let keys = top_level_keys(split.yaml, split.yaml_line);
     check_keys(file, source, &keys, is_section, diagnostics);
-    let key_line = |name: &str| keys.iter().find(|k| k.name == name).map(|k| k.line);
-
+    let at = Where {
+        file,
+        source,
+        keys: &keys,
+        first_line: split.yaml_line,
+    };
     let raw: Raw = if split.yaml.trim().is_empty() {
         Raw::default()
     } else {
@@ -259,18 +263,17 @@ pub fn parse(
             }
         }
     };
-
-    let mut fm = FrontMatter {
-        title: String::new(),
+    let fm = FrontMatter {
+        title: title(&at, raw.title, diagnostics),
         description: raw.description,
-        date: None,
-        updated: None,
+        date: date(&at, "date", raw.date, diagnostics),
+        updated: date(&at, "updated", raw.updated, diagnostics),
         draft: raw.draft,
         weight: raw.weight,
         tags: raw.tags,
         aliases: raw.aliases,
         template: raw.template,
-        template_line: key_line("template"),
+        template_line: at.line_of("template"),
         summary: raw.summary,
         extra: raw.extra,
         standar_pelayanan: raw.standar_pelayanan,
@@ -280,47 +283,39 @@ pub fn parse(
         feed: raw.feed,
         page_template: raw.page_template,
     };
-
-    fm.title = title(file, source, raw.title, key_line("title"), diagnostics);
-    fm.date = date(
-        file,
-        source,
-        "date",
-        raw.date,
-        &key_line,
-        split,
-        diagnostics,
-    );
-    fm.updated = date(
-        file,
-        source,
-        "updated",
-        raw.updated,
-        &key_line,
-        split,
-        diagnostics,
-    );
     if let Some(standard) = &fm.standar_pelayanan {
-        check_standard(
-            file,
-            source,
-            standard,
-            key_line("standar_pelayanan").unwrap_or(split.yaml_line),
-            diagnostics,
-        );
+        check_standard(&at, standard, diagnostics);
     }
     if fm.paginate_by == Some(0) {
-        let line = key_line("paginate_by").unwrap_or(split.yaml_line);
         diagnostics.push(
             Diagnostic::error(file, "`paginate_by` must be at least 1")
-                .at(source, line, 1)
+                .at(source, at.line("paginate_by"), 1)
                 .help(
                     "write the number of pages per list page, e.g. `paginate_by: 10`, or remove it",
                 ),
         );
     }
-
     Some(fm)
+}
+
+/// Where the front matter being read is, for messages: its file, text and keys' lines.
+struct Where<'a> {
+    file: &'a Path,
+    source: &'a str,
+    keys: &'a [Key<'a>],
+    /// The line the YAML starts on.
+    first_line: usize,
+}
+
+impl Where<'_> {
+    fn line_of(&self, name: &str) -> Option<usize> {
+        self.keys.iter().find(|k| k.name == name).map(|k| k.line)
+    }
+
+    /// The line of `name`, or the first line of the YAML.
+    fn line(&self, name: &str) -> usize {
+        self.line_of(name).unwrap_or(self.first_line)
+    }
 }
 
 /// Unknown keys, and a section's keys on a page.
@@ -362,47 +357,37 @@ fn check_keys(
 }
 
 /// The page's title; without one, the file's name, and an error.
-fn title(
-    file: &Path,
-    source: &str,
-    raw: Option<String>,
-    line: Option<usize>,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> String {
+fn title(at: &Where<'_>, raw: Option<String>, diagnostics: &mut Vec<Diagnostic>) -> String {
     if let Some(title) = raw.filter(|t| !t.trim().is_empty()) {
         return title.trim().to_string();
     }
-    let d = Diagnostic::error(file, "the page has no `title`");
+    let d = Diagnostic::error(at.file, "the page has no `title`");
     diagnostics.push(
-        match line {
-            Some(line) => d.at(source, line, 1).underline(5),
-            None => d.at(source, 1, 1).underline(3),
+        match at.line_of("title") {
+            Some(line) => d.at(at.source, line, 1).underline(5),
+            None => d.at(at.source, 1, 1).underline(3),
         }
         .help("add a line such as `title: Permohonan Informasi Publik` to the front matter"),
     );
-    file.file_stem()
+    at.file
+        .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default()
 }
 
 /// The date written under `name`, or an error at its line.
 fn date(
-    file: &Path,
-    source: &str,
+    at: &Where<'_>,
     name: &str,
     raw: Option<String>,
-    key_line: &dyn Fn(&str) -> Option<usize>,
-    split: &Split<'_>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Date> {
     let text = raw?;
     let date = Date::parse(&text);
     if date.is_none() {
-        let line = key_line(name).unwrap_or(split.yaml_line);
-        let column = name.len() + 3;
         diagnostics.push(
-            Diagnostic::error(file, format!("`{name}` is not a valid date: `{text}`"))
-                .at(source, line, column)
+            Diagnostic::error(at.file, format!("`{name}` is not a valid date: `{text}`"))
+                .at(at.source, at.line(name), name.len() + 3)
                 .underline(text.chars().count())
                 .help(format!(
                     "write the date as YYYY-MM-DD, e.g. `{name}: 2026-02-12`"
@@ -413,13 +398,7 @@ fn date(
 }
 
 /// The six components of a service standard that citizens read are there.
-fn check_standard(
-    file: &Path,
-    source: &str,
-    standard: &ServiceStandard,
-    line: usize,
-    diagnostics: &mut Vec<Diagnostic>,
-) {
+fn check_standard(at: &Where<'_>, standard: &ServiceStandard, diagnostics: &mut Vec<Diagnostic>) {
     let missing = standard.missing_required();
     if missing.is_empty() {
         return;
@@ -430,8 +409,8 @@ fn check_standard(
         .collect::<Vec<_>>()
         .join(", ");
     diagnostics.push(
-        Diagnostic::error(file, format!("`standar_pelayanan` is missing {list}"))
-            .at(source, line, 1)
+        Diagnostic::error(at.file, format!("`standar_pelayanan` is missing {list}"))
+            .at(at.source, at.line("standar_pelayanan"), 1)
             .underline("standar_pelayanan".len())
             .help("the six components citizens read are required: persyaratan, prosedur, jangka_waktu, biaya, produk, pengaduan; write `{konfirmasi: \"...\"}` for a value still to be confirmed"),
     );
