@@ -5,10 +5,8 @@
 
 mod common;
 
-use std::net::{TcpListener, TcpStream};
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Output};
 
 use aws_sdk_s3::Client;
 use aws_sdk_s3::config::{BehaviorVersion, Credentials, Region};
@@ -59,55 +57,6 @@ fn the_template_keeps_its_security_promises() {
     );
 }
 
-/// moto's S3 server on loopback, stopped when dropped.
-struct S3Server {
-    child: Child,
-    port: u16,
-}
-
-impl Drop for S3Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn s3_server() -> S3Server {
-    let python = Command::new("python3")
-        .args(["-c", "import moto.server, sys; print(sys.executable)"])
-        .output()
-        .expect("python3 runs");
-    assert!(
-        python.status.success(),
-        "moto is missing: run scripts/test, which installs it (pip install 'moto[server]')"
-    );
-    let port = TcpListener::bind("127.0.0.1:0")
-        .expect("bind")
-        .local_addr()
-        .expect("addr")
-        .port();
-    let child = Command::new(String::from_utf8_lossy(&python.stdout).trim())
-        .args([
-            "-m",
-            "moto.server",
-            "-H",
-            "127.0.0.1",
-            "-p",
-            &port.to_string(),
-        ])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("moto starts");
-    let server = S3Server { child, port };
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "moto never listened");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    server
-}
-
 fn client(port: u16) -> Client {
     Client::from_conf(
         aws_sdk_s3::Config::builder()
@@ -153,12 +102,12 @@ fn deploy(root: &Path, port: u16, extra: &[&str]) -> (String, Output) {
 
 #[test]
 fn deploy_sends_only_what_changed_and_deletes_what_is_gone() {
-    let server = s3_server();
+    let (_server, port) = test_support::servers::s3_server(None);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .expect("runtime");
-    let s3 = client(server.port);
+    let s3 = client(port);
     runtime
         .block_on(
             s3.create_bucket()
@@ -179,7 +128,7 @@ fn deploy_sends_only_what_changed_and_deletes_what_is_gone() {
     std::fs::write(media.join("FOTO.JPG"), [0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10]).expect("jpg");
     std::fs::write(media.join("peta.gif"), b"GIF89a\x01\x00\x01\x00").expect("gif");
 
-    let (first, _) = deploy(&root, server.port, &[]);
+    let (first, _) = deploy(&root, port, &[]);
     let uploaded: usize = first
         .split(": ")
         .nth(1)
@@ -213,7 +162,7 @@ fn deploy_sends_only_what_changed_and_deletes_what_is_gone() {
         Some("public, max-age=31536000, immutable")
     );
 
-    let (second, _) = deploy(&root, server.port, &[]);
+    let (second, _) = deploy(&root, port, &[]);
     assert_eq!(
         second,
         format!("s3://situs: 0 uploaded, 0 deleted, {uploaded} unchanged"),
@@ -226,7 +175,7 @@ fn deploy_sends_only_what_changed_and_deletes_what_is_gone() {
     std::fs::write(&paw, format!("{text}\nSatu kalimat tambahan.\n")).expect("edit");
     std::fs::remove_file(root.join("content/berita/sosialisasi.md")).expect("remove");
     let etag = page.e_tag().map(str::to_string);
-    let (dry, out) = deploy(&root, server.port, &["--dry-run"]);
+    let (dry, out) = deploy(&root, port, &["--dry-run"]);
     let said = String::from_utf8_lossy(&out.stdout);
     assert!(
         said.contains("would upload layanan/paw/index.html"),
@@ -244,7 +193,7 @@ fn deploy_sends_only_what_changed_and_deletes_what_is_gone() {
     head("berita/sosialisasi/index.html");
 
     // The real deploy does exactly what the dry run said.
-    let (_, out) = deploy(&root, server.port, &[]);
+    let (_, out) = deploy(&root, port, &[]);
     let done = String::from_utf8_lossy(&out.stdout);
     let actions = |text: &str, prefix: &str| -> Vec<String> {
         text.lines()

@@ -5,88 +5,13 @@
 
 mod common;
 
-use std::collections::{BTreeMap, HashMap};
+use common::portal::{content_pages, site};
+
+use std::collections::HashMap;
 use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::path::Path;
 
 use regex::Regex;
-
-struct Built {
-    _dir: tempfile::TempDir,
-    root: PathBuf,
-    /// Output path → text, for every HTML file.
-    pages: BTreeMap<String, String>,
-}
-
-fn site() -> &'static Built {
-    static SITE: OnceLock<Built> = OnceLock::new();
-    SITE.get_or_init(|| {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let root = dir.path().join("public");
-        let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-        let output = common::generator(&[
-            "build",
-            "--root",
-            repo.to_str().expect("utf-8"),
-            "--output",
-            root.to_str().expect("utf-8"),
-        ]);
-        assert!(output.status.success(), "{}", common::stderr(&output));
-        let errors = common::stderr(&output)
-            .lines()
-            .filter(|l| l.starts_with("error"))
-            .count();
-        assert_eq!(errors, 0);
-        // The only warnings are the facts the office still has to confirm, and the
-        // translations still to be reviewed by a native speaker.
-        let stderr = common::stderr(&output);
-        let others: Vec<&str> = stderr
-            .lines()
-            .filter(|l| {
-                l.starts_with("warning:")
-                    && !l.starts_with("warning: value to confirm before publishing:")
-                    && !l.starts_with("warning: this translation awaits a native speaker's review")
-            })
-            .collect();
-        assert!(
-            others.is_empty(),
-            "warnings other than placeholders: {others:?}"
-        );
-        let mut pages = BTreeMap::new();
-        collect(&root, &root, &mut pages);
-        Built {
-            _dir: dir,
-            root,
-            pages,
-        }
-    })
-}
-
-fn collect(root: &Path, dir: &Path, pages: &mut BTreeMap<String, String>) {
-    for entry in std::fs::read_dir(dir).expect("read dir") {
-        let path = entry.expect("entry").path();
-        if path.is_dir() {
-            collect(root, &path, pages);
-        } else if path.extension().is_some_and(|e| e == "html") {
-            let rel = path
-                .strip_prefix(root)
-                .expect("inside")
-                .to_string_lossy()
-                .replace('\\', "/");
-            pages.insert(rel, std::fs::read_to_string(&path).expect("read"));
-        }
-    }
-}
-
-/// Pages people read (not the redirect pages of aliases; the search page redirects only
-/// without JavaScript).
-fn content_pages() -> impl Iterator<Item = (&'static String, &'static String)> {
-    site()
-        .pages
-        .iter()
-        .filter(|(_, html)| !html.contains("http-equiv=\"refresh\"") || html.contains("<noscript>"))
-}
 
 fn first<'a>(re: &Regex, text: &'a str) -> Option<&'a str> {
     re.captures(text).and_then(|c| c.get(1)).map(|m| m.as_str())
@@ -521,87 +446,4 @@ fn labels_and_site_facts_in_another_language_than_the_page_are_marked() {
         .filter(|m| !m.contains("lang="))
         .collect();
     assert!(bare.is_empty(), "labels without lang: {bare:?}");
-}
-
-/// What is wrong with how `text` states the time limit for reporting an election violation
-/// to Bawaslu: the limit runs from when the violation is known or found (UU 7/2017 Pasal
-/// 454 ayat (6): 7 working days; UU 1/2015 as amended, Pasal 134 ayat (4): 7 days), never
-/// from the day it happened.
-fn bawaslu_rule_problems(text: &str) -> Vec<String> {
-    let lower = text
-        .to_lowercase()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
-    let mut problems = Vec::new();
-    // Sentences about reporting a violation: the only place these words are wrong.
-    let about_reports = lower.split(['.', ';']).filter(|s| {
-        ["bawaslu", "pelanggaran", "violation", "lapor", "report"]
-            .iter()
-            .any(|w| s.contains(w))
-    });
-    for sentence in about_reports {
-        for wrong in [
-            "setelah kejadian",
-            "sejak kejadian",
-            "setelah peristiwa",
-            "after the incident",
-            "after the event",
-            "secepatnya",
-            "as soon as possible",
-        ] {
-            if sentence.contains(wrong) {
-                problems.push(format!("counts from the event: `{wrong}`"));
-            }
-        }
-    }
-    if lower.contains("pasal 454") && !lower.contains("hari kerja") {
-        problems.push("cites Pasal 454 without `hari kerja`".to_string());
-    }
-    if lower.contains("article 454") && !lower.contains("working days") {
-        problems.push("cites Article 454 without `working days`".to_string());
-    }
-    problems
-}
-
-#[test]
-fn the_old_bawaslu_wording_is_caught() {
-    for old in [
-        "Untuk pelanggaran pilkada, laporan harus masuk **paling lambat 7 hari** setelah\nkejadian.",
-        "For election violations, the report must be submitted no later than 7 days after the incident.",
-        "Untuk pemilu, laporkan secepatnya.",
-        "Laporan pemilu paling lama 7 hari (UU 7/2017 Pasal 454 ayat (6)).",
-    ] {
-        assert!(!bawaslu_rule_problems(old).is_empty(), "{old}");
-    }
-    assert!(
-        bawaslu_rule_problems(
-            "paling lama 7 hari kerja sejak diketahui terjadinya dugaan pelanggaran pemilu (UU 7/2017 Pasal 454 ayat (6))"
-        )
-        .is_empty()
-    );
-}
-
-#[test]
-fn every_page_and_form_counts_the_bawaslu_deadline_from_when_the_violation_is_known() {
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../content");
-    let mut found = Vec::new();
-    let mut states_the_rule = 0;
-    for entry in walkdir::WalkDir::new(&repo) {
-        let entry = entry.expect("entry");
-        let path = entry.path();
-        let source = path.extension().is_some_and(|e| e == "md" || e == "yaml");
-        if !source {
-            continue;
-        }
-        let text = std::fs::read_to_string(path).expect("read");
-        if text.contains("Pasal 454") || text.contains("Article 454") {
-            states_the_rule += 1;
-        }
-        for problem in bawaslu_rule_problems(&text) {
-            found.push(format!("{}: {problem}", path.display()));
-        }
-    }
-    assert!(found.is_empty(), "{}", found.join("\n"));
-    assert!(states_the_rule >= 4, "the rule is stated with its article");
 }

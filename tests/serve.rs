@@ -3,8 +3,7 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
@@ -26,12 +25,7 @@ impl Drop for Server {
 
 impl Server {
     fn start(root: &std::path::Path) -> Server {
-        // Port 0 asks the system for a free port; it is free again once the probe closes.
-        let port = TcpListener::bind("127.0.0.1:0")
-            .expect("bind")
-            .local_addr()
-            .expect("addr")
-            .port();
+        let port = test_support::free_port();
         let mut child = Command::new(env!("CARGO_BIN_EXE_generator"))
             .args([
                 "serve",
@@ -73,27 +67,9 @@ impl Server {
 }
 
 fn get(port: u16, path: &str) -> (u16, String) {
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
-    stream
-        .set_read_timeout(Some(Duration::from_secs(40)))
-        .expect("timeout");
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
-    )
-    .expect("send");
-    let mut response = String::new();
-    stream.read_to_string(&mut response).expect("read");
-    let status = response
-        .split(' ')
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .expect("status");
-    let body = response
-        .split_once("\r\n\r\n")
-        .map(|(_, b)| b.to_string())
-        .unwrap_or_default();
-    (status, body)
+    let answer = test_support::http::exchange(port, "GET", path, &[], &[], Duration::from_secs(40))
+        .expect("an answer");
+    (answer.status, answer.body)
 }
 
 fn edit(path: &std::path::Path, from: &str, to: &str) {

@@ -12,8 +12,6 @@
 mod common;
 
 use std::collections::{BTreeMap, HashSet};
-use std::io::{Read, Write};
-use std::net::TcpStream;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -24,20 +22,20 @@ use std::time::{Duration, Instant};
 type Outcome = (u16, f64, Option<String>);
 
 fn post(port: u16, body: &[u8]) -> Option<(u16, String)> {
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
-    stream
-        .set_read_timeout(Some(Duration::from_secs(30)))
-        .ok()?;
-    let head = format!(
-        "POST /informasi-publik HTTP/1.1\r\nHost: 127.0.0.1\r\nOrigin: https://kpu-ntb.example\r\nContent-Type: application/x-www-form-urlencoded\r\nAccept: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-        body.len()
-    );
-    stream.write_all(head.as_bytes()).ok()?;
-    stream.write_all(body).ok()?;
-    let mut response = String::new();
-    stream.read_to_string(&mut response).ok()?;
-    let status = response.split(' ').nth(1)?.parse().ok()?;
-    Some((status, response))
+    let answer = test_support::http::exchange(
+        port,
+        "POST",
+        "/informasi-publik",
+        &[
+            "Origin: https://kpu-ntb.example",
+            "Content-Type: application/x-www-form-urlencoded",
+            "Accept: application/json",
+        ],
+        body,
+        Duration::from_secs(30),
+    )
+    .ok()?;
+    Some((answer.status, answer.body))
 }
 
 fn setting(name: &str, default: u64) -> u64 {

@@ -10,7 +10,7 @@ mod common;
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -25,21 +25,7 @@ const PREFIX: &str = "formulir/";
 
 /// moto's S3 server on `port`, empty, with the outbox bucket created.
 fn s3_server(port: u16) -> (common::Process, Peek) {
-    let child = Command::new(common::python_with("moto.server"))
-        .args([
-            "-m",
-            "moto.server",
-            "-H",
-            "127.0.0.1",
-            "-p",
-            &port.to_string(),
-        ])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("moto starts");
-    let server = common::Process(child);
-    common::wait_for_port(port);
+    let (server, _) = test_support::servers::s3_server(Some(port));
     let peek = Peek::new(port);
     let jakarta = CreateBucketConfiguration::builder()
         .location_constraint(BucketLocationConstraint::ApSoutheast3)

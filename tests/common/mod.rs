@@ -4,6 +4,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+pub mod portal;
+
 /// The seven services, by the file names of their pages in `content/layanan/`.
 pub const SERVICES: [&str; 7] = [
     "autentifikasi",

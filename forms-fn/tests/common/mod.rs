@@ -1,11 +1,10 @@
 //! Helpers shared by the form function's tests: the portal's own form definitions, answers
 //! that pass them, and an app writing to a temporary folder.
-#![allow(dead_code)]
+#![allow(dead_code, unused_imports)]
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use forms_fn::{App, Config};
@@ -13,6 +12,8 @@ use forms_model::calendar::{Clock, Day};
 use forms_model::render::HASH_FIELD;
 use forms_model::schema::{self, Field, FieldType, Form};
 use mail_parser::MessageParser;
+
+pub mod requests;
 
 /// The repository's site folder (its `content/forms/` are the real definitions).
 pub fn site_dir() -> PathBuf {
@@ -260,72 +261,20 @@ pub fn site_with_desks(dir: &Path) -> PathBuf {
     site
 }
 
-/// A child process that is stopped when the test ends, whatever happens.
-pub struct Process(pub Child);
-
-impl Drop for Process {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .expect("bind")
-        .local_addr()
-        .expect("addr")
-        .port()
-}
+pub use test_support::{Process, free_port, python_with, wait_for_port};
 
 /// The Python that has aiosmtpd.
 pub fn python() -> String {
     python_with("aiosmtpd")
 }
 
-/// The Python that can import `module` (the interpreter itself, not a pyenv shim, so killing
-/// the child stops the server).
-pub fn python_with(module: &str) -> String {
-    let out = Command::new("python3")
-        .args([
-            "-c",
-            &format!("import {module}, sys; print(sys.executable)"),
-        ])
-        .output()
-        .expect("python3 runs");
-    assert!(
-        out.status.success(),
-        "the Python module {module} is missing: run scripts/test, which installs it"
-    );
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
-}
-
 pub fn smtp_server(port: u16, maildir: &Path) -> Process {
-    smtp_server_with(port, maildir, &[])
+    test_support::servers::smtp_server(port, maildir, &[])
 }
 
 /// aiosmtpd on `port`, storing a Maildir, with extra options (`--tlscert`...).
 pub fn smtp_server_with(port: u16, maildir: &Path, options: &[&str]) -> Process {
-    let child = Command::new(python())
-        .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}")])
-        .args(options)
-        .args(["-c", "aiosmtpd.handlers.Mailbox"])
-        .arg(maildir)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("aiosmtpd starts");
-    wait_for_port(port);
-    Process(child)
-}
-
-/// Polls until something listens on `port` (a server's readiness, not a delay).
-pub fn wait_for_port(port: u16) {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "nothing listens on {port}");
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    test_support::servers::smtp_server(port, maildir, options)
 }
 
 /// The `forms-fn` binary with `args` and the settings of a test site.
@@ -401,36 +350,29 @@ pub fn wait_for_line(log: &Log, parts: &[&str]) {
     }
 }
 
+/// Posts `body` as the site's own page would (JSON answers asked for); the status and
+/// the body, reduced to its JSON object.
 pub fn post(port: u16, path: &str, content_type: &str, body: &[u8]) -> (u16, String) {
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
-    stream
-        .set_read_timeout(Some(Duration::from_secs(30)))
-        .expect("timeout");
-    write!(
-        stream,
-        "POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nOrigin: https://kpu-ntb.example\r\nContent-Type: {content_type}\r\nAccept: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-        body.len()
+    let answer = test_support::http::exchange(
+        port,
+        "POST",
+        path,
+        &[
+            "Origin: https://kpu-ntb.example",
+            &format!("Content-Type: {content_type}"),
+            "Accept: application/json",
+        ],
+        body,
+        Duration::from_secs(30),
     )
-    .expect("send");
-    stream.write_all(body).expect("body");
-    let mut response = Vec::new();
-    stream.read_to_end(&mut response).expect("read");
-    let response = String::from_utf8_lossy(&response).into_owned();
-    let status = response
-        .split(' ')
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .expect("status");
-    let body = response
-        .split_once("\r\n\r\n")
-        .map(|(_, b)| b.to_string())
-        .unwrap_or_default();
+    .expect("an answer");
+    let body = answer.body;
     // The Lambda emulator answers with chunked encoding: keep only the JSON object.
     let body = match (body.find('{'), body.rfind('}')) {
         (Some(a), Some(b)) if a < b => body[a..=b].to_string(),
         _ => body,
     };
-    (status, body)
+    (answer.status, body)
 }
 
 pub fn submit(port: u16, form: &forms_model::schema::Form) -> String {

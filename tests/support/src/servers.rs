@@ -1,0 +1,43 @@
+//! The real servers tests talk to, on loopback.
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use crate::process::{Process, free_port, python_with, wait_for_port};
+
+/// aiosmtpd on `port`, storing what it receives in the Maildir `maildir`, with extra
+/// options (`--tlscert`...).
+pub fn smtp_server(port: u16, maildir: &Path, options: &[&str]) -> Process {
+    let child = Command::new(python_with("aiosmtpd"))
+        .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}")])
+        .args(options)
+        .args(["-c", "aiosmtpd.handlers.Mailbox"])
+        .arg(maildir)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("aiosmtpd starts");
+    wait_for_port(port);
+    Process(child)
+}
+
+/// moto's S3 server on `port` (a free one when `None`), empty, once it listens.
+pub fn s3_server(port: Option<u16>) -> (Process, u16) {
+    let port = port.unwrap_or_else(free_port);
+    let child = Command::new(python_with("moto.server"))
+        .args([
+            "-m",
+            "moto.server",
+            "-H",
+            "127.0.0.1",
+            "-p",
+            &port.to_string(),
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("moto starts");
+    let server = Process(child);
+    wait_for_port(port);
+    (server, port)
+}
