@@ -94,6 +94,10 @@ pub enum StartError {
     },
     #[error("the theme's function pages cannot be used")]
     Theme(#[from] ThemeError),
+    #[error("the SMTP URL cannot be read from the secrets store")]
+    Secret(#[from] crate::secret::SecretError),
+    #[error("the mailer cannot be set up")]
+    Mailer(#[from] crate::mailer::MailerError),
     #[error("{0}")]
     Service(String),
 }
@@ -178,16 +182,13 @@ fn read_site(config: &Config) -> Result<(SiteFile, BTreeMap<String, Form>), Star
 fn open_mailer(config: &Config) -> Result<Mailer, StartError> {
     let smtp_url = match (&config.smtp_url, &config.smtp_url_secret) {
         (Some(url), _) => Some(url.clone()),
-        (None, Some(secret)) => {
-            Some(crate::secret::from_extension(secret).map_err(StartError::Service)?)
-        }
+        (None, Some(secret)) => Some(crate::secret::from_extension(secret)?),
         (None, None) => None,
     };
-    match &smtp_url {
-        Some(url) => Mailer::smtp(url, config.smtp_ca_file.as_deref()),
-        None => Mailer::files(&config.mail_dir),
-    }
-    .map_err(StartError::Service)
+    Ok(match &smtp_url {
+        Some(url) => Mailer::smtp(url, config.smtp_ca_file.as_deref())?,
+        None => Mailer::files(&config.mail_dir)?,
+    })
 }
 
 fn mailbox(setting: &str, value: &str) -> Result<Mailbox, StartError> {

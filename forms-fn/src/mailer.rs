@@ -17,23 +17,51 @@ pub enum Mailer {
     Discard(StubTransport),
 }
 
+/// Why a mailer cannot be set up.
+#[derive(Debug, thiserror::Error)]
+pub enum MailerError {
+    #[error("SMTP_URL is not a usable SMTP address")]
+    Url(#[source] lettre::transport::smtp::Error),
+    #[error("cannot read SMTP_CA_FILE `{}`", path.display())]
+    ReadCa {
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
+    #[error("SMTP_CA_FILE `{}` is not a usable certificate", path.display())]
+    Ca {
+        path: std::path::PathBuf,
+        source: lettre::transport::smtp::Error,
+    },
+    #[error("the TLS settings for the SMTP relay are not usable")]
+    Tls(#[source] lettre::transport::smtp::Error),
+    #[error("cannot create the mail folder `{}`", path.display())]
+    Folder {
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
+}
+
 impl Mailer {
     /// An SMTP mailer for `url`. `ca_file` (PEM) adds a certificate authority to trust, for
     /// a relay whose certificate a private authority signed.
-    pub fn smtp(url: &str, ca_file: Option<&Path>) -> Result<Mailer, String> {
+    pub fn smtp(url: &str, ca_file: Option<&Path>) -> Result<Mailer, MailerError> {
         let mut builder = SmtpTransport::from_url(url)
-            .map_err(|e| format!("SMTP_URL is not a usable SMTP address: {e}"))?
+            .map_err(MailerError::Url)?
             .timeout(Some(std::time::Duration::from_secs(10)));
         if let Some(path) = ca_file {
-            let pem = std::fs::read(path)
-                .map_err(|e| format!("cannot read SMTP_CA_FILE `{}`: {e}", path.display()))?;
-            let ca = Certificate::from_pem(&pem)
-                .map_err(|e| format!("SMTP_CA_FILE `{}`: {e}", path.display()))?;
+            let pem = std::fs::read(path).map_err(|source| MailerError::ReadCa {
+                path: path.to_path_buf(),
+                source,
+            })?;
+            let ca = Certificate::from_pem(&pem).map_err(|source| MailerError::Ca {
+                path: path.to_path_buf(),
+                source,
+            })?;
             let (host, mode) = tls_mode(url);
             let parameters = TlsParameters::builder(host)
                 .add_root_certificate(ca)
                 .build_rustls()
-                .map_err(|e| format!("TLS settings: {e}"))?;
+                .map_err(MailerError::Tls)?;
             builder = builder.tls(match mode {
                 TlsMode::Wrapper => Tls::Wrapper(parameters),
                 TlsMode::Required => Tls::Required(parameters),
@@ -43,9 +71,11 @@ impl Mailer {
         Ok(Mailer::Smtp(Box::new(builder.build())))
     }
 
-    pub fn files(dir: &Path) -> Result<Mailer, String> {
-        crate::outbox::folder::private_dir(dir)
-            .map_err(|e| format!("cannot create the mail folder `{}`: {e}", dir.display()))?;
+    pub fn files(dir: &Path) -> Result<Mailer, MailerError> {
+        crate::outbox::folder::private_dir(dir).map_err(|source| MailerError::Folder {
+            path: dir.to_path_buf(),
+            source,
+        })?;
         Ok(Mailer::Files(FileTransport::new(dir), dir.to_path_buf()))
     }
 

@@ -7,20 +7,36 @@ use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::Duration;
 
+/// Why the secret could not be read. No variant carries the secret's value.
+#[derive(Debug, thiserror::Error)]
+pub enum SecretError {
+    #[error("SMTP_URL_SECRET needs AWS_SESSION_TOKEN: it is read inside AWS Lambda")]
+    NoSession,
+    #[error("the secrets extension on port {port}")]
+    Unreachable { port: u16, source: std::io::Error },
+    #[error("the secrets extension sent no answer")]
+    NoAnswer,
+    #[error("the secrets extension answered {status} for `{secret}`")]
+    Refused { status: String, secret: String },
+    #[error("the secrets extension's answer is not JSON")]
+    NotJson,
+    #[error("the secret `{0}` has no text value")]
+    NoText(String),
+}
+
 /// The secret's value, asked of the extension with the function's own session token.
-pub fn from_extension(secret_id: &str) -> Result<String, String> {
+pub fn from_extension(secret_id: &str) -> Result<String, SecretError> {
     let port = std::env::var("PARAMETERS_SECRETS_EXTENSION_HTTP_PORT")
         .ok()
         .and_then(|p| p.parse().ok())
         .unwrap_or(2773);
-    let token = std::env::var("AWS_SESSION_TOKEN")
-        .map_err(|_| "SMTP_URL_SECRET needs AWS_SESSION_TOKEN: it is read inside AWS Lambda")?;
+    let token = std::env::var("AWS_SESSION_TOKEN").map_err(|_| SecretError::NoSession)?;
     fetch(port, &token, secret_id)
 }
 
 /// Asks the extension on `port` for `secret_id`.
-pub fn fetch(port: u16, token: &str, secret_id: &str) -> Result<String, String> {
-    let failed = |e: std::io::Error| format!("the secrets extension on port {port}: {e}");
+pub fn fetch(port: u16, token: &str, secret_id: &str) -> Result<String, SecretError> {
+    let failed = |source| SecretError::Unreachable { port, source };
     let mut stream = TcpStream::connect(("127.0.0.1", port)).map_err(failed)?;
     stream
         .set_read_timeout(Some(Duration::from_secs(5)))
@@ -34,22 +50,20 @@ pub fn fetch(port: u16, token: &str, secret_id: &str) -> Result<String, String> 
     let mut answer = Vec::new();
     stream.read_to_end(&mut answer).map_err(failed)?;
     let answer = String::from_utf8_lossy(&answer);
-    let (head, body) = answer
-        .split_once("\r\n\r\n")
-        .ok_or("the secrets extension sent no answer")?;
+    let (head, body) = answer.split_once("\r\n\r\n").ok_or(SecretError::NoAnswer)?;
     let status = head.split(' ').nth(1).unwrap_or_default();
     if status != "200" {
         // The body is not repeated: it is the extension's, and says nothing we need.
-        return Err(format!(
-            "the secrets extension answered {status} for `{secret_id}`"
-        ));
+        return Err(SecretError::Refused {
+            status: status.to_string(),
+            secret: secret_id.to_string(),
+        });
     }
-    let value: serde_json::Value =
-        serde_json::from_str(body).map_err(|_| "the secrets extension's answer is not JSON")?;
+    let value: serde_json::Value = serde_json::from_str(body).map_err(|_| SecretError::NotJson)?;
     value["SecretString"]
         .as_str()
         .map(str::to_string)
-        .ok_or_else(|| format!("the secret `{secret_id}` has no text value"))
+        .ok_or_else(|| SecretError::NoText(secret_id.to_string()))
 }
 
 /// Percent-encodes all but the unreserved characters (an ARN has `:` and `/`).
@@ -112,7 +126,7 @@ mod tests {
     #[test]
     fn a_refusal_is_an_error_that_carries_no_secret() {
         let (port, _) = extension("403 Forbidden", r#"{"SecretString":"geheim"}"#);
-        let err = fetch(port, "t", "smtp").expect_err("refused");
+        let err = fetch(port, "t", "smtp").expect_err("refused").to_string();
         assert!(err.contains("403") && !err.contains("geheim"), "{err}");
     }
 }

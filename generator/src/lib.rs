@@ -22,6 +22,7 @@ pub mod front_matter;
 pub mod fs;
 pub mod hosting;
 pub mod i18n;
+pub mod keys;
 pub mod links;
 pub mod markdown;
 pub mod output;

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use crate::diagnostic::{Diagnostic, did_you_mean};
-use crate::front_matter::{Kind, kind_of};
+use crate::keys::{Kind, kind_of};
 use crate::service_standard;
 
 /// Turns a YAML error into a diagnostic at the right line of the whole file.

@@ -1,0 +1,66 @@
+//! The keys a page's front matter accepts, declared once: the checks, the messages and the
+//! reading follow this list.
+
+/// The kind of value a key takes, for the example beside a type error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Text,
+    Number,
+    Flag,
+    List,
+    Date,
+    Map,
+    /// A value of its own shape (a choice, the service standard).
+    Other,
+}
+
+/// A front-matter key: its name, whether only a section's `_index.md` takes it, and the
+/// kind of its value.
+pub struct KeySpec {
+    pub name: &'static str,
+    pub section_only: bool,
+    pub kind: Kind,
+}
+
+const fn key(name: &'static str, kind: Kind) -> KeySpec {
+    KeySpec {
+        name,
+        section_only: false,
+        kind,
+    }
+}
+
+const fn section_key(name: &'static str, kind: Kind) -> KeySpec {
+    KeySpec {
+        name,
+        section_only: true,
+        kind,
+    }
+}
+
+/// Every key the front matter accepts: the one list the checks, the messages and the
+/// reading (`front_matter`'s `Raw`) follow.
+pub const KEYS: [KeySpec; 17] = [
+    key("title", Kind::Text),
+    key("description", Kind::Text),
+    key("date", Kind::Date),
+    key("updated", Kind::Date),
+    key("draft", Kind::Flag),
+    key("weight", Kind::Number),
+    key("tags", Kind::List),
+    key("aliases", Kind::List),
+    key("template", Kind::Text),
+    key("summary", Kind::Text),
+    key("extra", Kind::Map),
+    key("standar_pelayanan", Kind::Other),
+    key("status_terjemahan", Kind::Other),
+    section_key("sort_by", Kind::Other),
+    section_key("paginate_by", Kind::Number),
+    section_key("feed", Kind::Flag),
+    section_key("page_template", Kind::Text),
+];
+
+/// The kind of value of the key `name`, when it is one.
+pub fn kind_of(name: &str) -> Option<Kind> {
+    KEYS.iter().find(|k| k.name == name).map(|k| k.kind)
+}
