@@ -2,7 +2,7 @@
 //! every file through the JPEG cleaner: answers, never panics.
 #![no_main]
 
-use forms_fn::submission::{Limits, multipart};
+use forms_model::submission::{Limits, multipart};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -12,7 +12,7 @@ fuzz_target!(|data: &[u8]| {
     let boundary = String::from_utf8_lossy(boundary);
     if let Ok(submission) = multipart(body, &boundary, &Limits::default()) {
         for file in &submission.files {
-            let _ = forms_fn::media::strip_jpeg_metadata(&file.bytes);
+            let _ = forms_model::media::strip_jpeg_metadata(&file.bytes);
         }
     }
 });
