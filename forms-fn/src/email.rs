@@ -107,12 +107,32 @@ fn desk_deadline(form: &Form, record: &Record) -> String {
     }
 }
 
-/// The message to the desk.
-pub fn to_desk(form: &Form, record: &Record, from: &Mailbox) -> Result<Message, String> {
-    let to: Mailbox = record
-        .desk
+/// Why a message cannot be built (never retried as it is: the record stays pending for an
+/// operator to fix the address).
+#[derive(Debug, thiserror::Error)]
+pub enum MessageError {
+    #[error("the {whose} address is not usable")]
+    Address {
+        whose: &'static str,
+        source: lettre::address::AddressError,
+    },
+    #[error("the citizen's address does not pass the form's own check")]
+    Unusable,
+    #[error("an attachment's type")]
+    ContentType(#[from] lettre::message::header::ContentTypeErr),
+    #[error("the message cannot be built")]
+    Build(#[from] lettre::error::Error),
+}
+
+fn mailbox(whose: &'static str, address: &str) -> Result<Mailbox, MessageError> {
+    address
         .parse()
-        .map_err(|e| format!("desk address: {e}"))?;
+        .map_err(|source| MessageError::Address { whose, source })
+}
+
+/// The message to the desk.
+pub fn to_desk(form: &Form, record: &Record, from: &Mailbox) -> Result<Message, MessageError> {
+    let to = mailbox("desk", &record.desk)?;
     let deadline = desk_deadline(form, record);
     let mut text = format!(
         "Kiriman baru melalui formulir \"{}\".\n\nNomor referensi: {}\nBatas jawaban: {deadline}\n\n",
@@ -129,7 +149,7 @@ pub fn to_desk(form: &Form, record: &Record, from: &Mailbox) -> Result<Message, 
     );
     let mut builder = Message::builder().from(from.clone()).to(to);
     for copy in &record.copies {
-        builder = builder.cc(copy.parse().map_err(|e| format!("copy address: {e}"))?);
+        builder = builder.cc(mailbox("copy", copy)?);
     }
     let mut builder = builder
         .subject(format!("[{}] {}", record.reference, form.title))
@@ -144,22 +164,25 @@ pub fn to_desk(form: &Form, record: &Record, from: &Mailbox) -> Result<Message, 
         let kind = ContentType::parse(
             forms_model::validate::sniff(&file.bytes)
                 .map_or("application/octet-stream", content_type::of_extension),
-        )
-        .map_err(|e| e.to_string())?;
+        )?;
         mixed =
             mixed.singlepart(Attachment::new(file.filename.clone()).body(file.bytes.clone(), kind));
     }
-    builder.multipart(mixed).map_err(|e| e.to_string())
+    Ok(builder.multipart(mixed)?)
 }
 
 /// The confirmation to the citizen, when they gave an email address.
-pub fn to_citizen(form: &Form, record: &Record, from: &Mailbox) -> Option<Result<Message, String>> {
+pub fn to_citizen(
+    form: &Form,
+    record: &Record,
+    from: &Mailbox,
+) -> Option<Result<Message, MessageError>> {
     let email = record.citizen_email.as_ref()?;
     Some((|| {
         // The validator's own test: an address that would not pass the form today (one an
         // older version let through) is not one to send to.
-        forms_model::validate::email(email).map_err(|_| "citizen address unusable".to_string())?;
-        let to: Mailbox = email.parse().map_err(|e| format!("citizen address: {e}"))?;
+        forms_model::validate::email(email).map_err(|_| MessageError::Unusable)?;
+        let to = mailbox("citizen's", email)?;
         let text = format!(
             "Terima kasih. Kiriman Anda melalui formulir \"{title}\" sudah kami terima dan tercatat.\n\nNomor referensi: {reference}\n\nSimpan nomor ini: sebutkan nomor ini bila Anda menanyakan perkembangannya.\n{promise}\n\nSurel ini dikirim otomatis. Jangan membalas dengan data pribadi.\n\nKPU Provinsi Nusa Tenggara Barat\n",
             title = form.title,
@@ -175,6 +198,6 @@ pub fn to_citizen(form: &Form, record: &Record, from: &Mailbox) -> Option<Result
             ))
             .message_id(Some(message_id(record, "warga", from)))
             .singlepart(SinglePart::plain(text))
-            .map_err(|e| e.to_string())
+            .map_err(MessageError::Build)
     })())
 }

@@ -115,7 +115,7 @@ fn main() -> ExitCode {
         Command::Resend { scheduled } => resend(&app, scheduled),
         Command::Purge { days } => purge(&app, days),
         Command::Retention { days } => app.outbox.set_retention(days).map_or_else(
-            |e| Err(e.to_string()),
+            |e| Err(e.into()),
             |()| {
                 println!(
                     "{}: delivered records expire {days} days after delivery",
@@ -130,11 +130,14 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("error: {err}");
+            print_error(err.as_ref());
             ExitCode::FAILURE
         }
     }
 }
+
+/// Whatever stopped a command: a typed error of the library, or the runtime's.
+type Failure = Box<dyn std::error::Error + Send + Sync>;
 
 /// An error and what caused it, once: `error: ...` then `  caused by: ...` lines.
 fn print_error(err: &dyn std::error::Error) {
@@ -148,18 +151,17 @@ fn print_error(err: &dyn std::error::Error) {
 
 /// The single-threaded runtime the Lambda runtime loop runs on (mail is sent on a
 /// blocking thread beside it).
-fn runtime() -> Result<tokio::runtime::Runtime, String> {
-    tokio::runtime::Builder::new_current_thread()
+fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
+    Ok(tokio::runtime::Builder::new_current_thread()
         .enable_all()
-        .build()
-        .map_err(|e| format!("cannot start the runtime: {e}"))
+        .build()?)
 }
 
 fn now() -> u64 {
     forms_model::calendar::system_secs()
 }
 
-fn resend(app: &App, scheduled: bool) -> Result<(), String> {
+fn resend(app: &App, scheduled: bool) -> Result<(), Failure> {
     init_logs(false);
     let s = forms_fn::resend::run(app, now(), scheduled)?;
     println!(
@@ -170,11 +172,11 @@ fn resend(app: &App, scheduled: bool) -> Result<(), String> {
     if s.pending == 0 {
         Ok(())
     } else {
-        Err(format!("{} submissions could not be sent yet", s.pending))
+        Err(format!("{} submissions could not be sent yet", s.pending).into())
     }
 }
 
-fn purge(app: &App, days: u32) -> Result<(), String> {
+fn purge(app: &App, days: u32) -> Result<(), Failure> {
     let cutoff = now().saturating_sub(u64::from(days) * 86_400);
     let purged = app
         .outbox
@@ -188,31 +190,28 @@ fn purge(app: &App, days: u32) -> Result<(), String> {
 }
 
 /// The scheduled re-send under Lambda: whatever the event, drain what is due.
-fn scheduled_lambda(app: Arc<App>) -> Result<(), String> {
+fn scheduled_lambda(app: Arc<App>) -> Result<(), Failure> {
     init_logs(true);
     let runtime = runtime()?;
-    runtime
-        .block_on(lambda_http::lambda_runtime::run(lambda_http::service_fn(
-            move |_: lambda_http::LambdaEvent<serde_json::Value>| {
-                let app = Arc::clone(&app);
-                async move {
-                    let summary = tokio::task::spawn_blocking(move || {
-                        forms_fn::resend::run(&app, now(), true)
-                    })
-                    .await??;
-                    // Stdout is the function's log: the metric for the "oldest pending" alarm.
-                    println!("{}", summary.metric_line(now()));
-                    Ok::<_, lambda_http::Error>(serde_json::json!({
-                        "delivered": summary.delivered,
-                        "pending": summary.pending,
-                        "waiting": summary.waiting,
-                        "alerted": summary.alerted,
-                        "oldest_pending_secs": summary.oldest_pending_secs,
-                    }))
-                }
-            },
-        )))
-        .map_err(|e| e.to_string())
+    runtime.block_on(lambda_http::lambda_runtime::run(lambda_http::service_fn(
+        move |_: lambda_http::LambdaEvent<serde_json::Value>| {
+            let app = Arc::clone(&app);
+            async move {
+                let summary =
+                    tokio::task::spawn_blocking(move || forms_fn::resend::run(&app, now(), true))
+                        .await??;
+                // Stdout is the function's log: the metric for the "oldest pending" alarm.
+                println!("{}", summary.metric_line(now()));
+                Ok::<_, lambda_http::Error>(serde_json::json!({
+                    "delivered": summary.delivered,
+                    "pending": summary.pending,
+                    "waiting": summary.waiting,
+                    "alerted": summary.alerted,
+                    "oldest_pending_secs": summary.oldest_pending_secs,
+                }))
+            }
+        },
+    )))
 }
 
 /// Answers over HTTP; mail goes out from `senders` threads after each answer. On SIGTERM or
@@ -223,7 +222,7 @@ fn serve(
     port: u16,
     senders: usize,
     limits: forms_fn::server::ServerLimits,
-) -> Result<(), String> {
+) -> Result<(), Failure> {
     init_logs(false);
     let queue = Arc::new(forms_fn::queue::Queue::new());
     app.queue = Some(Arc::clone(&queue));
@@ -233,10 +232,14 @@ fn serve(
         forms_fn::delivery::deliver_record(&sender, record)
     });
     stop_on_signal(Arc::clone(&app))?;
-    forms_fn::server::run(app, &format!("{bind}:{port}"), limits)
+    Ok(forms_fn::server::run(
+        app,
+        &format!("{bind}:{port}"),
+        limits,
+    )?)
 }
 
-fn stop_on_signal(app: Arc<App>) -> Result<(), String> {
+fn stop_on_signal(app: Arc<App>) -> Result<(), Failure> {
     let runtime = runtime()?;
     std::thread::spawn(move || {
         runtime.block_on(async {
@@ -262,34 +265,31 @@ fn stop_on_signal(app: Arc<App>) -> Result<(), String> {
     Ok(())
 }
 
-fn lambda(app: Arc<App>) -> Result<(), String> {
+fn lambda(app: Arc<App>) -> Result<(), Failure> {
     init_logs(true);
     let runtime = runtime()?;
-    runtime
-        .block_on(lambda_http::run(lambda_http::service_fn(
-            move |event: lambda_http::Request| {
-                let app = Arc::clone(&app);
-                async move {
-                    let source = client_ip(&event);
-                    let (parts, body) = event.into_parts();
-                    let mut request = http::Request::from_parts(parts, body.to_vec());
-                    if let Some(ip) = source {
-                        request
-                            .extensions_mut()
-                            .insert(forms_fn::guard::ClientIp(ip));
-                    }
-                    // Mail is sent synchronously: keep it off the runtime's thread.
-                    let answer =
-                        tokio::task::spawn_blocking(move || handle(&app, &request)).await?;
-                    let (parts, body) = answer.into_parts();
-                    Ok::<_, lambda_http::Error>(lambda_http::Response::from_parts(
-                        parts,
-                        lambda_http::Body::from(body),
-                    ))
+    runtime.block_on(lambda_http::run(lambda_http::service_fn(
+        move |event: lambda_http::Request| {
+            let app = Arc::clone(&app);
+            async move {
+                let source = client_ip(&event);
+                let (parts, body) = event.into_parts();
+                let mut request = http::Request::from_parts(parts, body.to_vec());
+                if let Some(ip) = source {
+                    request
+                        .extensions_mut()
+                        .insert(forms_fn::guard::ClientIp(ip));
                 }
-            },
-        )))
-        .map_err(|e| e.to_string())
+                // Mail is sent synchronously: keep it off the runtime's thread.
+                let answer = tokio::task::spawn_blocking(move || handle(&app, &request)).await?;
+                let (parts, body) = answer.into_parts();
+                Ok::<_, lambda_http::Error>(lambda_http::Response::from_parts(
+                    parts,
+                    lambda_http::Body::from(body),
+                ))
+            }
+        },
+    )))
 }
 
 /// The caller's address from the request context API Gateway or the Function URL filled in.

@@ -59,14 +59,24 @@ impl Summary {
     }
 }
 
+/// Why a re-send stopped (a record that cannot be delivered is not a reason: it stays
+/// pending, counted).
+#[derive(Debug, thiserror::Error)]
+pub enum ResendError {
+    #[error("cannot list the pending records of the outbox")]
+    List(#[source] std::io::Error),
+    #[error("cannot read or save the pending record {reference}")]
+    Record {
+        reference: String,
+        source: std::io::Error,
+    },
+}
+
 /// Tries every pending record (all of them, or with `scheduled` only those whose time has
 /// come); `now` is seconds since 1970. Records are loaded one at a time and dropped before
 /// the next, so the memory a run needs is that of the largest record, not of the outbox.
-pub fn run(app: &App, now: u64, scheduled: bool) -> Result<Summary, String> {
-    let references = app
-        .outbox
-        .pending()
-        .map_err(|e| format!("cannot read the outbox: {e}"))?;
+pub fn run(app: &App, now: u64, scheduled: bool) -> Result<Summary, ResendError> {
+    let references = app.outbox.pending().map_err(ResendError::List)?;
     let mut summary = Summary::default();
     for reference in references {
         let record = match app.outbox.load(&reference) {
@@ -102,10 +112,11 @@ pub fn run(app: &App, now: u64, scheduled: bool) -> Result<Summary, String> {
         note_oldest(&mut summary, now, received_at);
         if scheduled {
             // `deliver` saved what did go out; add the bookkeeping to that version.
-            let mut record = app
-                .outbox
-                .load(&reference)
-                .map_err(|e| format!("cannot read {reference}: {e}"))?;
+            let record_error = |source| ResendError::Record {
+                reference: reference.clone(),
+                source,
+            };
+            let mut record = app.outbox.load(&reference).map_err(record_error)?;
             record.attempts += 1;
             record.next_attempt = now + backoff(record.attempts);
             if record.attempts >= ALERT_AFTER && !record.alerted {
@@ -113,9 +124,7 @@ pub fn run(app: &App, now: u64, scheduled: bool) -> Result<Summary, String> {
                 record.alerted = true;
                 summary.alerted += 1;
             }
-            app.outbox
-                .save(&record)
-                .map_err(|e| format!("cannot save {reference}: {e}"))?;
+            app.outbox.save(&record).map_err(record_error)?;
         }
     }
     Ok(summary)

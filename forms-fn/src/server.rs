@@ -61,18 +61,33 @@ impl Default for ServerLimits {
 }
 
 /// Serves `app` on `address` until the process ends.
-pub fn run(app: Arc<App>, address: &str, limits: ServerLimits) -> Result<(), String> {
+/// Why the server cannot start.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error("cannot start the server's runtime")]
+    Runtime(#[source] std::io::Error),
+    #[error("cannot listen on {address}")]
+    Listen {
+        address: String,
+        source: std::io::Error,
+    },
+}
+
+pub fn run(app: Arc<App>, address: &str, limits: ServerLimits) -> Result<(), ServeError> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .max_blocking_threads(limits.workers.max(1))
         .thread_name("serve")
         .enable_all()
         .build()
-        .map_err(|e| format!("cannot start the server's runtime: {e}"))?;
+        .map_err(ServeError::Runtime)?;
     runtime.block_on(async {
         let listener = TcpListener::bind(address)
             .await
-            .map_err(|e| format!("cannot listen on {address}: {e}"))?;
+            .map_err(|source| ServeError::Listen {
+                address: address.to_string(),
+                source,
+            })?;
         eprintln!("forms-fn listening on http://{address}/ (POST /<form id>)");
         accept(app, listener, limits).await;
         Ok(())
