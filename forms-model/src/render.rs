@@ -245,15 +245,6 @@ fn one(html: &mut String, field: &Field, name: &str, page: Page) {
     match field.kind {
         FieldType::Choice | FieldType::Multi => choices(html, field, name, page, &frame),
         FieldType::Consent => {
-            let Frame {
-                id,
-                described,
-                required_mark,
-                invalid,
-                hint_html,
-                error_html,
-                class,
-            } = &frame;
             let checked = if page.values.value(name).unwrap_or_default().is_empty() {
                 ""
             } else {
@@ -262,6 +253,13 @@ fn one(html: &mut String, field: &Field, name: &str, page: Page) {
             let _ = write!(
                 html,
                 "<div class=\"{class} persetujuan\">\n{error_html}<input type=\"checkbox\" id=\"{id}\" name=\"{n}\" value=\"ya\"{checked} aria-describedby=\"{described}\"{invalid}{req}><label for=\"{id}\">{l}{required_mark}</label>\n{hint_html}</div>\n",
+                class = frame.class,
+                error_html = frame.error_html,
+                id = frame.id,
+                described = frame.described,
+                invalid = frame.invalid,
+                required_mark = frame.required_mark,
+                hint_html = frame.hint_html,
                 n = escape(name),
                 l = escape(&field.label),
                 req = if field.required { " required" } else { "" },
@@ -286,15 +284,7 @@ fn one(html: &mut String, field: &Field, name: &str, page: Page) {
 
 /// Radio buttons or checkboxes in a fieldset.
 fn choices(html: &mut String, field: &Field, name: &str, page: Page, frame: &Frame) {
-    let Frame {
-        id,
-        described,
-        required_mark,
-        invalid,
-        hint_html,
-        error_html,
-        class,
-    } = frame;
+    let (id, described) = (&frame.id, &frame.described);
     let input_type = if field.kind == FieldType::Choice {
         "radio"
     } else {
@@ -303,8 +293,13 @@ fn choices(html: &mut String, field: &Field, name: &str, page: Page, frame: &Fra
     let chosen = page.values.values(name);
     let _ = write!(
         html,
-        "<fieldset class=\"{class} pilihan\" id=\"{id}\" aria-describedby=\"{described}\"{invalid}>\n<legend>{}{required_mark}</legend>\n{hint_html}{error_html}",
-        escape(&field.label)
+        "<fieldset class=\"{} pilihan\" id=\"{id}\" aria-describedby=\"{described}\"{}>\n<legend>{}{}</legend>\n{}{}",
+        frame.class,
+        frame.invalid,
+        escape(&field.label),
+        frame.required_mark,
+        frame.hint_html,
+        frame.error_html
     );
     for (i, (v, label)) in Form::options_of(field).iter().enumerate() {
         let checked = if chosen.contains(&v.as_str()) {

@@ -108,6 +108,12 @@ struct Inputs<'a> {
     options: RenderOptions,
 }
 
+impl<'a> Inputs<'a> {
+    fn parts(self) -> (&'a Site, &'a Templates, &'a Listings, RenderOptions) {
+        (self.site, self.templates, self.listings, self.options)
+    }
+}
+
 fn render_job(
     site: &Site,
     templates: &Templates,
@@ -131,12 +137,7 @@ fn render_job(
 }
 
 fn render_page(inputs: Inputs<'_>, i: usize) -> Result<Vec<OutputFile>, Failure> {
-    let Inputs {
-        site,
-        templates,
-        listings,
-        options,
-    } = inputs;
+    let (site, templates, listings, options) = inputs.parts();
     let page = &site.pages[i];
     let doc = &page.doc;
     if doc.has_errors {
@@ -165,12 +166,7 @@ fn render_page(inputs: Inputs<'_>, i: usize) -> Result<Vec<OutputFile>, Failure>
 }
 
 fn render_section(inputs: Inputs<'_>, i: usize) -> Result<Vec<OutputFile>, Failure> {
-    let Inputs {
-        site,
-        templates,
-        listings,
-        options,
-    } = inputs;
+    let (site, templates, listings, options) = inputs.parts();
     let section = &site.sections[i];
     let doc = &section.doc;
     if doc.has_errors {
@@ -213,12 +209,7 @@ fn render_section(inputs: Inputs<'_>, i: usize) -> Result<Vec<OutputFile>, Failu
 }
 
 fn render_tag_index(inputs: Inputs<'_>) -> Result<Vec<OutputFile>, Failure> {
-    let Inputs {
-        site,
-        templates,
-        listings,
-        options,
-    } = inputs;
+    let (site, templates, listings, options) = inputs.parts();
     let base = site.config.base_path();
     let url = format!("{base}tag/");
     let mut ctx = base_context(site, listings, None, &url, crumbs(site, vec![0]));
@@ -237,12 +228,7 @@ fn render_tag_index(inputs: Inputs<'_>) -> Result<Vec<OutputFile>, Failure> {
 }
 
 fn render_tag(inputs: Inputs<'_>, slug: &str) -> Result<Vec<OutputFile>, Failure> {
-    let Inputs {
-        site,
-        templates,
-        listings,
-        options,
-    } = inputs;
+    let (site, templates, listings, options) = inputs.parts();
     let Some(tag) = site.tags.get(slug) else {
         return Ok(Vec::new());
     };
@@ -284,12 +270,7 @@ fn render_tag(inputs: Inputs<'_>, slug: &str) -> Result<Vec<OutputFile>, Failure
 }
 
 fn render_not_found(inputs: Inputs<'_>) -> Result<Vec<OutputFile>, Failure> {
-    let Inputs {
-        site,
-        templates,
-        listings,
-        options,
-    } = inputs;
+    let (site, templates, listings, options) = inputs.parts();
     let base = site.config.base_path();
     let url = format!("{base}404.html");
     let ctx = base_context(site, listings, None, &url, crumbs(site, vec![0]));
