@@ -74,6 +74,17 @@ fn main() {
         "WORDS",
         "The theme's words by language (`templates/i18n/`)",
     );
+    let holidays = content.join("hari-libur.yaml");
+    println!("cargo:rerun-if-changed={}", holidays.display());
+    let _ = writeln!(
+        code,
+        "/// The holidays deadlines skip (`content/hari-libur.yaml`), when the repository has them.\npub const HOLIDAYS: Option<&str> = {};",
+        if holidays.exists() {
+            format!("Some(include_str!({:?}))", holidays.display().to_string())
+        } else {
+            "None".into()
+        }
+    );
     let site = content.join("site.yaml");
     let _ = writeln!(
         code,

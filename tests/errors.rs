@@ -132,3 +132,26 @@ fn a_form_on_an_english_page_is_framed_in_english_and_says_so_to_the_function() 
     assert!(indonesian.contains(r#"action="/api/forms/pengaduan""#));
     assert!(indonesian.contains(">Kirim</button>") && indonesian.contains("(wajib)"));
 }
+
+#[test]
+fn a_holidays_list_with_a_wrong_day_stops_the_build_and_is_not_published() {
+    let dir = portal_copy();
+    let file = dir.path().join("content/hari-libur.yaml");
+    let text = std::fs::read_to_string(&file).expect("read hari-libur.yaml");
+    std::fs::write(&file, text.replace("2026-12-25", "2026-12-32")).expect("write");
+    let (output, out) = build_copy(&dir);
+    assert!(!output.status.success());
+    let stderr = stderr(&output);
+    assert!(
+        stderr.contains("`2026-12-32` is not a day of 2026") && stderr.contains("hari-libur.yaml"),
+        "{stderr}"
+    );
+    std::fs::write(&file, text).expect("restore");
+    let (output, out_again) = build_copy(&dir);
+    assert!(output.status.success(), "{}", common::stderr(&output));
+    assert_eq!(out, out_again);
+    assert!(
+        !out.join("hari-libur.yaml").exists(),
+        "a settings file, not a page to publish"
+    );
+}

@@ -9,6 +9,7 @@ use lettre::message::Mailbox;
 use serde::Deserialize;
 
 use forms_model::calendar::Clock;
+use forms_model::holidays::{HOLIDAYS_FILE, Holidays, HolidaysError};
 use forms_model::lang::Lang;
 use forms_model::schema::{self, Form};
 use forms_model::settings::{self, DEFAULT_ENDPOINT, FormsSettings, origin_of};
@@ -37,6 +38,8 @@ pub struct App {
     pub limits: Limits,
     /// What "now" and "today" (in WITA) are; fixed in tests.
     pub clock: Clock,
+    /// The days besides weekends that deadlines skip (`content/hari-libur.yaml`).
+    pub holidays: Holidays,
     pub guard: Guard,
     /// Who hears about submissions that cannot be delivered.
     pub admin: Option<Mailbox>,
@@ -92,6 +95,8 @@ pub enum StartError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error("{HOLIDAYS_FILE} is not valid")]
+    Holidays(#[from] HolidaysError),
     #[error("the theme's function pages cannot be used")]
     Theme(#[from] ThemeError),
     #[error("the SMTP URL cannot be read from the secrets store")]
@@ -140,6 +145,7 @@ pub fn load(config: &Config) -> Result<App, StartError> {
         stylesheet: config.stylesheet.clone(),
         limits: Limits::default(),
         clock: Clock::SYSTEM,
+        holidays: read_holidays(config)?,
         queue: None,
         theme: Theme::load(config.site_dir.as_deref())?,
     })
@@ -177,6 +183,19 @@ fn read_site(config: &Config) -> Result<(SiteFile, BTreeMap<String, Form>), Star
         )
     })?;
     Ok((site, forms))
+}
+
+/// The holidays list: the site's, or the one built into the binary; none is an empty list
+/// (the build warns about missing years, not the function).
+fn read_holidays(config: &Config) -> Result<Holidays, StartError> {
+    let text = match &config.site_dir {
+        Some(dir) => std::fs::read_to_string(dir.join(HOLIDAYS_FILE)).ok(),
+        None => crate::embedded::HOLIDAYS.map(str::to_string),
+    };
+    Ok(match text {
+        Some(text) => Holidays::parse(&text)?,
+        None => Holidays::default(),
+    })
 }
 
 fn open_mailer(config: &Config) -> Result<Mailer, StartError> {

@@ -35,8 +35,9 @@ fn an_urlencoded_request_is_recorded_mailed_and_answered_with_its_reference() {
         "{reference}"
     );
     assert_eq!(
-        answer["answer_by"], "2026-02-26",
-        "10 working days after 12 February 2026"
+        answer["answer_by"], "2026-03-02",
+        "10 working days after Thursday 12 February 2026: the weekends, and 16 and 17 February \
+         (collective leave and Chinese New Year in content/hari-libur.yaml) are skipped"
     );
     assert!(
         app.outbox.is_sent(reference).expect("outbox"),
@@ -94,7 +95,7 @@ fn an_urlencoded_request_is_recorded_mailed_and_answered_with_its_reference() {
         Some(format!("[{reference}] Kiriman Anda sudah kami terima").as_str())
     );
     let confirmation = citizen.body_text(0).expect("text");
-    assert!(confirmation.contains(reference) && confirmation.contains("26 Februari 2026"));
+    assert!(confirmation.contains(reference) && confirmation.contains("2 Maret 2026"));
     assert!(
         !confirmation.contains("Uraian uji"),
         "no echo of the citizen's text"

@@ -118,23 +118,10 @@ impl Day {
         Day(self.0 + n)
     }
 
-    /// Monday to Friday. (Public holidays are not known here; the desk handles those.)
+    /// Monday to Friday (holidays: [`crate::holidays::Holidays`]).
     pub fn is_weekday(self) -> bool {
         // 1970-01-01 was a Thursday.
         !matches!((self.0 + 3).rem_euclid(7), 5 | 6)
-    }
-
-    /// The day `n` working days (Monday to Friday) after this one.
-    pub fn plus_working_days(self, n: u32) -> Day {
-        let mut day = self;
-        let mut left = n;
-        while left > 0 {
-            day = day.plus_days(1);
-            if day.is_weekday() {
-                left -= 1;
-            }
-        }
-        day
     }
 
     pub fn iso(self) -> String {
@@ -188,11 +175,6 @@ mod tests {
         assert!(
             !Day::parse("2026-02-14").expect("valid").is_weekday(),
             "a Saturday"
-        );
-        assert_eq!(
-            d.plus_working_days(2).iso(),
-            "2026-02-16",
-            "Thursday + 2 working days = Monday"
         );
         assert_eq!(
             Day::parse("2024-02-29").map(Day::iso).as_deref(),

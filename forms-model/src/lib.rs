@@ -8,6 +8,7 @@
 pub mod calendar;
 pub mod content_type;
 pub mod hash;
+pub mod holidays;
 pub mod html;
 pub mod lang;
 pub mod media;

@@ -159,6 +159,9 @@ fn read_sources(options: &BuildOptions, diagnostics: &mut Vec<Diagnostic>) -> Op
     let base_path = site.config.base_path().to_string();
     let static_files = assets::collect(root, &base_path, diagnostics);
     let forms = forms::load(root, &site.config, diagnostics);
+    if !forms.is_empty() {
+        forms::check_holidays(root, forms_model::calendar::Day::today(), diagnostics);
+    }
     // An endpoint still to confirm is listed with the other placeholders; none at all is
     // worth its own warning.
     if !forms.is_empty() && site.config.forms.endpoint.is_none() && options.forms_endpoint.is_none()

@@ -5,6 +5,8 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
+use forms_model::calendar::Day;
+use forms_model::holidays::{HOLIDAYS_FILE, Holidays};
 use forms_model::lang::Lang;
 use forms_model::schema::{self, Form};
 use forms_model::settings::form_action;
@@ -79,6 +81,41 @@ pub fn load(
     forms
 }
 
+/// Checks the list of holidays the forms' deadlines skip (`content/hari-libur.yaml`): it
+/// must read, and cover the years a deadline set `today` may reach; a year still missing,
+/// and a placeholder in the file, are values to confirm (`build --strict` refuses them).
+pub fn check_holidays(root: &Path, today: Day, diagnostics: &mut Vec<Diagnostic>) {
+    let file = Path::new(HOLIDAYS_FILE);
+    let source = std::fs::read_to_string(root.join(file)).unwrap_or_default();
+    let holidays = match Holidays::parse(if source.is_empty() { "{}" } else { &source }) {
+        Ok(holidays) => holidays,
+        Err(e) => {
+            let d = Diagnostic::error(file, e.message.clone());
+            diagnostics.push(match e.line {
+                Some(line) => d.at(&source, line, 1),
+                None => d,
+            });
+            return;
+        }
+    };
+    for (line, column, text) in crate::front_matter::placeholders(&source, 1) {
+        diagnostics.push(crate::config::placeholder_warning(
+            file, &source, line, column, &text,
+        ));
+    }
+    for year in holidays.missing_years(today) {
+        diagnostics.push(crate::config::placeholder_warning(
+            file,
+            &source,
+            1,
+            1,
+            &format!(
+                "the national holidays and collective leave days of {year}: the forms' deadlines may fall in that year; list them once the government sets them"
+            ),
+        ));
+    }
+}
+
 /// Where forms post: site.yaml's `forms.endpoint`, or the local server's path.
 pub fn endpoint(config: &SiteConfig, override_endpoint: Option<&str>) -> String {
     override_endpoint
@@ -105,4 +142,52 @@ pub fn render_all(forms: &BTreeMap<String, Form>, endpoint: &str) -> HashMap<Str
         }
     }
     html
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(list: Option<&str>, today: &str) -> Vec<Diagnostic> {
+        let dir = tempfile::tempdir().expect("temp dir");
+        if let Some(list) = list {
+            std::fs::create_dir_all(dir.path().join("content")).expect("mkdir");
+            std::fs::write(dir.path().join(HOLIDAYS_FILE), list).expect("write");
+        }
+        let mut diagnostics = Vec::new();
+        check_holidays(
+            dir.path(),
+            Day::parse(today).expect("day"),
+            &mut diagnostics,
+        );
+        diagnostics
+    }
+
+    const LIST: &str = "2026:\n  sumber: SKB\n  hari:\n    - {tanggal: 2026-12-25, nama: Natal}\n";
+
+    #[test]
+    fn the_years_a_deadline_may_reach_must_be_listed() {
+        assert!(check(Some(LIST), "2026-06-01").is_empty());
+        let late = check(Some(LIST), "2026-12-04");
+        assert_eq!(late.len(), 1, "{late:?}");
+        assert!(!late[0].is_error());
+        assert!(
+            late[0]
+                .message
+                .starts_with("value to confirm before publishing")
+        );
+        assert!(late[0].message.contains("of 2027"), "{}", late[0].message);
+        let none = check(None, "2026-12-04");
+        assert_eq!(none.len(), 2, "2026 and 2027: {none:?}");
+    }
+
+    #[test]
+    fn a_day_outside_its_year_is_an_error_at_its_line() {
+        let d = check(
+            Some(&LIST.replace("2026-12-25", "2027-12-25")),
+            "2026-06-01",
+        );
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(d[0].is_error() && d[0].line == Some(4), "{d:?}");
+    }
 }

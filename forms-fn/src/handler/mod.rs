@@ -275,7 +275,7 @@ fn repeated(app: &App, form: &Form, earlier: Remembered, body: &str) -> Result<R
         return Err(Refusal::key_reused());
     }
     tracing::info!(reference = %earlier.reference, form = %form.id, outcome = "duplicate", "answered with the first receipt");
-    let mut record = record::empty_record(form, app.clock.today());
+    let mut record = record::empty_record(app, form);
     record.reference = earlier.reference;
     record.answer_by = earlier.answer_by;
     if !earlier.confirmation {

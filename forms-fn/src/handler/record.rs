@@ -1,7 +1,6 @@
 //! What the form's definition says about a submission: fields it does not know, where it is
 //! routed, and the outbox record an accepted one becomes.
 
-use forms_model::calendar::Day;
 use forms_model::lang::LANG_FIELD;
 use forms_model::media::strip_jpeg_metadata;
 use forms_model::render::{HASH_FIELD, HONEYPOT_FIELD};
@@ -85,8 +84,13 @@ fn matching_route<'a>(form: &'a Form, submission: &Submission) -> Option<&'a Rou
 }
 
 /// A record with nothing in it, for receipts that repeat or pretend one.
-pub fn empty_record(form: &Form, today: Day) -> Record {
-    Record::new("", &form.id, "", &form.deadline_days.due(today))
+pub fn empty_record(app: &App, form: &Form) -> Record {
+    Record::new(
+        "",
+        &form.id,
+        "",
+        &form.deadline_days.due(app.clock.today(), &app.holidays),
+    )
 }
 
 /// The record of an accepted submission: routed on its answers, with only the files that
@@ -136,7 +140,7 @@ pub fn record(
             &reference::new(&form.prefix),
             &form.id,
             &app.desks.get(desk_key).cloned().unwrap_or_default(),
-            &form.deadline_days.due(app.clock.today()),
+            &form.deadline_days.due(app.clock.today(), &app.holidays),
         )
     }
 }

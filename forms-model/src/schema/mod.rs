@@ -80,10 +80,11 @@ impl Deadline {
         }
     }
 
-    /// The day (ISO) an answer is due when received on `today`; empty while unset.
-    pub fn due(&self, today: crate::calendar::Day) -> String {
+    /// The day (ISO) an answer is due when received on `today`, in working days that skip
+    /// `holidays`; empty while unset.
+    pub fn due(&self, today: crate::calendar::Day, holidays: &crate::holidays::Holidays) -> String {
         self.days()
-            .map(|days| today.plus_working_days(days).iso())
+            .map(|days| holidays.plus_working_days(today, days).iso())
             .unwrap_or_default()
     }
 }

@@ -55,7 +55,8 @@ fn inventory(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Inventory {
             continue;
         };
         let rel = rel.to_string_lossy().replace('\\', "/");
-        if rel == "site.yaml" {
+        // Settings files, not pages or files to publish.
+        if rel == "site.yaml" || Some(rel.as_str()) == holidays_file() {
             continue;
         }
         if rel.ends_with(".md") {
@@ -65,6 +66,11 @@ fn inventory(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Inventory {
         }
     }
     inv
+}
+
+/// The holidays list's name inside `content/`.
+fn holidays_file() -> Option<&'static str> {
+    forms_model::holidays::HOLIDAYS_FILE.strip_prefix("content/")
 }
 
 /// Builds the site model from `content/`. Problems go to `diagnostics`; documents with
