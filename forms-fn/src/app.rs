@@ -189,7 +189,14 @@ fn read_site(config: &Config) -> Result<(SiteFile, BTreeMap<String, Form>), Star
 /// (the build warns about missing years, not the function).
 fn read_holidays(config: &Config) -> Result<Holidays, StartError> {
     let text = match &config.site_dir {
-        Some(dir) => std::fs::read_to_string(dir.join(HOLIDAYS_FILE)).ok(),
+        Some(dir) => {
+            let path = dir.join(HOLIDAYS_FILE);
+            match std::fs::read_to_string(&path) {
+                Ok(text) => Some(text),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+                Err(source) => return Err(StartError::Read { path, source }),
+            }
+        }
         None => crate::embedded::HOLIDAYS.map(str::to_string),
     };
     Ok(match text {

@@ -86,7 +86,14 @@ pub fn load(
 /// and a placeholder in the file, are values to confirm (`build --strict` refuses them).
 pub fn check_holidays(root: &Path, today: Day, diagnostics: &mut Vec<Diagnostic>) {
     let file = Path::new(HOLIDAYS_FILE);
-    let source = std::fs::read_to_string(root.join(file)).unwrap_or_default();
+    let source = match std::fs::read_to_string(root.join(file)) {
+        Ok(source) => source,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => {
+            diagnostics.push(Diagnostic::error(file, format!("cannot read: {e}")));
+            return;
+        }
+    };
     let holidays = match Holidays::parse(if source.is_empty() { "{}" } else { &source }) {
         Ok(holidays) => holidays,
         Err(e) => {
