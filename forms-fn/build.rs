@@ -37,13 +37,24 @@ fn embed(code: &mut String, dir: &Path, extension: &str, name: &str, doc: &str) 
     code.push_str("];\n");
 }
 
+/// A constant `name` holding the text of `path`, or `None` when the repository has no such
+/// file.
+fn embed_file(code: &mut String, path: &Path, name: &str, doc: &str) {
+    println!("cargo:rerun-if-changed={}", path.display());
+    let value = if path.exists() {
+        format!("Some(include_str!({:?}))", path.display().to_string())
+    } else {
+        "None".into()
+    };
+    let _ = writeln!(
+        code,
+        "/// {doc}, when the repository has it.\npub const {name}: Option<&str> = {value};"
+    );
+}
+
 fn main() {
     let content = Path::new(env!("CARGO_MANIFEST_DIR")).join("../content");
     let forms = content.join("forms");
-    println!(
-        "cargo:rerun-if-changed={}",
-        content.join("site.yaml").display()
-    );
     let mut code = String::new();
     embed(
         &mut code,
@@ -74,26 +85,17 @@ fn main() {
         "WORDS",
         "The theme's words by language (`templates/i18n/`)",
     );
-    let holidays = content.join("hari-libur.yaml");
-    println!("cargo:rerun-if-changed={}", holidays.display());
-    let _ = writeln!(
-        code,
-        "/// The holidays deadlines skip (`content/hari-libur.yaml`), when the repository has them.\npub const HOLIDAYS: Option<&str> = {};",
-        if holidays.exists() {
-            format!("Some(include_str!({:?}))", holidays.display().to_string())
-        } else {
-            "None".into()
-        }
+    embed_file(
+        &mut code,
+        &content.join("hari-libur.yaml"),
+        "HOLIDAYS",
+        "The holidays deadlines skip (`content/hari-libur.yaml`)",
     );
-    let site = content.join("site.yaml");
-    let _ = writeln!(
-        code,
-        "/// The site's settings (`content/site.yaml`), when the repository has them.\npub const SITE: Option<&str> = {};",
-        if site.exists() {
-            format!("Some(include_str!({:?}))", site.display().to_string())
-        } else {
-            "None".into()
-        }
+    embed_file(
+        &mut code,
+        &content.join("site.yaml"),
+        "SITE",
+        "The site's settings (`content/site.yaml`)",
     );
     let out = Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("embedded.rs");
     std::fs::write(out, code).expect("write embedded.rs");
