@@ -20,6 +20,8 @@ use crate::guard::Guard;
 use crate::mailer::Mailer;
 use crate::outbox::Outbox;
 use crate::queue::Queue;
+use crate::requests::store::{Store, StoreError};
+use crate::requests::tokens::{Keys, KeysError};
 use crate::theme::{Theme, ThemeError};
 
 pub struct App {
@@ -47,12 +49,34 @@ pub struct App {
     pub queue: Option<Arc<Queue>>,
     /// The pages and words the function answers with.
     pub theme: Theme,
+    /// Where requests are tracked from receipt to answer; `None` where no store is
+    /// configured (an S3 outbox without a table), and then nothing is tracked.
+    pub requests: Option<Store>,
+    /// Signs the desks' links and hashes the contacts a status lookup is checked against.
+    pub keys: Keys,
+    /// Desk key → its head's address, who hears of a deadline reached (`forms.kepala`).
+    pub heads: BTreeMap<String, String>,
 }
 
 impl App {
     /// The address a form posts to: `{endpoint}/{id}`, or `{endpoint}/en/{id}` in English.
     pub fn form_action(&self, id: &str, lang: Lang) -> String {
         settings::form_action(&self.endpoint, id, lang)
+    }
+
+    /// An address under the endpoint (`status`, `tautan/...`) as a full URL, for mail: a
+    /// relative endpoint is taken on the site's origin.
+    pub fn endpoint_url(&self, path: &str, lang: Lang) -> String {
+        let base = self.endpoint.trim_end_matches('/');
+        let base = if base.starts_with('/') {
+            format!("{}{base}", origin_of(&self.site_url).unwrap_or_default())
+        } else {
+            base.to_string()
+        };
+        match lang {
+            Lang::Id => format!("{base}/{path}"),
+            Lang::En => format!("{base}/en/{path}"),
+        }
     }
 }
 
@@ -103,6 +127,12 @@ pub enum StartError {
     Secret(#[from] crate::secret::SecretError),
     #[error("the mailer cannot be set up")]
     Mailer(#[from] crate::mailer::MailerError),
+    #[error("the request store cannot be opened")]
+    Store(#[from] StoreError),
+    #[error("the key that signs the desks' links")]
+    Keys(#[from] KeysError),
+    #[error("`{0}` names a page of the function (`status`, `tautan`), not a form")]
+    ReservedForm(String),
     #[error("{0}")]
     Service(String),
 }
@@ -118,8 +148,12 @@ struct SiteFile {
 pub fn load(config: &Config) -> Result<App, StartError> {
     let (site, forms) = read_site(config)?;
     let mailer = open_mailer(config)?;
-    let desks = desks(&site.forms, &mailer)?;
+    let heads = heads(&site.forms.heads, &mailer);
+    let desks = addresses(&site.forms.desks, &mailer)?;
     check_desks(&forms, &desks)?;
+    if let Some(id) = forms.keys().find(|id| RESERVED.contains(&id.as_str())) {
+        return Err(StartError::ReservedForm(id.clone()));
+    }
     let origins = origin_of(&site.base_url)
         .into_iter()
         .chain(config.allowed_origins.iter().cloned())
@@ -148,7 +182,31 @@ pub fn load(config: &Config) -> Result<App, StartError> {
         holidays: read_holidays(config)?,
         queue: None,
         theme: Theme::load(config.site_dir.as_deref())?,
+        requests: match &config.outbox_bucket {
+            None => Some(Store::folder(&config.outbox_dir)?),
+            Some(_) => None,
+        },
+        keys: keys(config)?,
+        heads,
     })
+}
+
+/// Names under the endpoint that are the function's own pages, not forms.
+const RESERVED: [&str; 3] = ["status", "tautan", "en"];
+
+/// The links' key: `LINK_SECRET`, the secrets store, or (for a local outbox only) a key kept
+/// beside it.
+fn keys(config: &Config) -> Result<Keys, StartError> {
+    match (&config.link_secret, &config.link_secret_secret) {
+        (Some(secret), _) => Ok(Keys::new(secret.as_bytes())?),
+        (None, Some(id)) => Ok(Keys::new(crate::secret::from_extension(id)?.as_bytes())?),
+        (None, None) if config.outbox_bucket.is_none() => {
+            Ok(Keys::in_file(&config.outbox_dir.join("kunci-tautan"))?)
+        }
+        // An S3 outbox keeps no requests yet (their shared store is to come), so no link is
+        // signed: a key of this instance is enough until then.
+        (None, None) => Ok(Keys::ephemeral()?),
+    }
 }
 
 /// The settings and the definitions: from `SITE_DIR`, or those built into the binary.
@@ -225,14 +283,15 @@ fn mailbox(setting: &str, value: &str) -> Result<Mailbox, StartError> {
     })
 }
 
-/// Desk key → address. A placeholder is only acceptable while mail goes to a local folder.
-fn desks(
-    settings: &FormsSettings,
+/// Desk key → address (of the desk, or of its head). A placeholder is only acceptable while
+/// mail goes to a local folder.
+fn addresses(
+    settings: &BTreeMap<String, serde_yaml::Value>,
     mailer: &Mailer,
 ) -> Result<BTreeMap<String, String>, StartError> {
     let mut desks = BTreeMap::new();
     let mut unconfirmed = Vec::new();
-    for (key, value) in &settings.desks {
+    for (key, value) in settings {
         match value.as_str() {
             Some(address) => {
                 mailbox(&format!("desk `{key}`"), address)?;
@@ -249,6 +308,26 @@ fn desks(
     } else {
         Err(StartError::Unconfirmed(unconfirmed))
     }
+}
+
+/// Desk key → its head's address. A head still to confirm is left out (escalations then go
+/// to `ADMIN_EMAIL`), except while mail goes to a local folder.
+fn heads(
+    settings: &BTreeMap<String, serde_yaml::Value>,
+    mailer: &Mailer,
+) -> BTreeMap<String, String> {
+    settings
+        .iter()
+        .filter_map(|(key, value)| match value.as_str() {
+            Some(address) if address.parse::<Mailbox>().is_ok() => {
+                Some((key.clone(), address.to_string()))
+            }
+            None if mailer.is_local() => {
+                Some((key.clone(), format!("kepala-{key}@contoh.invalid")))
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 /// Every desk a form or one of its routes names is listed.

@@ -30,6 +30,10 @@ pub struct Config {
     pub allowed_origins: Vec<String>,
     /// Who hears about submissions that cannot be delivered (`ADMIN_EMAIL`).
     pub admin_email: Option<String>,
+    /// The key that signs the desks' links (`LINK_SECRET`, at least 32 characters), or a
+    /// secret holding it in the secrets store (`LINK_SECRET_SECRET`).
+    pub link_secret: Option<String>,
+    pub link_secret_secret: Option<String>,
     /// Rate limits (`RATE_LIMIT_PER_SOURCE`, `RATE_LIMIT_PER_FORM`: submissions per 10
     /// minutes), for a deployment's own figures or a load test.
     pub limits: GuardLimits,
@@ -64,6 +68,8 @@ impl Config {
                 })
                 .unwrap_or_default(),
             admin_email: var("ADMIN_EMAIL"),
+            link_secret: var("LINK_SECRET"),
+            link_secret_secret: var("LINK_SECRET_SECRET"),
             limits: {
                 let mut limits = GuardLimits::default();
                 if let Some(n) = var("RATE_LIMIT_PER_SOURCE").and_then(|v| v.parse().ok()) {

@@ -12,8 +12,15 @@ use crate::outbox::{Record, Unsent};
 /// Sends what is still unsent of `record` and moves it to `sent/` when all is delivered.
 /// Returns whether everything went out.
 pub fn deliver(app: &App, form: &Form, mut record: Record) -> bool {
+    let request = app
+        .requests
+        .as_ref()
+        .and_then(|store| store.get(&record.reference).ok().flatten());
     if !record.desk_sent {
-        match email::to_desk(form, &record, &app.from) {
+        let links = request
+            .as_ref()
+            .map(|r| crate::requests::mail::desk_links(app, form, r, app.clock.now_secs()));
+        match email::to_desk(form, &record, &app.from, links.as_deref()) {
             Ok(message) => match app.mailer.send(&message) {
                 Ok(()) => {
                     record.desk_sent = true;
@@ -37,7 +44,10 @@ pub fn deliver(app: &App, form: &Form, mut record: Record) -> bool {
         }
     }
     if !record.citizen_sent {
-        let sent = match email::to_citizen(form, &record, &app.from) {
+        let status = request
+            .as_ref()
+            .map(|r| crate::requests::mail::status_link(app, r));
+        let sent = match email::to_citizen(form, &record, &app.from, status.as_deref()) {
             None => Ok(()),
             // An address the mailer cannot parse will never take a message.
             Some(Err(_)) => Err(SendError::refused("unusable address")),

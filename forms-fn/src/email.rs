@@ -131,7 +131,12 @@ fn mailbox(whose: &'static str, address: &str) -> Result<Mailbox, MessageError> 
 }
 
 /// The message to the desk.
-pub fn to_desk(form: &Form, record: &Record, from: &Mailbox) -> Result<Message, MessageError> {
+pub fn to_desk(
+    form: &Form,
+    record: &Record,
+    from: &Mailbox,
+    links: Option<&str>,
+) -> Result<Message, MessageError> {
     let to = mailbox("desk", &record.desk)?;
     let deadline = desk_deadline(form, record);
     let mut text = format!(
@@ -141,8 +146,17 @@ pub fn to_desk(form: &Form, record: &Record, from: &Mailbox) -> Result<Message, 
     let mut rows = String::new();
     lines(&record.answers, record, &mut text, &mut rows, "");
     text.push_str("Balas surel ini untuk menjawab pengirim, bila ia memberikan alamat surel.\n");
+    let mut link_rows = String::new();
+    if let Some(links) = links {
+        text.push('\n');
+        text.push_str(links);
+        link_rows = format!(
+            "<pre style=\"white-space:pre-wrap\">{}</pre>\n",
+            escape(links)
+        );
+    }
     let html = format!(
-        "<!DOCTYPE html><html lang=\"id\"><head><meta charset=\"utf-8\"><title>{title}</title></head><body>\n<p>Kiriman baru melalui formulir <strong>{title}</strong>.</p>\n<p>Nomor referensi: <strong>{reference}</strong><br>Batas jawaban: {deadline}</p>\n<table>\n{rows}</table>\n</body></html>\n",
+        "<!DOCTYPE html><html lang=\"id\"><head><meta charset=\"utf-8\"><title>{title}</title></head><body>\n<p>Kiriman baru melalui formulir <strong>{title}</strong>.</p>\n<p>Nomor referensi: <strong>{reference}</strong><br>Batas jawaban: {deadline}</p>\n<table>\n{rows}</table>\n{link_rows}</body></html>\n",
         title = escape(&form.title),
         reference = escape(&record.reference),
         deadline = escape(&deadline),
@@ -176,6 +190,7 @@ pub fn to_citizen(
     form: &Form,
     record: &Record,
     from: &Mailbox,
+    status_url: Option<&str>,
 ) -> Option<Result<Message, MessageError>> {
     let email = record.citizen_email.as_ref()?;
     Some((|| {
@@ -189,6 +204,14 @@ pub fn to_citizen(
             reference = record.reference,
             promise = promise(form, record, forms_model::lang::Lang::Id),
         );
+        let text = match status_url {
+            Some(url) => text.replacen(
+                "\n\nSurel ini",
+                &format!("\n\nLihat perkembangan permohonan Anda (masukkan juga alamat surel atau nomor HP yang Anda berikan):\n{url}\n\nSurel ini"),
+                1,
+            ),
+            None => text,
+        };
         Message::builder()
             .from(from.clone())
             .to(to)

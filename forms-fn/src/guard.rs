@@ -34,6 +34,13 @@ pub struct Limits {
     pub mail_window: Duration,
     /// How long an identical submission is answered with the first one's receipt.
     pub duplicate_window: Duration,
+    /// Status lookups one source may make in `window`.
+    pub lookups_per_source: usize,
+    /// Lookups of one reference, from anywhere, in `window`: guessing the contact of a known
+    /// reference stops here whatever the number of sources.
+    pub lookups_per_reference: usize,
+    /// Requests to the desks' links one source (an office's network) may make in `window`.
+    pub links_per_source: usize,
 }
 
 impl Default for Limits {
@@ -47,6 +54,9 @@ impl Default for Limits {
             window: Duration::from_secs(600),
             mail_window: Duration::from_secs(3600),
             duplicate_window: Duration::from_secs(600),
+            lookups_per_source: 20,
+            lookups_per_reference: 10,
+            links_per_source: 120,
         }
     }
 }
@@ -146,6 +156,26 @@ impl Guard {
         self.count(
             format!("source:{}:{form}", source_key(source)),
             l.per_source,
+            l.window,
+        )
+    }
+
+    /// Counts one request of `kind` (`status`, `tautan`) from `source` against `max` in the
+    /// window, or says how long to wait.
+    pub fn admit_counted(&self, source: &str, kind: &str, max: usize) -> Result<(), u64> {
+        self.count(
+            format!("{kind}:{}", source_key(source)),
+            max,
+            self.limits.window,
+        )
+    }
+
+    /// Counts one status lookup of `reference`, or says how long to wait.
+    pub fn admit_reference(&self, reference: &str) -> Result<(), u64> {
+        let l = self.limits;
+        self.count(
+            format!("reference:{reference}"),
+            l.lookups_per_reference,
             l.window,
         )
     }

@@ -25,6 +25,7 @@ pub mod mailer;
 pub mod outbox;
 pub mod queue;
 pub mod reference;
+pub mod requests;
 pub mod resend;
 pub mod secret;
 #[cfg(feature = "http-server")]

@@ -56,6 +56,30 @@ enum Command {
     },
     /// Run under the AWS Lambda runtime as the scheduled re-send (an EventBridge rule).
     Scheduled,
+    /// The morning round: reminders two working days before a deadline, escalations to the
+    /// desk's head on it, and each desk's digest of open requests (once per day each).
+    Daily,
+    /// Run under the AWS Lambda runtime as the morning round (an EventBridge schedule).
+    DailyLambda,
+    /// List requests for an operator: open ones by default, soonest deadline first.
+    Cases {
+        /// Only this desk's (its key in site.yaml, e.g. `ppid`).
+        #[arg(long)]
+        desk: Option<String>,
+        /// Only those in this state (diterima, diproses, diperpanjang, selesai, ditolak,
+        /// dialihkan).
+        #[arg(long, value_parser = parse_state)]
+        state: Option<forms_fn::requests::State>,
+        /// Only those due on or before this day (YYYY-MM-DD).
+        #[arg(long, value_parser = parse_day)]
+        due_before: Option<forms_model::calendar::Day>,
+        /// Only those open past their deadline.
+        #[arg(long)]
+        overdue: bool,
+        /// Closed ones too.
+        #[arg(long)]
+        all: bool,
+    },
     /// Delete delivered records older than the retention period (pending ones are kept).
     Purge {
         /// Days a delivered record is kept after delivery.
@@ -70,7 +94,7 @@ enum Command {
         days: u32,
     },
     /// Run under the AWS Lambda runtime (the default when no command is given, unless
-    /// FORMS_FN_MODE=scheduled makes `scheduled` the default).
+    /// FORMS_FN_MODE=scheduled or =daily makes that the default).
     Lambda,
 }
 
@@ -86,6 +110,7 @@ fn main() -> ExitCode {
     // Under Lambda there are no arguments: FORMS_FN_MODE=scheduled picks the re-send.
     let default = match std::env::var("FORMS_FN_MODE").as_deref() {
         Ok("scheduled") => Command::Scheduled,
+        Ok("daily") => Command::DailyLambda,
         _ => Command::Lambda,
     };
     let result = match cli.command.unwrap_or(default) {
@@ -125,6 +150,29 @@ fn main() -> ExitCode {
             },
         ),
         Command::Scheduled => scheduled_lambda(Arc::new(app)),
+        Command::Daily => daily(&app).map(|round| {
+            println!(
+                "{} reminders, {} escalations, {} digests sent; {} failed",
+                round.reminders, round.escalations, round.digests, round.failed
+            );
+        }),
+        Command::DailyLambda => daily_lambda(Arc::new(app)),
+        Command::Cases {
+            desk,
+            state,
+            due_before,
+            overdue,
+            all,
+        } => cases(
+            &app,
+            &forms_fn::requests::cases::Filter {
+                desk,
+                state,
+                due_before,
+                overdue,
+                all,
+            },
+        ),
         Command::Lambda => lambda(Arc::new(app)),
     };
     match result {
@@ -187,6 +235,67 @@ fn purge(app: &App, days: u32) -> Result<(), Failure> {
         app.outbox.describe()
     );
     Ok(())
+}
+
+fn parse_state(text: &str) -> Result<forms_fn::requests::State, String> {
+    forms_fn::requests::State::parse(text).ok_or_else(|| format!("no state named {text:?}"))
+}
+
+fn parse_day(text: &str) -> Result<forms_model::calendar::Day, String> {
+    forms_model::calendar::Day::parse(text).ok_or_else(|| format!("{text:?} is not YYYY-MM-DD"))
+}
+
+fn requests(app: &App) -> Result<&forms_fn::requests::store::Store, Failure> {
+    app.requests
+        .as_ref()
+        .ok_or_else(|| "this outbox keeps no requests store".into())
+}
+
+fn daily(app: &App) -> Result<forms_fn::requests::daily::Round, Failure> {
+    init_logs(false);
+    let round = forms_fn::requests::daily::run(app, requests(app)?)?;
+    if round.failed == 0 {
+        Ok(round)
+    } else {
+        Err(format!(
+            "{} daily mails could not be sent; the next round retries",
+            round.failed
+        )
+        .into())
+    }
+}
+
+fn cases(app: &App, filter: &forms_fn::requests::cases::Filter) -> Result<(), Failure> {
+    use forms_fn::requests::cases;
+    let all = requests(app)?.all()?;
+    let today = app.clock.today();
+    let kept = cases::select(&all, filter, today);
+    print!("{}", cases::table(&kept, all.len(), today));
+    Ok(())
+}
+
+/// The morning round under Lambda: whatever the event, run it once.
+fn daily_lambda(app: Arc<App>) -> Result<(), Failure> {
+    init_logs(true);
+    let runtime = runtime()?;
+    runtime.block_on(lambda_http::lambda_runtime::run(lambda_http::service_fn(
+        move |_: lambda_http::LambdaEvent<serde_json::Value>| {
+            let app = Arc::clone(&app);
+            async move {
+                let round = tokio::task::spawn_blocking(move || {
+                    let store = app.requests.as_ref().ok_or("no requests store")?;
+                    forms_fn::requests::daily::run(&app, store).map_err(lambda_http::Error::from)
+                })
+                .await??;
+                Ok::<_, lambda_http::Error>(serde_json::json!({
+                    "reminders": round.reminders,
+                    "escalations": round.escalations,
+                    "digests": round.digests,
+                    "failed": round.failed,
+                }))
+            }
+        },
+    )))
 }
 
 /// The scheduled re-send under Lambda: whatever the event, drain what is due.

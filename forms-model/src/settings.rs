@@ -23,6 +23,10 @@ pub struct FormsSettings {
     /// Desk key → email address (or a placeholder still to confirm).
     #[serde(default)]
     pub desks: BTreeMap<String, serde_yaml::Value>,
+    /// Desk key → the address of the desk's head, who is told when a request reaches its
+    /// deadline unanswered (or a placeholder still to confirm).
+    #[serde(default, rename = "kepala")]
+    pub heads: BTreeMap<String, serde_yaml::Value>,
 }
 
 impl FormsSettings {

@@ -94,6 +94,7 @@ pub fn build(options: &BuildOptions) -> Result<Built> {
             sections: listings.section_index(&site),
             forms: forms::render_all(&forms, &endpoint),
             strings: std::sync::Arc::clone(&site.i18n),
+            endpoint: endpoint.clone(),
         },
         &globals(&site, &static_files),
     );

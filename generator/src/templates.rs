@@ -24,6 +24,8 @@ pub struct TemplateData {
     pub forms: HashMap<String, String>,
     /// The theme's words, for `t(key=...)` in the language of the page being rendered.
     pub strings: Arc<crate::i18n::I18n>,
+    /// Where the form function answers, for `forms_action`.
+    pub endpoint: String,
 }
 
 pub struct Templates {
@@ -182,8 +184,9 @@ pub fn load(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Option<Templates>
     Some(templates)
 }
 
-/// The functions templates call: `t` (the theme's words), `form` (a form's HTML) and
-/// `get_section`, reading `data`.
+/// The functions templates call: `t` (the theme's words), `form` (a form's HTML),
+/// `forms_action` (the address of a page of the form function) and `get_section`, reading
+/// `data`.
 fn register_functions(tera: &mut Tera, data: &Arc<TemplateData>) {
     let words = Arc::clone(data);
     tera.register_function("t", move |kwargs: Kwargs, state: &State| {
@@ -224,6 +227,20 @@ fn register_functions(tera: &mut Tera, data: &Arc<TemplateData>) {
                     known.join(", ")
                 ))
             })
+    });
+    let endpoint = Arc::clone(data);
+    tera.register_function("forms_action", move |kwargs: Kwargs, state: &State| {
+        // A page of the form function (`status`), in the page's language.
+        let path: String = kwargs.must_get("path")?;
+        let lang = match state.get::<String>("ui_lang")?.as_deref() {
+            Some("en") => forms_model::lang::Lang::En,
+            _ => forms_model::lang::Lang::Id,
+        };
+        Ok(Value::from(forms_model::settings::form_action(
+            &endpoint.endpoint,
+            &path,
+            lang,
+        )))
     });
     let sections = Arc::clone(data);
     tera.register_function("get_section", move |kwargs: Kwargs, _: &State| {

@@ -65,7 +65,7 @@ async function waitForPort(port) {
 }
 
 /** A copy of the site whose desks have (test) addresses and whose forms post to `endpoint`. */
-function siteCopy(work, base, endpoint) {
+export function siteCopy(work, base, endpoint) {
   const site = join(work, "site");
   for (const dir of ["content", "templates"]) cpSync(join(repo, dir), join(site, dir), { recursive: true });
   const file = join(site, "content/site.yaml");

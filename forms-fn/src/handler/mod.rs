@@ -13,6 +13,7 @@ mod idempotency;
 mod pages;
 mod record;
 mod refusal;
+mod track;
 
 use std::time::Instant;
 
@@ -31,6 +32,7 @@ pub use headers::Reply;
 use headers::{request_origin, same_origin, wants_json};
 use pages::Answering;
 pub use refusal::{Arg, Message, Refusal, Unread};
+pub use track::Target;
 
 /// Handles one request to the forms endpoint. Every answer, errors included, carries the
 /// CORS headers an allowed origin's script needs to read it, and the security headers.
@@ -53,6 +55,8 @@ pub fn finish<B>(app: &App, request: &Request<B>, reply: Reply) -> Reply {
 #[derive(Debug, Clone)]
 pub struct Admitted {
     form_id: String,
+    /// A form post, the status page, or a desk's link.
+    target: Target,
     page_lang: Lang,
     json: bool,
     source: String,
@@ -95,19 +99,24 @@ pub fn admit<B>(app: &App, request: &Request<B>) -> Result<Admitted, Reply> {
             .map_or("unknown", |c| c.0.as_str())
             .to_string(),
         declared: None,
+        target: Target::of_path(path),
         form_id,
     };
     let refuse = |refusal: Refusal| {
         log(&admitted.form_id, &refusal);
         pages::refused(app, admitted.answering(admitted.page_lang), &refusal, None)
     };
-    if !app.forms.contains_key(&admitted.form_id) {
+    if admitted.target == Target::Form && !app.forms.contains_key(&admitted.form_id) {
         return Err(refuse(Refusal::not_found()));
     }
     if request.method() == Method::OPTIONS {
         return Err(headers::preflight(app, request_origin(request).as_deref()));
     }
-    match head(app, request, &admitted) {
+    let checked = match admitted.target {
+        Target::Form => head(app, request, &admitted),
+        _ => track::head(app, request, &admitted),
+    };
+    match checked {
         Ok(declared) => {
             admitted.declared = declared;
             Ok(admitted)
@@ -121,13 +130,29 @@ fn head<B>(app: &App, request: &Request<B>, admitted: &Admitted) -> Result<Optio
     if request.method() != Method::POST {
         return Err(Refusal::not_post());
     }
-    match request_origin(request) {
-        Some(o) if app.guard.origin_allowed(&o) || same_origin(request, &o) => {}
-        _ => return Err(Refusal::foreign_origin()),
-    }
+    check_origin(app, request)?;
     app.guard
         .admit_source(&admitted.source, &admitted.form_id)
         .map_err(Refusal::too_many)?;
+    check_body(app, request)
+}
+
+/// A post comes from the site (or a page the function answered with).
+fn check_origin<B>(app: &App, request: &Request<B>) -> Result<(), Refusal> {
+    match request_origin(request) {
+        Some(o) if app.guard.origin_allowed(&o) || same_origin(request, &o) => Ok(()),
+        _ => Err(Refusal::foreign_origin()),
+    }
+}
+
+/// The checks of a post that the status page and the desks' links share with the forms.
+fn check_post<B>(app: &App, request: &Request<B>) -> Result<Option<usize>, Refusal> {
+    check_origin(app, request)?;
+    check_body(app, request)
+}
+
+/// A form's content type, and a declared length within the limit.
+fn check_body<B>(app: &App, request: &Request<B>) -> Result<Option<usize>, Refusal> {
     let header = |name| {
         request
             .headers()
@@ -175,6 +200,9 @@ enum Accepted<'a> {
 
 /// The rest of the pipeline, once the head was admitted.
 pub fn answer(app: &App, admitted: &Admitted, request: &Request<Vec<u8>>) -> Reply {
+    if admitted.target != Target::Form {
+        return track::answer(app, admitted, request);
+    }
     let started = Instant::now();
     let Some(form) = app.forms.get(&admitted.form_id) else {
         return pages::refused(
@@ -264,6 +292,7 @@ fn accept<'a>(
         return Ok(Accepted::Receipt(record));
     }
     keep(app, form, &record)?;
+    track::start(app, form, &record, submission);
     app.guard.remember(key, remembered);
     send(app, form, &record, started);
     Ok(Accepted::Receipt(record))

@@ -28,7 +28,13 @@ pub struct Answering {
 
 /// The page `name` of the theme, with what every page shows (the site's stylesheet and
 /// address) added to `context`.
-fn page(app: &App, status: StatusCode, name: &str, lang: Lang, mut context: Context) -> Reply {
+pub(super) fn page(
+    app: &App,
+    status: StatusCode,
+    name: &str,
+    lang: Lang,
+    mut context: Context,
+) -> Reply {
     context.insert("stylesheet", &app.stylesheet);
     context.insert("site_url", &app.site_url);
     match app.theme.page(name, lang, context) {
@@ -130,9 +136,10 @@ pub fn receipt(app: &App, how: Answering, form: &Form, record: &Record) -> Reply
             &[("reference", &record.reference), ("promise", &promise)],
         );
         let answer_by = Some(&record.answer_by).filter(|d| !d.is_empty());
+        let status_url = super::track::status_url(app, &record.reference, how.lang);
         return json_reply(
             StatusCode::OK,
-            json!({ "reference": record.reference, "answer_by": answer_by, "message": message }),
+            json!({ "reference": record.reference, "answer_by": answer_by, "message": message, "status_url": status_url }),
         );
     }
     let mailed = match (
@@ -148,5 +155,10 @@ pub fn receipt(app: &App, how: Answering, form: &Form, record: &Record) -> Reply
     context.insert("reference", &record.reference);
     context.insert("promise", &promise);
     context.insert("mailed", mailed);
+    context.insert(
+        "status_url",
+        &super::track::status_url(app, &record.reference, how.lang)
+            .filter(|_| !record.reference.is_empty()),
+    );
     page(app, StatusCode::OK, "receipt", how.lang, context)
 }

@@ -83,6 +83,13 @@ fn matching_route<'a>(form: &'a Form, submission: &Submission) -> Option<&'a Rou
     })
 }
 
+/// The key of the desk a submission is routed to.
+pub fn desk_key<'a>(form: &'a Form, submission: &Submission) -> &'a str {
+    matching_route(form, submission)
+        .and_then(|r| r.desk.as_deref())
+        .unwrap_or(&form.desk)
+}
+
 /// A record with nothing in it, for receipts that repeat or pretend one.
 pub fn empty_record(app: &App, form: &Form) -> Record {
     Record::new(
@@ -104,7 +111,7 @@ pub fn record(
     source: &str,
 ) -> Record {
     let route = matching_route(form, submission);
-    let desk_key = route.and_then(|r| r.desk.as_ref()).unwrap_or(&form.desk);
+    let desk_key = desk_key(form, submission);
     let copies = route
         .map(|r| {
             r.copy

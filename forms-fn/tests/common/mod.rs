@@ -43,6 +43,8 @@ pub fn config(dir: &Path, smtp_url: Option<String>) -> Config {
         stylesheet: None,
         allowed_origins: Vec::new(),
         admin_email: Some("admin@kpu-ntb.example".into()),
+        link_secret: None,
+        link_secret_secret: None,
         limits: forms_fn::guard::Limits::default(),
     }
 }

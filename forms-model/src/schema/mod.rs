@@ -52,6 +52,15 @@ pub struct Form {
     /// Working days within which the receipt promises an answer, or a placeholder while
     /// the service standard sets none (then no date is promised).
     pub deadline_days: Deadline,
+    /// Working days the desk may add once to the deadline, with the reason, announced to the
+    /// applicant before the first deadline ends (information requests: UU 14/2008 Pasal 22
+    /// ayat (8)); none: the deadline cannot be extended.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extension_days: Option<u32>,
+    /// Whether a refusal must name its legal basis (information requests: the exemption's
+    /// article).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub refusal_basis: bool,
     /// The desk (a key of `forms.desks` in site.yaml) that receives the form.
     pub desk: String,
     /// Routing rules, first match wins: a desk for some answers, or guidance instead of mail.

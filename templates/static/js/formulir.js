@@ -19,6 +19,7 @@
       received: "Kiriman Anda sudah kami terima",
       reference: "Nomor referensi Anda: ",
       keep: "Simpan atau catat nomor ini.",
+      status: "Lihat perkembangan permohonan ini",
       guided: "Pengaduan Anda ditangani lembaga lain",
       failed: "Kiriman belum dapat diproses. Coba lagi.",
       offline: "Koneksi terputus. Isian Anda tersimpan di perangkat ini; coba kirim lagi."
@@ -32,6 +33,7 @@
       received: "We have received your submission",
       reference: "Your reference number: ",
       keep: "Keep or write down this number.",
+      status: "See how this request is progressing",
       guided: "Your complaint is handled by another institution",
       failed: "Your submission could not be processed yet. Please try again.",
       offline: "The connection was lost. Your answers are kept on this device; please send again."
@@ -86,7 +88,7 @@
     box.focus();
   }
 
-  function replaceWith(form, heading, lines) {
+  function replaceWith(form, heading, lines, link) {
     var section = document.createElement("div");
     section.className = "tanda-terima";
     section.setAttribute("tabindex", "-1");
@@ -98,6 +100,14 @@
       p.textContent = line;
       section.appendChild(p);
     });
+    if (link) {
+      var p = document.createElement("p");
+      var a = document.createElement("a");
+      a.href = link.href;
+      a.textContent = link.text;
+      p.appendChild(a);
+      section.appendChild(p);
+    }
     form.parentNode.replaceChild(section, form);
     section.focus();
   }
@@ -181,7 +191,7 @@
               say.reference + res.body.reference,
               res.body.message,
               say.keep
-            ]);
+            ], res.body.status_url ? { href: res.body.status_url, text: say.status } : null);
           } else if (res.status === 200 && res.body.guidance) {
             replaceWith(form, say.guided, [res.body.guidance]);
           } else if (res.status === 422) {
