@@ -47,10 +47,23 @@ fn the_template_keeps_its_security_promises() {
         "SMTP_URL_SECRET: !Ref SmtpSecretArn",
         "RetentionInDays: !Ref LogRetentionDays",
         "MetricName: OldestPendingSeconds",
+        "BillingMode: PAY_PER_REQUEST",
+        "PointInTimeRecoveryEnabled: true",
+        "AttributeName: expires",
+        "LINK_SECRET_SECRET: !Ref LinkSecretArn",
+        "FORMS_FN_MODE: daily",
     ] {
         assert!(text.contains(promise), "the template lost `{promise}`");
     }
     assert!(!text.contains("unsafe-inline"), "no inline script or style");
+    assert!(
+        !text.contains("dynamodb:*") && !text.contains("DeleteItem"),
+        "the table's policies name single actions"
+    );
+    assert!(
+        !text.contains("LINK_SECRET:"),
+        "the links' key is never plain environment text"
+    );
     assert!(
         !text.contains("SMTP_URL:"),
         "the SMTP URL (with its password) is never plain environment text"

@@ -131,6 +131,17 @@ pub enum StartError {
     Store(#[from] StoreError),
     #[error("the key that signs the desks' links")]
     Keys(#[from] KeysError),
+    #[error(
+        "LINK_SECRET (or LINK_SECRET_SECRET) must be set with a shared table: links signed with a key of one instance would not work on the others"
+    )]
+    NoLinkSecret,
+    #[error("REQUESTS_TABLE is set, but this build has no DynamoDB client (feature `s3`)")]
+    NoTableSupport,
+    #[error("cannot open the DynamoDB table `{name}`")]
+    Table {
+        name: String,
+        source: std::io::Error,
+    },
     #[error("`{0}` names a page of the function (`status`, `tautan`), not a form")]
     ReservedForm(String),
     #[error("{0}")]
@@ -158,13 +169,20 @@ pub fn load(config: &Config) -> Result<App, StartError> {
         .into_iter()
         .chain(config.allowed_origins.iter().cloned())
         .collect();
+    let mut guard = Guard::new(origins, config.limits);
+    let requests = match (&config.requests_table, &config.outbox_bucket) {
+        (Some(name), _) => Some(open_table(config, name, &mut guard)?),
+        (None, None) => Some(Store::folder(&config.outbox_dir)?),
+        // An S3 outbox without a table: no instance could see another's requests.
+        (None, Some(_)) => None,
+    };
     Ok(App {
         admin: config
             .admin_email
             .as_deref()
             .map(|a| mailbox("ADMIN_EMAIL", a))
             .transpose()?,
-        guard: Guard::new(origins, config.limits),
+        guard,
         forms,
         desks,
         from: mailbox("MAIL_FROM", &config.mail_from)?,
@@ -182,10 +200,7 @@ pub fn load(config: &Config) -> Result<App, StartError> {
         holidays: read_holidays(config)?,
         queue: None,
         theme: Theme::load(config.site_dir.as_deref())?,
-        requests: match &config.outbox_bucket {
-            None => Some(Store::folder(&config.outbox_dir)?),
-            Some(_) => None,
-        },
+        requests,
         keys: keys(config)?,
         heads,
     })
@@ -200,13 +215,32 @@ fn keys(config: &Config) -> Result<Keys, StartError> {
     match (&config.link_secret, &config.link_secret_secret) {
         (Some(secret), _) => Ok(Keys::new(secret.as_bytes())?),
         (None, Some(id)) => Ok(Keys::new(crate::secret::from_extension(id)?.as_bytes())?),
+        (None, None) if config.requests_table.is_some() => Err(StartError::NoLinkSecret),
         (None, None) if config.outbox_bucket.is_none() => {
             Ok(Keys::in_file(&config.outbox_dir.join("kunci-tautan"))?)
         }
-        // An S3 outbox keeps no requests yet (their shared store is to come), so no link is
-        // signed: a key of this instance is enough until then.
+        // An S3 outbox without a table keeps no requests, so no link is signed: a key of
+        // this instance is enough.
         (None, None) => Ok(Keys::ephemeral()?),
     }
+}
+
+/// The shared table: the requests' store, and the guard's counters and receipts.
+#[cfg(feature = "s3")]
+fn open_table(config: &Config, name: &str, guard: &mut Guard) -> Result<Store, StartError> {
+    let table = crate::table::Table::open(name, config.dynamodb_endpoint.clone())
+        .map(std::sync::Arc::new)
+        .map_err(|source| StartError::Table {
+            name: name.to_string(),
+            source,
+        })?;
+    guard.shared = Some(std::sync::Arc::clone(&table));
+    Ok(Store::Table(table))
+}
+
+#[cfg(not(feature = "s3"))]
+fn open_table(_: &Config, _: &str, _: &mut Guard) -> Result<Store, StartError> {
+    Err(StartError::NoTableSupport)
 }
 
 /// The settings and the definitions: from `SITE_DIR`, or those built into the binary.

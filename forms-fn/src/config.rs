@@ -34,6 +34,11 @@ pub struct Config {
     /// secret holding it in the secrets store (`LINK_SECRET_SECRET`).
     pub link_secret: Option<String>,
     pub link_secret_secret: Option<String>,
+    /// The DynamoDB table all instances share for requests, duplicates and rate limits
+    /// (`REQUESTS_TABLE`), and a DynamoDB-protocol endpoint other than AWS's
+    /// (`DYNAMODB_ENDPOINT`). Without a table: a store beside the local outbox.
+    pub requests_table: Option<String>,
+    pub dynamodb_endpoint: Option<String>,
     /// Rate limits (`RATE_LIMIT_PER_SOURCE`, `RATE_LIMIT_PER_FORM`: submissions per 10
     /// minutes), for a deployment's own figures or a load test.
     pub limits: GuardLimits,
@@ -70,6 +75,8 @@ impl Config {
             admin_email: var("ADMIN_EMAIL"),
             link_secret: var("LINK_SECRET"),
             link_secret_secret: var("LINK_SECRET_SECRET"),
+            requests_table: var("REQUESTS_TABLE"),
+            dynamodb_endpoint: var("DYNAMODB_ENDPOINT"),
             limits: {
                 let mut limits = GuardLimits::default();
                 if let Some(n) = var("RATE_LIMIT_PER_SOURCE").and_then(|v| v.parse().ok()) {

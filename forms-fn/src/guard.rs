@@ -4,9 +4,13 @@
 //! confirmation mail (per address, per source, overall), the honeypot, and duplicate
 //! submissions answered with the first one's receipt.
 //!
-//! The counters live in memory: one Lambda instance, or one local server. That bounds what
-//! a single source can do to an instance; a flood spread over many instances is the
-//! API's throttling's job (see the deployment).
+//! The counters and the remembered receipts live in memory (one local server), or, with a
+//! shared table (`REQUESTS_TABLE`, on AWS), in DynamoDB, so that every Lambda instance counts
+//! the same hits and knows the same receipts: a duplicate sent to a second instance gets the
+//! first receipt, and limits do not multiply with concurrency. In the table a limit counts
+//! fixed windows (a counter per key and window, removed by TTL) and keys are hashed, so no
+//! address is stored; if the table cannot be reached the limit lets the request through
+//! (logged), rather than turning an outage into refusals.
 
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -62,7 +66,7 @@ impl Default for Limits {
 }
 
 /// A receipt remembered for duplicates.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Remembered {
     pub reference: String,
     /// The day (ISO) the receipt promised an answer by.
@@ -107,6 +111,40 @@ pub struct Guard {
     pub origins: Vec<String>,
     hits: Mutex<HashMap<String, Vec<Instant>>>,
     receipts: Mutex<HashMap<String, (Instant, Remembered)>>,
+    /// The table every instance shares, when there is one.
+    #[cfg(feature = "s3")]
+    pub shared: Option<std::sync::Arc<crate::table::Table>>,
+}
+
+/// A key as the shared table stores it: hashed, so no address or body is kept there.
+#[cfg(feature = "s3")]
+fn hashed(kind: &str, key: &str) -> String {
+    format!(
+        "{kind}#{}",
+        forms_model::hash::sha256_parts([key.as_bytes()])
+    )
+}
+
+/// One hit on `key` in the shared table's current window; `Err(seconds)` past `max`.
+#[cfg(feature = "s3")]
+fn shared_count(
+    table: &crate::table::Table,
+    key: &str,
+    max: usize,
+    window: Duration,
+) -> Result<(), u64> {
+    let now = forms_model::calendar::system_secs();
+    let length = window.as_secs().max(1);
+    let index = now / length;
+    let ends = (index + 1) * length;
+    match table.count(&hashed("rate", &format!("{key}#{index}")), ends + 60) {
+        Ok(n) if n > max as u64 => Err(ends.saturating_sub(now).max(1)),
+        Ok(_) => Ok(()),
+        Err(err) => {
+            tracing::warn!(error = %err, "rate limit not counted: the shared table did not answer");
+            Ok(())
+        }
+    }
 }
 
 impl Guard {
@@ -124,6 +162,10 @@ impl Guard {
 
     /// Counts a hit on `key`; `Err(seconds)` to wait when more than `max` fell in `window`.
     fn count(&self, key: String, max: usize, window: Duration) -> Result<(), u64> {
+        #[cfg(feature = "s3")]
+        if let Some(table) = &self.shared {
+            return shared_count(table, &key, max, window);
+        }
         let now = Instant::now();
         let mut hits = self.hits.lock().unwrap_or_else(|e| e.into_inner());
         // Forget stale keys now and then, so memory stays bounded under a spray of sources.
@@ -203,6 +245,15 @@ impl Guard {
             ),
             ("mail-all".to_string(), l.mails_overall),
         ];
+        #[cfg(feature = "s3")]
+        if let Some(table) = &self.shared {
+            // Each budget charged; any one spent refuses.
+            let spent: Vec<bool> = checks
+                .iter()
+                .map(|(key, max)| shared_count(table, key, *max, l.mail_window).is_err())
+                .collect();
+            return !spent.contains(&true);
+        }
         let now = Instant::now();
         let mut hits = self.hits.lock().unwrap_or_else(|e| e.into_inner());
         let full = checks.iter().any(|(key, max)| {
@@ -227,6 +278,17 @@ impl Guard {
 
     /// The receipt already given for this submission key, if recent.
     pub fn seen(&self, key: &str) -> Option<Remembered> {
+        #[cfg(feature = "s3")]
+        if let Some(table) = &self.shared {
+            let now = forms_model::calendar::system_secs();
+            return match table.get(&hashed("receipt", key), now) {
+                Ok(found) => found.and_then(|(doc, _)| serde_json::from_str(&doc).ok()),
+                Err(err) => {
+                    tracing::warn!(error = %err, "duplicates not checked: the shared table did not answer");
+                    None
+                }
+            };
+        }
         let now = Instant::now();
         let mut receipts = self.receipts.lock().unwrap_or_else(|e| e.into_inner());
         receipts.retain(|_, (t, _)| now.duration_since(*t) < self.limits.duplicate_window);
@@ -234,6 +296,16 @@ impl Guard {
     }
 
     pub fn remember(&self, key: String, receipt: Remembered) {
+        #[cfg(feature = "s3")]
+        if let Some(table) = &self.shared {
+            let expires =
+                forms_model::calendar::system_secs() + self.limits.duplicate_window.as_secs();
+            let doc = serde_json::to_string(&receipt).unwrap_or_default();
+            if let Err(err) = table.put(&hashed("receipt", &key), &doc, Some(expires)) {
+                tracing::warn!(error = %err, reference = %receipt.reference, "receipt not remembered in the shared table");
+            }
+            return;
+        }
         let mut receipts = self.receipts.lock().unwrap_or_else(|e| e.into_inner());
         receipts.insert(key, (Instant::now(), receipt));
     }

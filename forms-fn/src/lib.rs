@@ -30,6 +30,8 @@ pub mod resend;
 pub mod secret;
 #[cfg(feature = "http-server")]
 pub mod server;
+#[cfg(feature = "s3")]
+pub mod table;
 pub mod theme;
 
 pub use app::App;

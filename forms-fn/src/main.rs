@@ -80,7 +80,8 @@ enum Command {
         #[arg(long)]
         all: bool,
     },
-    /// Delete delivered records older than the retention period (pending ones are kept).
+    /// Delete delivered records older than the retention period (pending ones are kept),
+    /// and archive their requests.
     Purge {
         /// Days a delivered record is kept after delivery.
         #[arg(long)]
@@ -234,6 +235,13 @@ fn purge(app: &App, days: u32) -> Result<(), Failure> {
         "{purged} delivered records older than {days} days deleted from {}",
         app.outbox.describe()
     );
+    if let Some(store) = &app.requests {
+        let archived = forms_fn::requests::retention::archive_purged(store, &app.outbox, cutoff)?;
+        println!(
+            "{archived} requests archived in {} (their details cleared)",
+            store.describe()
+        );
+    }
     Ok(())
 }
 

@@ -601,3 +601,37 @@ fn a_refusal_of_an_information_request_names_its_legal_basis() {
     assert_eq!(status["state"], "ditolak");
     assert_eq!(status["history"][1]["basis"], "UU 14/2008 Pasal 17 huruf h");
 }
+
+#[test]
+fn a_purged_submission_leaves_an_archived_request_without_details() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    at("2026-02-12");
+    let app = tracked_app(dir.path());
+    let reference = submit(&app);
+    let store = app.requests.as_ref().expect("a store");
+    // Nothing is archived while its record is kept.
+    let later = forms_model::calendar::system_secs() + 60;
+    assert_eq!(
+        forms_fn::requests::retention::archive_purged(store, &app.outbox, later).expect("archive"),
+        0
+    );
+    assert_eq!(app.outbox.purge_sent(later).expect("purge"), 1);
+    assert_eq!(
+        forms_fn::requests::retention::archive_purged(store, &app.outbox, later).expect("archive"),
+        1
+    );
+    let (code, status) = lookup(&app, &reference, CITIZEN, "203.0.113.9");
+    assert_eq!(code, 200, "{status}");
+    assert_eq!(status["archived"], true);
+    assert!(
+        status.get("history").is_none() && status.get("due").is_none(),
+        "{status}"
+    );
+    let kept = store.get(&reference).expect("reads").expect("kept");
+    assert!(kept.history.is_empty() && kept.due.is_empty() && kept.citizen_email.is_none());
+    // Still only for the citizen who gave the contact.
+    assert_eq!(
+        lookup(&app, &reference, "lain@contoh.id", "203.0.113.9").0,
+        404
+    );
+}

@@ -321,7 +321,7 @@ pub async fn list_objects(
 }
 
 /// Runs `future` on `runtime` and waits for it from this (non-async) thread.
-fn run_on<T: Send + 'static>(
+pub(crate) fn run_on<T: Send + 'static>(
     runtime: &tokio::runtime::Runtime,
     future: impl Future<Output = T> + Send + 'static,
 ) -> io::Result<T> {

@@ -11,6 +11,7 @@
 pub mod cases;
 pub mod daily;
 pub mod mail;
+pub mod retention;
 pub mod store;
 pub mod tokens;
 

@@ -43,7 +43,18 @@ pub enum ChangeError {
 pub enum Store {
     /// Files in a folder (the embedded store).
     Folder(Folder),
+    /// The DynamoDB table every instance shares (`REQUESTS_TABLE`).
+    #[cfg(feature = "s3")]
+    Table(std::sync::Arc<crate::table::Table>),
 }
+
+/// How many times a change is tried again over a newer version before giving up.
+#[cfg(feature = "s3")]
+const RETRIES: usize = 100;
+
+/// How long a mark (a day's digest sent) is kept in the table.
+#[cfg(feature = "s3")]
+const MARK_DAYS: u64 = 40;
 
 impl Store {
     /// The embedded store in `dir` (created when absent).
@@ -54,6 +65,8 @@ impl Store {
     pub fn describe(&self) -> String {
         match self {
             Store::Folder(f) => f.dir.display().to_string(),
+            #[cfg(feature = "s3")]
+            Store::Table(t) => format!("DynamoDB table {}", t.name()),
         }
     }
 
@@ -61,12 +74,24 @@ impl Store {
     pub fn create(&self, request: &Request) -> Result<bool, StoreError> {
         match self {
             Store::Folder(f) => f.create(request),
+            #[cfg(feature = "s3")]
+            Store::Table(t) => t
+                .put_new(&key(&request.reference), &to_json(request)?, None)
+                .map_err(|e| table_error(&request.reference, e)),
         }
     }
 
     pub fn get(&self, reference: &str) -> Result<Option<Request>, StoreError> {
         match self {
             Store::Folder(f) => f.get(reference),
+            #[cfg(feature = "s3")]
+            Store::Table(_) if !crate::reference::is_valid(reference) => Ok(None),
+            #[cfg(feature = "s3")]
+            Store::Table(t) => t
+                .get(&key(reference), 0)
+                .map_err(|e| table_error(reference, e))?
+                .map(|(doc, _)| from_json(reference, &doc))
+                .transpose(),
         }
     }
 
@@ -74,6 +99,17 @@ impl Store {
     pub fn all(&self) -> Result<Vec<Request>, StoreError> {
         match self {
             Store::Folder(f) => f.all(),
+            #[cfg(feature = "s3")]
+            Store::Table(t) => {
+                let mut requests = t
+                    .scan("req#")
+                    .map_err(|e| table_error("req#", e))?
+                    .iter()
+                    .map(|doc| from_json("req#", doc))
+                    .collect::<Result<Vec<_>, _>>()?;
+                requests.sort_by(|a, b| a.reference.cmp(&b.reference));
+                Ok(requests)
+            }
         }
     }
 
@@ -87,6 +123,8 @@ impl Store {
     ) -> Result<(T, Request), ChangeError> {
         match self {
             Store::Folder(f) => f.change(reference, &mut change),
+            #[cfg(feature = "s3")]
+            Store::Table(t) => table_change(t, reference, &mut change),
         }
     }
 
@@ -94,8 +132,77 @@ impl Store {
     pub fn mark_once(&self, key: &str) -> Result<bool, StoreError> {
         match self {
             Store::Folder(f) => f.mark_once(key),
+            #[cfg(feature = "s3")]
+            Store::Table(t) => {
+                let expires = forms_model::calendar::system_secs() + MARK_DAYS * 86_400;
+                t.put_new(&format!("mark#{key}"), "{}", Some(expires))
+                    .map_err(|e| table_error(key, e))
+            }
         }
     }
+}
+
+#[cfg(feature = "s3")]
+fn key(reference: &str) -> String {
+    format!("req#{reference}")
+}
+
+#[cfg(feature = "s3")]
+fn table_error(what: &str, source: std::io::Error) -> StoreError {
+    StoreError::Io {
+        path: what.to_string(),
+        source,
+    }
+}
+
+#[cfg(feature = "s3")]
+fn to_json(request: &Request) -> Result<String, StoreError> {
+    serde_json::to_string(request).map_err(|source| StoreError::Corrupt {
+        path: request.reference.clone(),
+        source,
+    })
+}
+
+#[cfg(feature = "s3")]
+fn from_json(what: &str, doc: &str) -> Result<Request, StoreError> {
+    serde_json::from_str(doc).map_err(|source| StoreError::Corrupt {
+        path: what.to_string(),
+        source,
+    })
+}
+
+/// A change in the table: read, change, write over the version read; when another writer
+/// got there first, again over the newer version.
+#[cfg(feature = "s3")]
+fn table_change<T>(
+    table: &crate::table::Table,
+    reference: &str,
+    change: &mut dyn FnMut(&mut Request) -> Result<T, Refused>,
+) -> Result<(T, Request), ChangeError> {
+    if !crate::reference::is_valid(reference) {
+        return Err(ChangeError::Unknown);
+    }
+    let pk = key(reference);
+    for _ in 0..RETRIES {
+        let (doc, version) = table
+            .get(&pk, 0)
+            .map_err(|e| table_error(reference, e))?
+            .ok_or(ChangeError::Unknown)?;
+        let mut request = from_json(reference, &doc)?;
+        let value = change(&mut request)?;
+        request.version = version + 1;
+        if table
+            .replace(&pk, &to_json(&request)?, version)
+            .map_err(|e| table_error(reference, e))?
+        {
+            return Ok((value, request));
+        }
+        // Another writer won: wait a little (more each time, at random) before reading again.
+        let mut random = [0u8; 1];
+        let _ = getrandom::fill(&mut random);
+        std::thread::sleep(std::time::Duration::from_micros(u64::from(random[0]) * 20));
+    }
+    Err(StoreError::Busy(reference.to_string()).into())
 }
 
 #[derive(Debug)]

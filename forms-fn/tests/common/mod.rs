@@ -45,6 +45,8 @@ pub fn config(dir: &Path, smtp_url: Option<String>) -> Config {
         admin_email: Some("admin@kpu-ntb.example".into()),
         link_secret: None,
         link_secret_secret: None,
+        requests_table: None,
+        dynamodb_endpoint: None,
         limits: forms_fn::guard::Limits::default(),
     }
 }
