@@ -1,7 +1,8 @@
 //! `forms-fn`: the form function. Under AWS Lambda (or `cargo lambda watch`) it answers the
 //! runtime's events; `forms-fn serve` answers HTTP on this machine; `forms-fn resend` sends
 //! what the outbox still holds; `forms-fn purge` and `forms-fn retention` keep delivered
-//! records no longer than the retention period.
+//! records no longer than the retention period; `forms-fn daily` is the morning round of
+//! reminders, escalations and digests, and `forms-fn cases` lists the requests.
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -12,7 +13,8 @@ use forms_fn::{App, Config, handle};
 /// Receives the portal's form submissions, records them and emails the service desk.
 /// Settings come from the environment: SITE_DIR, OUTBOX_DIR (or OUTBOX_BUCKET with
 /// OUTBOX_PREFIX, OUTBOX_S3_ENDPOINT, OUTBOX_KMS_KEY), MAIL_DIR, SMTP_URL, SMTP_CA_FILE,
-/// MAIL_FROM, STYLESHEET_URL, ALLOWED_ORIGINS, ADMIN_EMAIL.
+/// MAIL_FROM, STYLESHEET_URL, ALLOWED_ORIGINS, ADMIN_EMAIL, REQUESTS_TABLE (with
+/// DYNAMODB_ENDPOINT), LINK_SECRET (or LINK_SECRET_SECRET).
 #[derive(Parser)]
 #[command(version, about)]
 struct Cli {

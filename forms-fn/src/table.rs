@@ -16,7 +16,9 @@ use aws_config::BehaviorVersion;
 use aws_config::meta::region::RegionProviderChain;
 use aws_config::timeout::TimeoutConfig;
 use aws_sdk_dynamodb::Client;
-use aws_sdk_dynamodb::error::DisplayErrorContext;
+use aws_sdk_dynamodb::config::http::HttpResponse;
+use aws_sdk_dynamodb::error::{DisplayErrorContext, SdkError};
+use aws_sdk_dynamodb::operation::put_item::{PutItemError, PutItemOutput};
 use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue};
 
 use crate::outbox::s3::run_on;
@@ -40,6 +42,22 @@ impl std::fmt::Debug for Table {
 
 fn failed<E: std::error::Error>(what: &str, err: E) -> io::Error {
     io::Error::other(format!("DynamoDB {what}: {}", DisplayErrorContext(err)))
+}
+
+/// A conditional put's outcome: written, or `false` when its condition did not hold.
+fn conditional(
+    result: Result<PutItemOutput, SdkError<PutItemError, HttpResponse>>,
+) -> io::Result<bool> {
+    match result {
+        Ok(_) => Ok(true),
+        Err(e)
+            if e.as_service_error()
+                .is_some_and(PutItemError::is_conditional_check_failed_exception) =>
+        {
+            Ok(false)
+        }
+        Err(e) => Err(failed("PutItem", e)),
+    }
 }
 
 fn s(text: impl Into<String>) -> AttributeValue {
@@ -128,18 +146,7 @@ impl Table {
         if let Some(at) = expires {
             put = put.item("expires", n(at));
         }
-        self.run(async move {
-            match put.send().await {
-                Ok(_) => Ok(true),
-                Err(e)
-                    if e.as_service_error()
-                        .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
-                {
-                    Ok(false)
-                }
-                Err(e) => Err(failed("PutItem", e)),
-            }
-        })
+        self.run(async move { conditional(put.send().await) })
     }
 
     /// Writes `doc` over whatever `pk` holds.
@@ -172,18 +179,7 @@ impl Table {
             .item("version", n(version + 1))
             .condition_expression("version = :seen")
             .expression_attribute_values(":seen", n(version));
-        self.run(async move {
-            match put.send().await {
-                Ok(_) => Ok(true),
-                Err(e)
-                    if e.as_service_error()
-                        .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
-                {
-                    Ok(false)
-                }
-                Err(e) => Err(failed("PutItem", e)),
-            }
-        })
+        self.run(async move { conditional(put.send().await) })
     }
 
     /// The document of `pk` and its version, read consistently; `None` when absent (or

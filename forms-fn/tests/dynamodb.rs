@@ -57,17 +57,8 @@ fn server(site: &Path, dir: &Path, name: &str, smtp: u16, db: u16) -> (common::P
         .env("REQUESTS_TABLE", TABLE)
         .env("DYNAMODB_ENDPOINT", format!("http://127.0.0.1:{db}"))
         .env("LINK_SECRET", SECRET)
-        .env("RATE_LIMIT_PER_SOURCE", "6")
-        .env("AWS_ACCESS_KEY_ID", "uji")
-        .env("AWS_SECRET_ACCESS_KEY", "uji")
-        .env("AWS_REGION", "ap-southeast-3")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("AWS_CONFIG_FILE", dir.join("no-aws-config"))
-        .env(
-            "AWS_SHARED_CREDENTIALS_FILE",
-            dir.join("no-aws-credentials"),
-        )
-        .env_remove("AWS_PROFILE");
+        .env("RATE_LIMIT_PER_SOURCE", "6");
+    common::aws_test_env(&mut command, dir);
     common::serve_with(command)
 }
 

@@ -130,17 +130,8 @@ fn forms_fn(args: &[&str], site: &Path, dir: &Path, smtp_port: u16, s3_port: u16
     command
         .env("OUTBOX_BUCKET", BUCKET)
         .env("OUTBOX_PREFIX", PREFIX)
-        .env("OUTBOX_S3_ENDPOINT", format!("http://127.0.0.1:{s3_port}"))
-        .env("AWS_ACCESS_KEY_ID", "uji")
-        .env("AWS_SECRET_ACCESS_KEY", "uji")
-        .env("AWS_REGION", "ap-southeast-3")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("AWS_CONFIG_FILE", dir.join("no-aws-config"))
-        .env(
-            "AWS_SHARED_CREDENTIALS_FILE",
-            dir.join("no-aws-credentials"),
-        )
-        .env_remove("AWS_PROFILE");
+        .env("OUTBOX_S3_ENDPOINT", format!("http://127.0.0.1:{s3_port}"));
+    common::aws_test_env(&mut command, dir);
     command
 }
 

@@ -635,3 +635,61 @@ fn a_purged_submission_leaves_an_archived_request_without_details() {
         404
     );
 }
+
+#[test]
+fn the_operator_lists_open_and_overdue_requests_from_the_command_line() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    at("2026-02-12");
+    let app = tracked_app(dir.path());
+    let reference = submit(&app);
+    let second = {
+        let (mut fields, _) = common::valid_answers_on(form(&app), Day::of_secs(now()));
+        for (name, value) in &mut fields {
+            if name == "nama" {
+                value.push_str(" Kedua");
+            }
+        }
+        let answer = common::requests::from_site(&app, &fields);
+        common::requests::json_body(&answer)["reference"]
+            .as_str()
+            .expect("reference")
+            .to_string()
+    };
+    let complete = link_in(&mail_to(dir.path(), DESK, &second)[0], Action::Selesai);
+    assert_eq!(
+        confirm(&app, &complete, &[("catatan", "Sudah dijawab.")]).0,
+        200
+    );
+    let cases = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_forms-fn"))
+            .arg("cases")
+            .args(args)
+            .env("SITE_DIR", dir.path().join("site"))
+            .env("OUTBOX_DIR", dir.path().join("outbox"))
+            .env_remove("SMTP_URL")
+            .output()
+            .expect("forms-fn runs");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    // The real clock is past 2 March 2026: the open request is overdue.
+    let open = cases(&["--desk", "ppid"]);
+    assert!(
+        open.contains(&reference) && open.contains("LEWAT TENGGAT"),
+        "{open}"
+    );
+    assert!(
+        !open.contains(&second),
+        "closed requests are not listed: {open}"
+    );
+    assert!(open.contains("1 of 2 requests"), "{open}");
+    let all = cases(&["--all"]);
+    assert!(all.contains(&second) && all.contains("selesai"), "{all}");
+    assert!(cases(&["--desk", "pengaduan"]).contains("0 of 2 requests"));
+    assert!(cases(&["--due-before", "2026-02-27"]).contains("0 of 2 requests"));
+    assert!(cases(&["--state", "selesai"]).contains(&second));
+}

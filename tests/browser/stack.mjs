@@ -37,7 +37,7 @@ export function freePort() {
 }
 
 /** Resolves once `child` has written a line containing `text` to stderr. */
-function said(child, text, what) {
+export function said(child, text, what) {
   return new Promise((ok, fail) => {
     let log = "";
     child.stderr.on("data", (d) => {

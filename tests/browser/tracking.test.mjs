@@ -10,22 +10,11 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
-import { chromiumArgs, fillRequired, freePort, mails, repo, siteCopy } from "./stack.mjs";
+import { chromiumArgs, fillRequired, freePort, mails, repo, said, siteCopy } from "./stack.mjs";
 
 const work = mkdtempSync(join(tmpdir(), "status-"));
 const children = [];
 let browser, base, maildir;
-
-function said(child, text, what) {
-  return new Promise((ok, fail) => {
-    let log = "";
-    child.stderr.on("data", (d) => {
-      log += d;
-      if (log.includes(text)) ok();
-    });
-    child.on("exit", (code) => fail(new Error(`${what} exited (${code}): ${log}`)));
-  });
-}
 
 before(async () => {
   const [port, smtpPort] = [await freePort(), await freePort()];

@@ -296,6 +296,22 @@ pub fn forms_fn(args: &[&str], site: &Path, outbox: &Path, smtp_port: u16) -> Co
     command
 }
 
+/// `command` talking to AWS-protocol test servers on loopback: test credentials and
+/// region, and nothing read from this machine's AWS settings.
+pub fn aws_test_env(command: &mut Command, dir: &Path) {
+    command
+        .env("AWS_ACCESS_KEY_ID", "uji")
+        .env("AWS_SECRET_ACCESS_KEY", "uji")
+        .env("AWS_REGION", "ap-southeast-3")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_CONFIG_FILE", dir.join("no-aws-config"))
+        .env(
+            "AWS_SHARED_CREDENTIALS_FILE",
+            dir.join("no-aws-credentials"),
+        )
+        .env_remove("AWS_PROFILE");
+}
+
 pub fn serve(site: &Path, outbox: &Path, smtp_port: u16) -> (Process, u16) {
     serve_with(forms_fn(&[], site, outbox, smtp_port))
 }
