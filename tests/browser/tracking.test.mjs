@@ -12,6 +12,10 @@ import { join } from "node:path";
 import { chromium } from "playwright-core";
 import { chromiumArgs, fillRequired, freePort, mails, repo, said, siteCopy } from "./stack.mjs";
 
+/** Pages are used once their document is parsed (deferred scripts have run), without
+ * waiting for every resource on a machine shared by parallel browser tests. */
+const READY = { waitUntil: "domcontentloaded", timeout: 60000 };
+
 const work = mkdtempSync(join(tmpdir(), "status-"));
 const children = [];
 let browser, base, maildir;
@@ -86,7 +90,7 @@ function linkFor(mail, action) {
 async function confirmStep(link, note) {
   const context = await browser.newContext({ javaScriptEnabled: false });
   const page = await context.newPage();
-  await page.goto(link);
+  await page.goto(link, READY);
   assert.match(await page.locator("h1").innerText(), /permohonan/, await page.locator("main").innerText() + link);
   await page.getByLabel(/Catatan untuk pemohon/).fill(note);
   await page.getByRole("button", { name: "Konfirmasi" }).click();
@@ -99,7 +103,7 @@ test("a request is tracked from the desk's mail to the citizen's status page", a
   // Submitted without JavaScript; the receipt links to the status.
   const noScript = await browser.newContext({ javaScriptEnabled: false });
   const page = await noScript.newPage();
-  await page.goto(`${base}/formulir/informasi-publik/`);
+  await page.goto(`${base}/formulir/informasi-publik/`, READY);
   await fillRequired(page);
   // The email is optional on this form: given, so the citizen is told of each step.
   await page.locator("form[data-formulir] input[type=email]").fill("warga@contoh.id");
@@ -113,9 +117,9 @@ test("a request is tracked from the desk's mail to the citizen's status page", a
   // The desk's mail carries the links; opening one changes nothing until confirmed.
   const [deskMail] = await waitForMail(`Subject: [${reference}]`, "To: meja-ppid@");
   const process = linkFor(deskMail, "proses");
-  await page.goto(process);
-  await page.goto(process);
-  await page.goto(`${base}/api/forms/status?nomor=${reference}`);
+  await page.goto(process, READY);
+  await page.goto(process, READY);
+  await page.goto(`${base}/api/forms/status?nomor=${reference}`, READY);
   await page.getByLabel("Alamat surel atau nomor HP").fill("warga@contoh.id");
   await page.getByRole("button", { name: "Cek status" }).click();
   await page.waitForLoadState();
@@ -128,7 +132,7 @@ test("a request is tracked from the desk's mail to the citizen's status page", a
   // The site's status page, with JavaScript: the reference from the link, the answer in place.
   const scripted = await browser.newContext({ javaScriptEnabled: true });
   const status = await scripted.newPage();
-  await status.goto(`${base}/formulir/status/?nomor=${reference}`);
+  await status.goto(`${base}/formulir/status/?nomor=${reference}`, READY);
   assert.equal(await status.getByLabel("Nomor referensi").inputValue(), reference);
   await status.getByLabel("Alamat surel atau nomor HP").fill("0812 3456 7890");
   await status.getByRole("button", { name: "Cek status" }).click();
@@ -139,7 +143,7 @@ test("a request is tracked from the desk's mail to the citizen's status page", a
 
   // Completed with a note; the page shows it, without JavaScript too.
   await confirmStep(linkFor(deskMail, "selesai"), "Salinan informasi terlampir pada surel ini.");
-  await page.goto(`${base}/formulir/status/`);
+  await page.goto(`${base}/formulir/status/`, READY);
   await page.getByLabel("Nomor referensi").fill(reference);
   await page.getByLabel("Alamat surel atau nomor HP").fill("warga@contoh.id");
   await page.getByRole("button", { name: "Cek status" }).click();
