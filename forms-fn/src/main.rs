@@ -286,49 +286,46 @@ fn cases(app: &App, filter: &forms_fn::requests::cases::Filter) -> Result<(), Fa
 
 /// The morning round under Lambda: whatever the event, run it once.
 fn daily_lambda(app: Arc<App>) -> Result<(), Failure> {
-    init_logs(true);
-    let runtime = runtime()?;
-    runtime.block_on(lambda_http::lambda_runtime::run(lambda_http::service_fn(
-        move |_: lambda_http::LambdaEvent<serde_json::Value>| {
-            let app = Arc::clone(&app);
-            async move {
-                let round = tokio::task::spawn_blocking(move || {
-                    let store = app.requests.as_ref().ok_or("no requests store")?;
-                    forms_fn::requests::daily::run(&app, store).map_err(lambda_http::Error::from)
-                })
-                .await??;
-                Ok::<_, lambda_http::Error>(serde_json::json!({
-                    "reminders": round.reminders,
-                    "escalations": round.escalations,
-                    "digests": round.digests,
-                    "failed": round.failed,
-                }))
-            }
-        },
-    )))
+    on_schedule(app, |app| {
+        let store = app.requests.as_ref().ok_or("no requests store")?;
+        let round = forms_fn::requests::daily::run(app, store)?;
+        Ok(serde_json::json!({
+            "reminders": round.reminders,
+            "escalations": round.escalations,
+            "digests": round.digests,
+            "failed": round.failed,
+        }))
+    })
 }
 
 /// The scheduled re-send under Lambda: whatever the event, drain what is due.
 fn scheduled_lambda(app: Arc<App>) -> Result<(), Failure> {
+    on_schedule(app, |app| {
+        let summary = forms_fn::resend::run(app, now(), true)?;
+        // Stdout is the function's log: the metric for the "oldest pending" alarm.
+        println!("{}", summary.metric_line(now()));
+        Ok(serde_json::json!({
+            "delivered": summary.delivered,
+            "pending": summary.pending,
+            "waiting": summary.waiting,
+            "alerted": summary.alerted,
+            "oldest_pending_secs": summary.oldest_pending_secs,
+        }))
+    })
+}
+
+/// Runs `job` (blocking, off the runtime's thread) for each scheduled event the Lambda
+/// runtime delivers, answering with its summary.
+fn on_schedule(
+    app: Arc<App>,
+    job: fn(&App) -> Result<serde_json::Value, lambda_http::Error>,
+) -> Result<(), Failure> {
     init_logs(true);
     let runtime = runtime()?;
     runtime.block_on(lambda_http::lambda_runtime::run(lambda_http::service_fn(
         move |_: lambda_http::LambdaEvent<serde_json::Value>| {
             let app = Arc::clone(&app);
-            async move {
-                let summary =
-                    tokio::task::spawn_blocking(move || forms_fn::resend::run(&app, now(), true))
-                        .await??;
-                // Stdout is the function's log: the metric for the "oldest pending" alarm.
-                println!("{}", summary.metric_line(now()));
-                Ok::<_, lambda_http::Error>(serde_json::json!({
-                    "delivered": summary.delivered,
-                    "pending": summary.pending,
-                    "waiting": summary.waiting,
-                    "alerted": summary.alerted,
-                    "oldest_pending_secs": summary.oldest_pending_secs,
-                }))
-            }
+            async move { tokio::task::spawn_blocking(move || job(&app)).await? }
         },
     )))
 }

@@ -18,6 +18,7 @@ use aws_config::timeout::TimeoutConfig;
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::config::http::HttpResponse;
 use aws_sdk_dynamodb::error::{DisplayErrorContext, SdkError};
+use aws_sdk_dynamodb::operation::put_item::builders::PutItemFluentBuilder;
 use aws_sdk_dynamodb::operation::put_item::{PutItemError, PutItemOutput};
 use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue};
 
@@ -133,34 +134,39 @@ impl Table {
         run_on(&self.runtime, future)?
     }
 
-    /// Writes a new item; `false` (nothing written) when `pk` exists.
-    pub fn put_new(&self, pk: &str, doc: &str, expires: Option<u64>) -> io::Result<bool> {
-        let mut put = self
+    /// A put of `doc` under `pk` with its version and expiry, sent as it is or with a
+    /// condition.
+    fn put_item(
+        &self,
+        pk: &str,
+        doc: &str,
+        version: u64,
+        expires: Option<u64>,
+    ) -> PutItemFluentBuilder {
+        let put = self
             .client
             .put_item()
             .table_name(&self.name)
             .item("pk", s(pk))
             .item("doc", s(doc))
-            .item("version", n(1))
-            .condition_expression("attribute_not_exists(pk)");
-        if let Some(at) = expires {
-            put = put.item("expires", n(at));
+            .item("version", n(version));
+        match expires {
+            Some(at) => put.item("expires", n(at)),
+            None => put,
         }
+    }
+
+    /// Writes a new item; `false` (nothing written) when `pk` exists.
+    pub fn put_new(&self, pk: &str, doc: &str, expires: Option<u64>) -> io::Result<bool> {
+        let put = self
+            .put_item(pk, doc, 1, expires)
+            .condition_expression("attribute_not_exists(pk)");
         self.run(async move { conditional(put.send().await) })
     }
 
     /// Writes `doc` over whatever `pk` holds.
     pub fn put(&self, pk: &str, doc: &str, expires: Option<u64>) -> io::Result<()> {
-        let mut put = self
-            .client
-            .put_item()
-            .table_name(&self.name)
-            .item("pk", s(pk))
-            .item("doc", s(doc))
-            .item("version", n(1));
-        if let Some(at) = expires {
-            put = put.item("expires", n(at));
-        }
+        let put = self.put_item(pk, doc, 1, expires);
         self.run(async move {
             put.send().await.map_err(|e| failed("PutItem", e))?;
             Ok(())
@@ -171,12 +177,7 @@ impl Table {
     /// writer changed it first (read it again and retry).
     pub fn replace(&self, pk: &str, doc: &str, version: u64) -> io::Result<bool> {
         let put = self
-            .client
-            .put_item()
-            .table_name(&self.name)
-            .item("pk", s(pk))
-            .item("doc", s(doc))
-            .item("version", n(version + 1))
+            .put_item(pk, doc, version + 1, None)
             .condition_expression("version = :seen")
             .expression_attribute_values(":seen", n(version));
         self.run(async move { conditional(put.send().await) })
