@@ -334,9 +334,6 @@ fn link(app: &App, how: Answering, token: &str, fields: Option<&Submission>) -> 
             context.insert("due", &changed.due_day().map(|d| how.lang.date(d)));
             pages::page(app, StatusCode::OK, "acted", how.lang, context)
         }
-        Err(ChangeError::Refused(refused @ (Refused::NoteMissing | Refused::BasisMissing))) => {
-            confirm_page(app, how, form, &request, &link, token, Some(refused))
-        }
         Err(ChangeError::Refused(refused)) => {
             confirm_page(app, how, form, &request, &link, token, Some(refused))
         }
