@@ -52,6 +52,7 @@ fn the_template_keeps_its_security_promises() {
         "AttributeName: expires",
         "LINK_SECRET_SECRET: !Ref LinkSecretArn",
         "FORMS_FN_MODE: daily",
+        "RETENTION_DAYS: !Ref RetentionDays",
     ] {
         assert!(text.contains(promise), "the template lost `{promise}`");
     }

@@ -56,6 +56,9 @@ pub struct App {
     pub keys: Keys,
     /// Desk key → its head's address, who hears of a deadline reached (`forms.kepala`).
     pub heads: BTreeMap<String, String>,
+    /// Days a delivered submission is kept; the morning round archives the requests whose
+    /// records are gone (`None`: only `forms-fn purge` archives).
+    pub retention_days: Option<u32>,
 }
 
 impl App {
@@ -142,6 +145,8 @@ pub enum StartError {
         name: String,
         source: std::io::Error,
     },
+    #[error("RETENTION_DAYS: `{0}` is not a number of days (1 or more)")]
+    RetentionDays(String),
     #[error("`{0}` names a page of the function (`status`, `tautan`), not a form")]
     ReservedForm(String),
     #[error("{0}")]
@@ -203,6 +208,14 @@ pub fn load(config: &Config) -> Result<App, StartError> {
         requests,
         keys: keys(config)?,
         heads,
+        retention_days: config
+            .retention_days
+            .as_deref()
+            .map(|v| match v.parse() {
+                Ok(days) if days > 0 => Ok(days),
+                _ => Err(StartError::RetentionDays(v.to_string())),
+            })
+            .transpose()?,
     })
 }
 

@@ -39,6 +39,9 @@ pub struct Config {
     /// (`DYNAMODB_ENDPOINT`). Without a table: a store beside the local outbox.
     pub requests_table: Option<String>,
     pub dynamodb_endpoint: Option<String>,
+    /// Days a delivered submission is kept (`RETENTION_DAYS`, as the outbox bucket's
+    /// lifecycle rule): the morning round then archives the requests whose records are gone.
+    pub retention_days: Option<String>,
     /// Rate limits (`RATE_LIMIT_PER_SOURCE`, `RATE_LIMIT_PER_FORM`: submissions per 10
     /// minutes), for a deployment's own figures or a load test.
     pub limits: GuardLimits,
@@ -77,6 +80,7 @@ impl Config {
             link_secret_secret: var("LINK_SECRET_SECRET"),
             requests_table: var("REQUESTS_TABLE"),
             dynamodb_endpoint: var("DYNAMODB_ENDPOINT"),
+            retention_days: var("RETENTION_DAYS"),
             limits: {
                 let mut limits = GuardLimits::default();
                 if let Some(n) = var("RATE_LIMIT_PER_SOURCE").and_then(|v| v.parse().ok()) {

@@ -155,8 +155,8 @@ fn main() -> ExitCode {
         Command::Scheduled => scheduled_lambda(Arc::new(app)),
         Command::Daily => daily(&app).map(|round| {
             println!(
-                "{} reminders, {} escalations, {} digests sent; {} failed",
-                round.reminders, round.escalations, round.digests, round.failed
+                "{} reminders, {} escalations, {} digests sent; {} failed; {} requests archived",
+                round.reminders, round.escalations, round.digests, round.failed, round.archived
             );
         }),
         Command::DailyLambda => daily_lambda(Arc::new(app)),
@@ -294,6 +294,7 @@ fn daily_lambda(app: Arc<App>) -> Result<(), Failure> {
             "escalations": round.escalations,
             "digests": round.digests,
             "failed": round.failed,
+            "archived": round.archived,
         }))
     })
 }

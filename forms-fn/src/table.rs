@@ -173,11 +173,17 @@ impl Table {
         })
     }
 
-    /// Replaces the document of `pk` if it still has `version`; `false` when another
-    /// writer changed it first (read it again and retry).
-    pub fn replace(&self, pk: &str, doc: &str, version: u64) -> io::Result<bool> {
+    /// Replaces the document of `pk` (with an expiry, or none) if it still has `version`;
+    /// `false` when another writer changed it first (read it again and retry).
+    pub fn replace(
+        &self,
+        pk: &str,
+        doc: &str,
+        version: u64,
+        expires: Option<u64>,
+    ) -> io::Result<bool> {
         let put = self
-            .put_item(pk, doc, version + 1, None)
+            .put_item(pk, doc, version + 1, expires)
             .condition_expression("version = :seen")
             .expression_attribute_values(":seen", n(version));
         self.run(async move { conditional(put.send().await) })

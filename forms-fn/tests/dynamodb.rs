@@ -263,3 +263,63 @@ fn fifty_concurrent_changes_in_the_table_are_all_kept() {
     assert!(!store.mark_once("digest:ppid:2026-03-02").expect("mark"));
     assert_eq!(store.all().expect("all").len(), 1);
 }
+
+#[test]
+fn the_morning_round_archives_requests_whose_submissions_are_gone_with_a_ttl() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (_db, db) = dynamodb();
+    let table = Arc::new(table(db));
+    let store = Store::Table(Arc::clone(&table));
+    let mut app = common::app(dir.path());
+    app.retention_days = Some(365);
+    let form = &app.forms["informasi-publik"];
+    // Received long ago; its record is no longer in the outbox (the bucket's lifecycle rule
+    // deleted it), and a recent one whose record is gone too but which is inside the period.
+    let old = Request::received("INF-7K3M-Q9XP", form, "ppid", 1, "1970-01-15");
+    let recent = Request::received(
+        "INF-7K3M-Q9XR",
+        form,
+        "ppid",
+        app.clock.now_secs() - 86_400,
+        "2026-02-26",
+    );
+    assert!(store.create(&old).expect("create"));
+    assert!(store.create(&recent).expect("create"));
+
+    let round = forms_fn::requests::daily::run(&app, &store).expect("round");
+    assert_eq!(round.archived, 1, "{round:?}");
+    let archived = store.get("INF-7K3M-Q9XP").expect("get").expect("kept");
+    assert!(archived.archived && archived.history.is_empty() && archived.due.is_empty());
+    assert!(
+        !store
+            .get("INF-7K3M-Q9XR")
+            .expect("get")
+            .expect("kept")
+            .archived
+    );
+    // The archived item carries its TTL; the live one carries none.
+    let now = forms_model::calendar::system_secs();
+    let year = forms_fn::requests::store::ARCHIVED_DAYS * 86_400;
+    assert!(table.get("req#INF-7K3M-Q9XP", now).expect("get").is_some());
+    assert!(
+        table
+            .get("req#INF-7K3M-Q9XP", now + year + 60)
+            .expect("get")
+            .is_none(),
+        "expires after {} days",
+        forms_fn::requests::store::ARCHIVED_DAYS
+    );
+    assert!(
+        table
+            .get("req#INF-7K3M-Q9XR", now + 10 * year)
+            .expect("get")
+            .is_some()
+    );
+    // A second round finds nothing more to archive.
+    assert_eq!(
+        forms_fn::requests::daily::run(&app, &store)
+            .expect("round")
+            .archived,
+        0
+    );
+}

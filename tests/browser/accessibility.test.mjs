@@ -8,7 +8,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fillRequired, mails, repo, start } from "./stack.mjs";
+import { decoded, fillRequired, mails, repo, start } from "./stack.mjs";
 
 const axeSource = readFileSync(join(repo, "node_modules/axe-core/axe.min.js"), "utf8");
 const WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
@@ -165,8 +165,66 @@ test("a complaint for another institution is answered with guidance, accessibly"
   await context.close();
 });
 
+test("the status lookup and the desk's pages pass axe", async () => {
+  const context = await stack.browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  const failures = [];
+  /** The page at `url` (a GET), kept for the Nu Html Checker and checked with axe. */
+  const opened = async (name, url, status) => {
+    const response = await page.goto(url);
+    assert.equal(response.status(), status, `${name}: ${url}`);
+    const html = await response.text();
+    answers.push([name, html]);
+    for (const v of await answerViolations(html)) failures.push(`${name}: ${v}`);
+  };
+  /** The answer to the form on the page, sent by its button `label`. */
+  const sent = async (name, label, status) => {
+    const [response] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === "POST"),
+      page.getByRole("button", { name: label }).click(),
+    ]);
+    assert.equal(response.status(), status, name);
+    const html = await response.text();
+    await page.waitForLoadState();
+    answers.push([name, html]);
+    for (const v of await answerViolations(html)) failures.push(`${name}: ${v}`);
+  };
+
+  await page.goto(`${stack.base}/formulir/informasi-publik/`);
+  await fillRequired(page);
+  await page.locator("form[data-formulir] input[type=email]").fill("warga@contoh.id");
+  await submit(page);
+  const reference = (await page.locator("main").innerText()).match(/INF-[2-9A-Z]{4}-[2-9A-Z]{4}/)?.[0];
+  assert.ok(reference, "a reference on the receipt");
+
+  // The citizen's lookup on the function: the form, an answer, and "not found".
+  await opened("status-formulir", `${stack.endpoint}/status?nomor=${reference}`, 200);
+  await page.getByLabel("Alamat surel atau nomor HP").fill("warga@contoh.id");
+  await sent("status-hasil", "Cek status", 200);
+  await page.goto(`${stack.endpoint}/status?nomor=${reference}`);
+  await page.getByLabel("Alamat surel atau nomor HP").fill("orang-lain@contoh.id");
+  await sent("status-tidak-ditemukan", "Cek status", 404);
+
+  // The desk's pages: a step to confirm, the step recorded, a link used again, a forged one.
+  let deskMail;
+  for (let i = 0; i < 200 && !deskMail; i++) {
+    deskMail = mails(stack.maildir).find((m) => m.includes(`Subject: [${reference}]`) && m.includes("To: meja-ppid@"));
+    if (!deskMail) await new Promise((ok) => setTimeout(ok, 50));
+  }
+  assert.ok(deskMail, `the desk's mail for ${reference}`);
+  const link = decoded(deskMail).match(new RegExp(`https?://\\S+/tautan/${reference}\\.proses\\.\\S+`))?.[0];
+  assert.ok(link, "a process link in the desk's mail");
+  await opened("tautan-konfirmasi", link, 200);
+  await page.getByLabel(/Catatan untuk pemohon/).fill("Berkas Anda sedang kami periksa.");
+  await sent("tautan-tercatat", "Konfirmasi", 200);
+  await opened("tautan-sudah-dipakai", link, 409);
+  await opened("tautan-palsu", link.replace(/\.[^.]+$/, ".AAAAAAAAAAAAAAAAAAAAAA"), 403);
+  await context.close();
+  assert.deepEqual(failures, []);
+});
+
 test("the function's HTML answers pass the Nu Html Checker", { skip: false }, () => {
-  assert.ok(answers.length >= 17, `${answers.length} answers collected by the tests above`);
+  assert.ok(answers.length >= 24, `${answers.length} answers collected by the tests above`);
   const dir = mkdtempSync(join(tmpdir(), "jawaban-"));
   for (const [name, html] of answers) writeFileSync(join(dir, `${name}.html`), html);
   const jar = join(repo, "node_modules/vnu-jar/build/dist/vnu.jar");

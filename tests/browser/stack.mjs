@@ -209,6 +209,26 @@ export function mails(maildir) {
   });
 }
 
+/** One MIME part's text, whatever its transfer encoding (quoted-printable or base64). */
+function decodedPart(part) {
+  const [head, ...rest] = part.split(/\r?\n\r?\n/);
+  const body = rest.join("\n\n");
+  if (/Content-Transfer-Encoding: base64/i.test(head)) return Buffer.from(body.replace(/\s+/g, ""), "base64").toString("utf8");
+  if (/Content-Transfer-Encoding: quoted-printable/i.test(head)) {
+    const bytes = body.replace(/=\r?\n/g, "").replace(/=([0-9A-F]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16)));
+    return Buffer.from(bytes, "latin1").toString("utf8");
+  }
+  return body;
+}
+
+/** A stored message's text: every part decoded, in order. */
+export function decoded(raw) {
+  const boundaries = [...raw.matchAll(/boundary="?([^";\r\n]+)"?/g)].map((m) => m[1]);
+  if (!boundaries.length) return decodedPart(raw);
+  const split = new RegExp(boundaries.map((b) => `--${b.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?:--)?`).join("|"));
+  return raw.split(split).map(decodedPart).join("\n");
+}
+
 /** A date `days` ahead that falls on a working day, as YYYY-MM-DD (WITA). */
 export function workingDayAhead(days) {
   const d = new Date(Date.now() + 8 * 3600e3 + days * 86400e3);

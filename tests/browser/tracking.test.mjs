@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
-import { chromiumArgs, fillRequired, freePort, mails, repo, said, siteCopy } from "./stack.mjs";
+import { chromiumArgs, decoded, fillRequired, freePort, mails, repo, said, siteCopy } from "./stack.mjs";
 
 /** Pages are used once their document is parsed (deferred scripts have run), without
  * waiting for every resource on a machine shared by parallel browser tests. */
@@ -48,26 +48,6 @@ after(async () => {
   children.forEach((child) => child.kill());
   rmSync(work, { recursive: true, force: true });
 });
-
-/** One MIME part's text, whatever its transfer encoding (quoted-printable or base64). */
-function decodedPart(part) {
-  const [head, ...rest] = part.split(/\r?\n\r?\n/);
-  const body = rest.join("\n\n");
-  if (/Content-Transfer-Encoding: base64/i.test(head)) return Buffer.from(body.replace(/\s+/g, ""), "base64").toString("utf8");
-  if (/Content-Transfer-Encoding: quoted-printable/i.test(head)) {
-    const bytes = body.replace(/=\r?\n/g, "").replace(/=([0-9A-F]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16)));
-    return Buffer.from(bytes, "latin1").toString("utf8");
-  }
-  return body;
-}
-
-/** A stored message's text: every part decoded, in order. */
-function decoded(raw) {
-  const boundaries = [...raw.matchAll(/boundary="?([^";\r\n]+)"?/g)].map((m) => m[1]);
-  if (!boundaries.length) return decodedPart(raw);
-  const split = new RegExp(boundaries.map((b) => `--${b.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?:--)?`).join("|"));
-  return raw.split(split).map(decodedPart).join("\n");
-}
 
 /** The messages whose headers contain every one of `parts`, decoded. */
 async function waitForMail(...parts) {

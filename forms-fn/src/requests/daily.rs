@@ -1,6 +1,7 @@
 //! The daily round, each working morning: a reminder to the desk two working days before a
 //! deadline, an escalation to the desk's head on the deadline, and to every desk with open
-//! requests a digest of them sorted by deadline. Run by `forms-fn daily` (a timer locally, an
+//! requests a digest of them sorted by deadline; and, where a retention period is set, the
+//! archiving of requests whose submissions have been deleted. Run by `forms-fn daily` (a timer locally, an
 //! EventBridge schedule on AWS); running it twice on one day sends nothing twice.
 
 use std::collections::BTreeMap;
@@ -19,6 +20,8 @@ pub struct Round {
     pub digests: usize,
     /// Mail that could not be sent (logged; the next round tries again).
     pub failed: usize,
+    /// Requests archived because their submissions are gone (see [`super::retention`]).
+    pub archived: usize,
 }
 
 /// Which mail a request is due for today.
@@ -44,6 +47,10 @@ pub fn run(app: &App, store: &Store) -> Result<Round, StoreError> {
     let today = app.clock.today();
     let now = app.clock.now_secs();
     let mut round = Round::default();
+    if let Some(days) = app.retention_days {
+        let cutoff = now.saturating_sub(u64::from(days) * 86_400);
+        round.archived = super::retention::archive_purged(store, &app.outbox, cutoff)?;
+    }
     if !app.holidays.is_working_day(today) {
         return Ok(round);
     }

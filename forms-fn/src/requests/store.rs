@@ -56,6 +56,12 @@ const RETRIES: usize = 100;
 #[cfg(feature = "s3")]
 const MARK_DAYS: u64 = 40;
 
+/// How long an archived request (the reference, service, state and hashed contacts: enough
+/// to tell the citizen who asks that it was archived) stays in the table before its TTL
+/// removes it; a lookup after that is answered as an unknown reference.
+#[cfg(feature = "s3")]
+pub const ARCHIVED_DAYS: u64 = 365;
+
 impl Store {
     /// The embedded store in `dir` (created when absent).
     pub fn folder(dir: &Path) -> Result<Store, StoreError> {
@@ -191,8 +197,11 @@ fn table_change<T>(
         let mut request = from_json(reference, &doc)?;
         let value = change(&mut request)?;
         request.version = version + 1;
+        let expires = request
+            .archived
+            .then(|| forms_model::calendar::system_secs() + ARCHIVED_DAYS * 86_400);
         if table
-            .replace(&pk, &to_json(&request)?, version)
+            .replace(&pk, &to_json(&request)?, version, expires)
             .map_err(|e| table_error(reference, e))?
         {
             return Ok((value, request));

@@ -47,6 +47,7 @@ pub fn config(dir: &Path, smtp_url: Option<String>) -> Config {
         link_secret_secret: None,
         requests_table: None,
         dynamodb_endpoint: None,
+        retention_days: None,
         limits: forms_fn::guard::Limits::default(),
     }
 }
