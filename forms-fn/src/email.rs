@@ -82,6 +82,14 @@ fn lines(answers: &[Answer], record: &Record, text: &mut String, html: &mut Stri
 /// What the citizen is promised about the answer: a date, when the service standard sets a
 /// time limit; otherwise that none is promised yet.
 pub fn promise(form: &Form, record: &Record, lang: forms_model::lang::Lang) -> String {
+    if form.survey.is_some() {
+        return lang
+            .pick(
+                "Terima kasih. Penilaian Anda kami hitung dalam Indeks Kepuasan Masyarakat, yang kami umumkan bersama tindak lanjutnya di halaman Kinerja Layanan.",
+                "Thank you. Your rating counts towards the public satisfaction index, which we publish with what we do about it on the Service Performance page.",
+            )
+            .to_string();
+    }
     match (form.deadline_days.days(), Day::parse(&record.answer_by)) {
         (Some(days), Some(day)) => {
             let date = lang.date(day);
@@ -101,6 +109,9 @@ pub fn promise(form: &Form, record: &Record, lang: forms_model::lang::Lang) -> S
 
 /// The deadline line of the desk's mail.
 fn desk_deadline(form: &Form, record: &Record) -> String {
+    if form.survey.is_some() {
+        return "tidak ada (survei kepuasan: baca saran, bila ada)".to_string();
+    }
     match (form.deadline_days.days(), Day::parse(&record.answer_by)) {
         (Some(days), Some(day)) => format!("{} ({days} hari kerja)", day.display_id()),
         _ => "belum ditetapkan dalam standar pelayanan".to_string(),

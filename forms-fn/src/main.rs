@@ -2,7 +2,8 @@
 //! runtime's events; `forms-fn serve` answers HTTP on this machine; `forms-fn resend` sends
 //! what the outbox still holds; `forms-fn purge` and `forms-fn retention` keep delivered
 //! records no longer than the retention period; `forms-fn daily` is the morning round of
-//! reminders, escalations and digests, and `forms-fn cases` lists the requests.
+//! reminders, escalations and digests, `forms-fn cases` lists the requests, and
+//! `forms-fn stats` writes the office's figures for a period.
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -81,6 +82,20 @@ enum Command {
         /// Closed ones too.
         #[arg(long)]
         all: bool,
+    },
+    /// The office's figures for a period, as JSON (docs/kinerja.md): per service and in
+    /// all, requests by state, answered on time and days to answer, and the satisfaction
+    /// survey's index and grade; the PPID's report figures. Groups under five are hidden.
+    Stats {
+        /// The first day of the period (YYYY-MM-DD).
+        #[arg(long, value_parser = parse_day)]
+        from: forms_model::calendar::Day,
+        /// The last day of the period (YYYY-MM-DD), included.
+        #[arg(long, value_parser = parse_day)]
+        to: forms_model::calendar::Day,
+        /// Write it to this file (for `content/kinerja/`) instead of standard output.
+        #[arg(long)]
+        out: Option<std::path::PathBuf>,
     },
     /// Delete delivered records older than the retention period (pending ones are kept),
     /// and archive their requests.
@@ -176,6 +191,7 @@ fn main() -> ExitCode {
                 all,
             },
         ),
+        Command::Stats { from, to, out } => stats(&app, from, to, out.as_deref()),
         Command::Lambda => lambda(Arc::new(app)),
     };
     match result {
@@ -281,6 +297,33 @@ fn cases(app: &App, filter: &forms_fn::requests::cases::Filter) -> Result<(), Fa
     let today = app.clock.today();
     let kept = cases::select(&all, filter, today);
     print!("{}", cases::table(&kept, all.len(), today));
+    Ok(())
+}
+
+fn stats(
+    app: &App,
+    from: forms_model::calendar::Day,
+    to: forms_model::calendar::Day,
+    out: Option<&std::path::Path>,
+) -> Result<(), Failure> {
+    if to < from {
+        return Err("--to comes before --from".into());
+    }
+    let report = forms_fn::requests::stats::report(app, requests(app)?, from, to)?;
+    let json = serde_json::to_string_pretty(&report)? + "\n";
+    match out {
+        Some(path) => {
+            std::fs::write(path, json)
+                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            eprintln!(
+                "figures from {} to {} written to {}",
+                report.from,
+                report.to,
+                path.display()
+            );
+        }
+        None => print!("{json}"),
+    }
     Ok(())
 }
 

@@ -360,7 +360,7 @@ fn without_a_site_folder_the_binary_uses_the_definitions_it_was_built_with() {
     };
     let built_in = forms_fn::app::load(&config).expect("built-in definitions load");
     let on_disk = common::app(dir.path());
-    assert_eq!(built_in.forms.len(), 8);
+    assert_eq!(built_in.forms.len(), 9);
     for (id, form) in &on_disk.forms {
         assert_eq!(
             built_in.forms[id].hash, form.hash,

@@ -11,8 +11,6 @@ use std::path::Path;
 use forms_fn::requests::{Action, State};
 use forms_fn::{App, handle};
 use forms_model::calendar::{Clock, Day};
-use http::Request;
-use mail_parser::MessageParser;
 
 thread_local! {
     /// The test's "now": each test runs on its own thread, with its own clock.
@@ -29,137 +27,23 @@ fn at(day: &str) {
     NOW.with(|n| n.set(noon - 4 * 3600));
 }
 
-const DESK: &str = "meja-ppid@kpu-ntb.example";
-const HEAD: &str = "atasan-ppid@kpu-ntb.example";
-const CITIZEN: &str = "warga@contoh.id";
+use common::tracked::{CITIZEN, DESK, HEAD, Mail, confirm, get, link_in, mail_to};
 
-/// The function over a site whose desks and the PPID's superior have real addresses.
+/// The function over the tracked site, on the test's clock.
 fn tracked_app(dir: &Path) -> App {
-    let site = common::site_with_desks(dir);
-    let settings = site.join("content/site.yaml");
-    let mut text = std::fs::read_to_string(&settings).expect("site.yaml");
-    text.push_str(&format!("  kepala:\n    ppid: {HEAD}\n"));
-    std::fs::write(&settings, text).expect("site.yaml");
-    // The holidays the deadlines skip: the site's own list.
-    std::fs::copy(
-        common::site_dir().join("content/hari-libur.yaml"),
-        site.join("content/hari-libur.yaml"),
-    )
-    .expect("holidays");
-    let mut config = common::config(dir, None);
-    config.site_dir = Some(site);
-    let mut app = forms_fn::app::load(&config).expect("app loads");
-    app.clock = Clock::new(now);
-    app
+    common::tracked::app(dir, Clock::new(now))
+}
+
+fn submit(app: &App) -> String {
+    common::tracked::submit(app)
 }
 
 fn form(app: &App) -> &forms_model::schema::Form {
-    app.forms.get("informasi-publik").expect("form")
-}
-
-/// Submits a valid information request; its reference.
-fn submit(app: &App) -> String {
-    let (fields, _) = common::valid_answers_on(form(app), Day::of_secs(now()));
-    let answer = common::requests::from_site(app, &fields);
-    assert_eq!(answer.status(), 200, "{}", common::requests::text(&answer));
-    let json = common::requests::json_body(&answer);
-    let status_url = json["status_url"]
-        .as_str()
-        .expect("a status link")
-        .to_string();
-    let reference = json["reference"].as_str().expect("reference").to_string();
-    assert!(
-        status_url.ends_with(&format!("/status?nomor={reference}")),
-        "{status_url}"
-    );
-    reference
-}
-
-/// A mail as the tests read it.
-struct Mail {
-    to: String,
-    cc: Vec<String>,
-    reply_to: Option<String>,
-    subject: String,
-    text: String,
+    common::tracked::form(app)
 }
 
 fn all_mail(dir: &Path) -> Vec<Mail> {
-    common::mails(&dir.join("mail"))
-        .iter()
-        .filter_map(|m| MessageParser::default().parse(m))
-        .map(|m| {
-            let first = |list: Option<&mail_parser::Address>| {
-                list.and_then(|a| a.first())
-                    .and_then(|a| a.address())
-                    .map(str::to_string)
-            };
-            Mail {
-                to: first(m.to()).unwrap_or_default(),
-                cc: m
-                    .cc()
-                    .map(|a| {
-                        a.iter()
-                            .filter_map(|a| a.address())
-                            .map(str::to_string)
-                            .collect()
-                    })
-                    .unwrap_or_default(),
-                reply_to: first(m.reply_to()),
-                subject: m.subject().unwrap_or_default().to_string(),
-                text: m.body_text(0).unwrap_or_default().into_owned(),
-            }
-        })
-        .collect()
-}
-
-fn mail_to(dir: &Path, to: &str, subject_has: &str) -> Vec<Mail> {
-    all_mail(dir)
-        .into_iter()
-        .filter(|m| m.to == to && m.subject.contains(subject_has))
-        .collect()
-}
-
-/// The path of the desk mail's link for `action` (`/tautan/{token}`).
-fn link_in(mail: &Mail, action: Action) -> String {
-    let marker = format!(".{}.", action.name());
-    mail.text
-        .split_whitespace()
-        .filter_map(|word| word.split_once("/tautan/").map(|(_, token)| token))
-        .find(|token| token.contains(&marker))
-        .map(|token| format!("/tautan/{token}"))
-        .unwrap_or_else(|| panic!("no {} link in:\n{}", action.name(), mail.text))
-}
-
-fn get(path: &str) -> Request<Vec<u8>> {
-    let mut request = Request::builder()
-        .method("GET")
-        .uri(path)
-        .body(Vec::new())
-        .expect("request");
-    request
-        .extensions_mut()
-        .insert(forms_fn::guard::ClientIp("198.51.100.20".into()));
-    request
-}
-
-/// The desk confirming a step from the function's own page, with its note.
-fn confirm(app: &App, path: &str, fields: &[(&str, &str)]) -> (u16, String) {
-    let fields: Vec<(String, String)> = fields
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
-    let answer = handle(
-        app,
-        &common::requests::post(
-            path,
-            "198.51.100.20",
-            "application/x-www-form-urlencoded",
-            common::urlencoded(&fields),
-            &[],
-        ),
-    );
-    (answer.status().as_u16(), common::requests::text(&answer))
+    common::tracked::all_mail(dir)
 }
 
 /// The citizen's lookup, as the site's script asks (JSON), from `ip`.

@@ -105,6 +105,20 @@ impl Holidays {
         }
         day
     }
+
+    /// The working days after `from` up to and including `to` (0 when `to` is not later):
+    /// how long an answer given on `to` to a request received on `from` took.
+    pub fn working_days_between(&self, from: Day, to: Day) -> u32 {
+        let mut day = from;
+        let mut count = 0;
+        while day < to {
+            day = day.plus_days(1);
+            if self.is_working_day(day) {
+                count += 1;
+            }
+        }
+        count
+    }
 }
 
 #[cfg(test)]
@@ -115,6 +129,19 @@ mod tests {
 
     fn day(text: &str) -> Day {
         Day::parse(text).expect("a day")
+    }
+
+    #[test]
+    fn working_days_between_counts_what_plus_working_days_adds() {
+        let holidays = Holidays::parse(LIST).expect("valid");
+        let from = day("2026-02-12");
+        for n in 0..30 {
+            let to = holidays.plus_working_days(from, n);
+            assert_eq!(holidays.working_days_between(from, to), n);
+        }
+        // An answer on the Saturday after a Thursday receipt took one working day (Friday).
+        assert_eq!(holidays.working_days_between(from, day("2026-02-14")), 1);
+        assert_eq!(holidays.working_days_between(from, day("2026-02-10")), 0);
     }
 
     #[test]

@@ -12,6 +12,7 @@ pub mod holidays;
 pub mod html;
 pub mod lang;
 pub mod media;
+pub mod performance;
 pub mod render;
 pub mod schema;
 pub mod settings;

@@ -18,6 +18,10 @@ pub const HASH_FIELD: &str = "_skema";
 /// The hidden field people never fill and form-filling robots do.
 pub const HONEYPOT_FIELD: &str = "situs_web";
 
+/// The hidden field of a survey opened from a closing mail's link: the signed link, which
+/// ties the rating to the request it rates.
+pub const SURVEY_LINK_FIELD: &str = "_tautan";
+
 /// Renders `form` posting to `action`, with the words around the definition's in `lang`,
 /// filled with `values`, showing `errors`.
 pub fn form(form: &Form, action: &str, lang: Lang, values: &Submission, errors: &Errors) -> String {
@@ -53,6 +57,15 @@ pub fn form(form: &Form, action: &str, lang: Lang, values: &Submission, errors: 
         "<input type=\"hidden\" name=\"{LANG_FIELD}\" value=\"{}\">",
         lang.code()
     );
+    if form.survey.is_some()
+        && let Some(link) = values.value(SURVEY_LINK_FIELD).filter(|v| !v.is_empty())
+    {
+        let _ = writeln!(
+            html,
+            "<input type=\"hidden\" name=\"{SURVEY_LINK_FIELD}\" value=\"{}\">",
+            escape(link)
+        );
+    }
     // The honeypot: out of sight and out of the tab order, hidden from screen readers, and
     // labelled so that anyone who still meets it knows to leave it empty.
     let _ = writeln!(

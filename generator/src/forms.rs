@@ -43,7 +43,7 @@ pub fn load(
                 "deadline_days:",
                 match &form.deadline_days {
                     schema::Deadline::Pending { konfirmasi } => Some(konfirmasi),
-                    schema::Deadline::Days(_) => None,
+                    schema::Deadline::Days(_) | schema::Deadline::Absent => None,
                 },
             ),
             (

@@ -12,7 +12,7 @@ import { decoded, fillRequired, mails, repo, start } from "./stack.mjs";
 
 const axeSource = readFileSync(join(repo, "node_modules/axe-core/axe.min.js"), "utf8");
 const WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
-const FORMS = ["autentifikasi", "data-pemilih", "informasi-publik", "keberatan-informasi", "magang", "pendidikan-pemilih", "pengaduan", "tanggapan-paw"];
+const FORMS = ["autentifikasi", "data-pemilih", "informasi-publik", "keberatan-informasi", "magang", "pendidikan-pemilih", "pengaduan", "skm", "tanggapan-paw"];
 let stack;
 const answers = []; // [name, html] of the function's raw answers, for the Nu Html Checker
 

@@ -13,6 +13,7 @@ mod idempotency;
 mod pages;
 mod record;
 mod refusal;
+mod survey;
 mod track;
 
 use std::time::Instant;
@@ -277,6 +278,7 @@ fn accept<'a>(
     if !honeypot {
         app.guard.admit_form(&form.id).map_err(Refusal::too_many)?;
     }
+    let rated = survey::rated_request(app, form, submission)?;
     let record = record::record(app, form, submission, answers, &admitted.source);
     let remembered = Remembered {
         reference: record.reference.clone(),
@@ -292,7 +294,11 @@ fn accept<'a>(
         return Ok(Accepted::Receipt(record));
     }
     keep(app, form, &record)?;
-    track::start(app, form, &record, submission);
+    if form.survey.is_some() {
+        survey::rate(app, form, &record, submission, rated);
+    } else {
+        track::start(app, form, &record, submission);
+    }
     app.guard.remember(key, remembered);
     send(app, form, &record, started);
     Ok(Accepted::Receipt(record))

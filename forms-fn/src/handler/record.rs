@@ -3,7 +3,7 @@
 
 use forms_model::lang::LANG_FIELD;
 use forms_model::media::strip_jpeg_metadata;
-use forms_model::render::{HASH_FIELD, HONEYPOT_FIELD};
+use forms_model::render::{HASH_FIELD, HONEYPOT_FIELD, SURVEY_LINK_FIELD};
 use forms_model::schema::{Field, FieldType, Form, Route};
 use forms_model::submission::{Submission, Upload};
 use forms_model::validate::{Answer, Value, sniff, trimmed};
@@ -29,6 +29,7 @@ pub fn unknown_field(form: &Form, submission: &Submission) -> Option<String> {
         name == HASH_FIELD
             || name == HONEYPOT_FIELD
             || name == LANG_FIELD
+            || (name == SURVEY_LINK_FIELD && form.survey.is_some())
             || form
                 .fields
                 .iter()

@@ -31,6 +31,8 @@ pub enum Target {
     Status,
     /// A desk's link, `{endpoint}/tautan/{link}`.
     Link(String),
+    /// A closing mail's survey link, `{endpoint}/survei/{link}`.
+    Survey(String),
 }
 
 impl Target {
@@ -39,6 +41,7 @@ impl Target {
         let last = segments.next().unwrap_or_default();
         match (segments.next(), last) {
             (Some("tautan"), link) => Target::Link(link.to_string()),
+            (Some("survei"), link) => Target::Survey(link.to_string()),
             (_, "status") => Target::Status,
             _ => Target::Form,
         }
@@ -50,6 +53,7 @@ impl Target {
             Target::Form => "form",
             Target::Status => "status",
             Target::Link(_) => "tautan",
+            Target::Survey(_) => "survei",
         }
     }
 }
@@ -99,7 +103,7 @@ pub fn head<B>(
         return Err(Refusal::not_post());
     }
     let limit = match admitted.target {
-        Target::Link(_) => app.guard.limits.links_per_source,
+        Target::Link(_) | Target::Survey(_) => app.guard.limits.links_per_source,
         _ => app.guard.limits.lookups_per_source,
     };
     app.guard
@@ -126,6 +130,7 @@ pub fn answer(app: &App, admitted: &Admitted, request: &HttpRequest<Vec<u8>>) ->
     match &admitted.target {
         Target::Status => status(app, how, request, fields.as_ref()),
         Target::Link(token) => link(app, how, token, fields.as_ref()),
+        Target::Survey(token) => super::survey::page(app, how, token),
         Target::Form => pages::refused(app, how, &Refusal::not_found(), None),
     }
 }
@@ -411,6 +416,12 @@ fn confirm_page(
     context.insert(
         "needs_basis",
         &(link.action == Action::Tolak && form.refusal_basis),
+    );
+    // Information given in part: the withheld part's exemption, which the PPID's report
+    // counts as "granted in part".
+    context.insert(
+        "partial_basis",
+        &(link.action == Action::Selesai && form.refusal_basis),
     );
     context.insert(
         "extension",

@@ -103,6 +103,14 @@ pub fn step_to_citizen(
         }
         if event.state.is_open() {
             let _ = writeln!(text, "Batas waktu jawaban: {}\n", due(request));
+        } else if let Some(url) =
+            super::ratings::survey_url(app, &request.reference, Lang::from_code(&request.lang))
+        {
+            let _ = writeln!(
+                text,
+                "Bantu kami memperbaiki layanan: nilailah layanan ini dalam Survei Kepuasan Masyarakat (sekitar dua menit, tanpa nama; tautan berlaku {} hari dan hanya untuk permohonan ini):\n{url}\n",
+                super::ratings::SURVEY_DAYS
+            );
         }
         let _ = writeln!(
             text,

@@ -11,7 +11,9 @@
 pub mod cases;
 pub mod daily;
 pub mod mail;
+pub mod ratings;
 pub mod retention;
+pub mod stats;
 pub mod store;
 pub mod tokens;
 

@@ -22,6 +22,9 @@ type HmacSha256 = Hmac<Sha256>;
 /// How long a desk's link works (a reminder or a digest brings fresh ones).
 pub const LINK_DAYS: u64 = 30;
 
+/// The purpose a survey link is signed for (desk links name their action).
+const SURVEY: &str = "survei";
+
 /// Bytes of signature kept in a link.
 const SIGNATURE_BYTES: usize = 16;
 
@@ -130,15 +133,46 @@ impl Keys {
 
     /// A link for `action` on `reference`, working until `expires` (seconds since 1970).
     pub fn link(&self, reference: &str, action: Action, expires: u64) -> String {
-        let payload = format!("{reference}.{}.{expires}", action.name());
+        self.signed(reference, action.name(), expires)
+    }
+
+    /// The citizen's link to rate the service `reference` received, in the satisfaction
+    /// survey, working until `expires`. It cannot be used as a desk's link, nor the reverse.
+    pub fn survey_link(&self, reference: &str, expires: u64) -> String {
+        self.signed(reference, SURVEY, expires)
+    }
+
+    fn signed(&self, reference: &str, purpose: &str, expires: u64) -> String {
+        let payload = format!("{reference}.{purpose}.{expires}");
         let signature = self.sign(&payload);
         format!("{payload}.{signature}")
     }
 
-    /// Checks a link's signature and expiry at `now`.
+    /// Checks a desk's link's signature and expiry at `now`.
     pub fn verify(&self, token: &str, now: u64) -> Result<Link, LinkError> {
+        let (reference, purpose, expires, id) = self.checked(token, now)?;
+        let action = Action::parse(&purpose).ok_or(LinkError::Malformed)?;
+        Ok(Link {
+            reference,
+            action,
+            expires,
+            id,
+        })
+    }
+
+    /// Checks a survey link at `now`: the reference of the request it rates.
+    pub fn verify_survey(&self, token: &str, now: u64) -> Result<String, LinkError> {
+        match self.checked(token, now)? {
+            (reference, purpose, _, _) if purpose == SURVEY => Ok(reference),
+            _ => Err(LinkError::Malformed),
+        }
+    }
+
+    /// A token's reference, purpose, expiry and signature, once its signature and expiry
+    /// check out.
+    fn checked(&self, token: &str, now: u64) -> Result<(String, String, u64, String), LinkError> {
         let mut parts = token.split('.');
-        let (Some(reference), Some(action), Some(expires), Some(signature), None) = (
+        let (Some(reference), Some(purpose), Some(expires), Some(signature), None) = (
             parts.next(),
             parts.next(),
             parts.next(),
@@ -147,10 +181,11 @@ impl Keys {
         ) else {
             return Err(LinkError::Malformed);
         };
-        if !crate::reference::is_valid(reference) {
+        if !crate::reference::is_valid(reference)
+            || !purpose.bytes().all(|b| b.is_ascii_lowercase())
+        {
             return Err(LinkError::Malformed);
         }
-        let action = Action::parse(action).ok_or(LinkError::Malformed)?;
         let expires: u64 = expires.parse().map_err(|_| LinkError::Malformed)?;
         let given = URL_SAFE_NO_PAD
             .decode(signature)
@@ -159,19 +194,19 @@ impl Keys {
             return Err(LinkError::Malformed);
         }
         let mut mac = self.mac();
-        mac.update(format!("{reference}.{}.{expires}", action.name()).as_bytes());
+        mac.update(format!("{reference}.{purpose}.{expires}").as_bytes());
         // Compared in constant time.
         mac.verify_truncated_left(&given)
             .map_err(|_| LinkError::Forged)?;
         if now >= expires {
             return Err(LinkError::Expired);
         }
-        Ok(Link {
-            reference: reference.to_string(),
-            action,
+        Ok((
+            reference.to_string(),
+            purpose.to_string(),
             expires,
-            id: signature.to_string(),
-        })
+            signature.to_string(),
+        ))
     }
 
     /// The keyed hash of a contact as the status page compares it: an email as its mailbox

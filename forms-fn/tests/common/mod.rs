@@ -14,6 +14,7 @@ use forms_model::schema::{self, Field, FieldType, Form};
 use mail_parser::MessageParser;
 
 pub mod requests;
+pub mod tracked;
 
 /// The repository's site folder (its `content/forms/` are the real definitions).
 pub fn site_dir() -> PathBuf {

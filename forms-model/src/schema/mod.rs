@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use crate::hash::fnv1a;
 
 mod load;
+pub mod survey;
 
 pub use load::{load_dir, parse_all};
 
@@ -50,8 +51,17 @@ pub struct Form {
     /// How long a submission is kept (a text, or a placeholder to confirm).
     pub retention: Text,
     /// Working days within which the receipt promises an answer, or a placeholder while
-    /// the service standard sets none (then no date is promised).
+    /// the service standard sets none (then no date is promised). A survey has none.
+    #[serde(default)]
     pub deadline_days: Deadline,
+    /// The service page (`content/layanan/<service>.md`) this form belongs to, for the
+    /// performance figures; by default the form's own id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service: Option<String>,
+    /// Set for the satisfaction survey (SKM): its answers are ratings, counted for the
+    /// performance figures, not requests to answer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub survey: Option<survey::Survey>,
     /// Working days the desk may add once to the deadline, with the reason, announced to the
     /// applicant before the first deadline ends (information requests: UU 14/2008 Pasal 22
     /// ayat (8)); none: the deadline cannot be extended.
@@ -73,11 +83,17 @@ pub struct Form {
 }
 
 /// A time limit in working days, or a placeholder still to be confirmed by the office.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(untagged)]
 pub enum Deadline {
     Days(u32),
-    Pending { konfirmasi: String },
+    Pending {
+        konfirmasi: String,
+    },
+    /// Not given: a survey expects no answer (any other form without one is refused).
+    #[default]
+    #[serde(skip)]
+    Absent,
 }
 
 impl Deadline {
@@ -85,7 +101,7 @@ impl Deadline {
     pub fn days(&self) -> Option<u32> {
         match self {
             Deadline::Days(days) => Some(*days),
-            Deadline::Pending { .. } => None,
+            Deadline::Pending { .. } | Deadline::Absent => None,
         }
     }
 
@@ -245,6 +261,11 @@ pub const KAB_KOTA: [(&str, &str); 10] = [
 ];
 
 impl Form {
+    /// The service page this form belongs to.
+    pub fn service(&self) -> &str {
+        self.service.as_deref().unwrap_or(&self.id)
+    }
+
     /// Every field, groups' fields included, with its name path (`anggota.nama`).
     pub fn field(&self, name: &str) -> Option<&Field> {
         self.fields.iter().find(|f| f.name == name)
@@ -372,6 +393,7 @@ fn check(form: &Form) -> Vec<String> {
             ));
         }
     }
+    problems.extend(survey::check(form));
     problems
 }
 
