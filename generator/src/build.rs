@@ -88,6 +88,7 @@ pub fn build(options: &BuildOptions) -> Result<Built> {
     };
 
     let endpoint = forms::endpoint(&site.config, options.forms_endpoint.as_deref());
+    let performance = crate::performance::load(root, &site, &mut diagnostics);
     let listings = Listings::build(&site);
     templates.prepare(
         TemplateData {
@@ -95,6 +96,8 @@ pub fn build(options: &BuildOptions) -> Result<Built> {
             forms: forms::render_all(&forms, &endpoint),
             strings: std::sync::Arc::clone(&site.i18n),
             endpoint: endpoint.clone(),
+            performance: std::sync::Arc::new(performance),
+            site_url: site.config.base_url.clone(),
         },
         &globals(&site, &static_files),
     );
@@ -105,6 +108,7 @@ pub fn build(options: &BuildOptions) -> Result<Built> {
         contents: Contents::Copy(root.join(source)),
     }));
     outputs.extend(generated_files(&site));
+    outputs.extend(crate::performance::outputs(&templates.data().performance));
     outputs.extend(alias_pages(&site, &mut diagnostics));
     if options.host_files {
         outputs.extend(crate::hosting::files(&site, &endpoint));

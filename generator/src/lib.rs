@@ -26,6 +26,7 @@ pub mod keys;
 pub mod links;
 pub mod markdown;
 pub mod output;
+pub mod performance;
 pub mod render;
 pub mod search;
 pub mod serve;

@@ -295,7 +295,10 @@ fn incremental(shared: &Shared, options: &BuildOptions, changed: &[String]) -> O
     let mut jobs: Vec<Job> = Vec::new();
     for path in changed {
         let content_path = path.strip_prefix("content/")?;
-        if !content_path.ends_with(".md") {
+        // A period's page carries its follow-up, which other pages show: rebuild them all.
+        if !content_path.ends_with(".md")
+            || content_path.starts_with(&format!("{}/", crate::performance::DIR))
+        {
             return None;
         }
         let target = *built.site.by_content_path.get(content_path)?;

@@ -26,6 +26,11 @@ pub struct TemplateData {
     pub strings: Arc<crate::i18n::I18n>,
     /// Where the form function answers, for `forms_action`.
     pub endpoint: String,
+    /// The published periods of `content/kinerja/`, for `kinerja`, `kinerja_periode` and
+    /// `kinerja_layanan`.
+    pub performance: Arc<crate::performance::Performance>,
+    /// The site's address (`base_url`), for `kode_qr`.
+    pub site_url: String,
 }
 
 pub struct Templates {
@@ -242,6 +247,21 @@ fn register_functions(tera: &mut Tera, data: &Arc<TemplateData>) {
             lang,
         )))
     });
+    register_performance(tera, data);
+    let site = Arc::clone(data);
+    tera.register_function("kode_qr", move |kwargs: Kwargs, _: &State| {
+        // A page of this site, by its path under the site's address (`formulir/skm/`).
+        let page: String = kwargs.must_get("halaman")?;
+        let label: String = kwargs.must_get("label")?;
+        let text = format!(
+            "{}/{}",
+            site.site_url.trim_end_matches('/'),
+            page.trim_start_matches('/')
+        );
+        qr_svg(&text, &label)
+            .map(|svg| Value::safe_string(&svg))
+            .map_err(tera::Error::message)
+    });
     let sections = Arc::clone(data);
     tera.register_function("get_section", move |kwargs: Kwargs, _: &State| {
         let path: String = kwargs.must_get("path")?;
@@ -250,6 +270,68 @@ fn register_functions(tera: &mut Tera, data: &Arc<TemplateData>) {
                 "get_section: there is no section `content/{path}` (give the path of an `_index.md` inside content/)"
             ))
         })
+    });
+}
+
+/// `text` as a QR code in SVG (black on white, with its quiet zone), labelled `label` for
+/// screen readers.
+fn qr_svg(text: &str, label: &str) -> Result<String, String> {
+    use qrcode::render::svg;
+    let code = qrcode::QrCode::with_error_correction_level(text, qrcode::EcLevel::M)
+        .map_err(|e| format!("kode_qr: `{text}` does not fit a QR code: {e}"))?;
+    let svg = code
+        .render::<svg::Color<'_>>()
+        .min_dimensions(240, 240)
+        .dark_color(svg::Color("#000000"))
+        .light_color(svg::Color("#ffffff"))
+        .build();
+    let start = svg.find("<svg").unwrap_or(0);
+    let escaped = forms_model::html::escape(label);
+    Ok(svg[start..].replacen(
+        "<svg",
+        &format!("<svg role=\"img\" aria-label=\"{escaped}\" class=\"kode-qr\""),
+        1,
+    ))
+}
+
+/// The language of the labels of the page being rendered.
+fn labels_lang(state: &State) -> Result<forms_model::lang::Lang, tera::Error> {
+    Ok(match state.get::<String>("ui_lang")?.as_deref() {
+        Some("en") => forms_model::lang::Lang::En,
+        _ => forms_model::lang::Lang::Id,
+    })
+}
+
+/// `kinerja()` (every period and the office's index over time), `kinerja_periode(url=...)`
+/// (the period whose page is at `url`) and `kinerja_layanan(url=...)` (the service's at `url`:
+/// its
+/// latest figures, or nothing before a first period).
+fn register_performance(tera: &mut Tera, data: &Arc<TemplateData>) {
+    use crate::performance::values;
+    let all = Arc::clone(data);
+    tera.register_function("kinerja", move |_: Kwargs, state: &State| {
+        Ok(Value::from_serializable(&values::all(
+            &all.performance,
+            labels_lang(state)?,
+        )))
+    });
+    let periods = Arc::clone(data);
+    tera.register_function("kinerja_periode", move |kwargs: Kwargs, state: &State| {
+        let url: String = kwargs.must_get("url")?;
+        Ok(Value::from_serializable(&values::at_url(
+            &periods.performance,
+            &url,
+            labels_lang(state)?,
+        )))
+    });
+    let services = Arc::clone(data);
+    tera.register_function("kinerja_layanan", move |kwargs: Kwargs, state: &State| {
+        let url: String = kwargs.must_get("url")?;
+        Ok(Value::from_serializable(&values::service(
+            &services.performance,
+            &url,
+            labels_lang(state)?,
+        )))
     });
 }
 

@@ -120,7 +120,7 @@ export function staticServer(root, headers = {}) {
 /**
  * Starts the stack. `headers`: extra response headers for every static file (a CSP, say);
  * `functionPort`: where the function listens, when the caller must know it first.
- * Returns { base, endpoint, public, maildir, outbox, browser, pages(), stop() }.
+ * Returns { base, endpoint, site, output, maildir, outbox, browser, pages(), stop() }.
  */
 export async function start({ headers = {}, functionPort } = {}) {
   const work = mkdtempSync(join(tmpdir(), "portal-"));
@@ -191,7 +191,7 @@ export async function start({ headers = {}, functionPort } = {}) {
     return found.sort();
   };
 
-  return { base, endpoint, output, maildir, outbox, browser, pages, stop };
+  return { base, endpoint, site, output, maildir, outbox, browser, pages, stop };
 }
 
 /** Alias pages are tiny redirects, not pages (the search page redirects only without
@@ -227,6 +227,43 @@ export function decoded(raw) {
   if (!boundaries.length) return decodedPart(raw);
   const split = new RegExp(boundaries.map((b) => `--${b.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?:--)?`).join("|"));
   return raw.split(split).map(decodedPart).join("\n");
+}
+
+/** Pages are used once their document is parsed (deferred scripts have run), without
+ * waiting for every resource on a machine shared by parallel browser tests. */
+export const READY = { waitUntil: "domcontentloaded", timeout: 60000 };
+
+/** The messages in `maildir` whose headers contain every one of `parts`, decoded (waits up
+ * to 10 s for the first). */
+export async function mailWith(maildir, ...parts) {
+  for (let i = 0; i < 200; i++) {
+    const found = mails(maildir).filter((m) => parts.every((p) => m.split(/\r?\n\r?\n/)[0].includes(p)));
+    if (found.length) return found.map(decoded);
+    await new Promise((ok) => setTimeout(ok, 50));
+  }
+  throw new Error(`no mail with ${parts.join(", ")}`);
+}
+
+/** The link of a desk's mail for `action` (proses, selesai, ...). */
+export function linkFor(mail, action) {
+  const link = mail.match(new RegExp(`https?://\\S+/tautan/[A-Z]{3}-[2-9A-Z]{4}-[2-9A-Z]{4}\\.${action}\\.\\S+`));
+  if (!link) throw new Error(`no ${action} link in:\n${mail}`);
+  return link[0];
+}
+
+/** The desk confirms a step from its link, with a note to the citizen, without JavaScript. */
+export async function confirmLink(browser, link, note) {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto(link, READY);
+  const heading = await page.locator("h1").innerText();
+  if (!/permohonan/.test(heading)) throw new Error(`${link}: ${await page.locator("main").innerText()}`);
+  await page.getByLabel(/Catatan untuk pemohon/).fill(note);
+  await page.getByRole("button", { name: "Konfirmasi" }).click();
+  await page.waitForLoadState();
+  const said = await page.locator("main").innerText();
+  await context.close();
+  if (!/Tindak lanjut tercatat/.test(said)) throw new Error(`${link}: ${said}`);
 }
 
 /** A date `days` ahead that falls on a working day, as YYYY-MM-DD (WITA). */

@@ -10,11 +10,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
-import { chromiumArgs, decoded, fillRequired, freePort, mails, repo, said, siteCopy } from "./stack.mjs";
+import { READY, chromiumArgs, confirmLink, fillRequired, freePort, linkFor, mailWith, repo, said, siteCopy } from "./stack.mjs";
 
-/** Pages are used once their document is parsed (deferred scripts have run), without
- * waiting for every resource on a machine shared by parallel browser tests. */
-const READY = { waitUntil: "domcontentloaded", timeout: 60000 };
 
 const work = mkdtempSync(join(tmpdir(), "status-"));
 const children = [];
@@ -50,34 +47,10 @@ after(async () => {
 });
 
 /** The messages whose headers contain every one of `parts`, decoded. */
-async function waitForMail(...parts) {
-  for (let i = 0; i < 200; i++) {
-    const found = mails(maildir).filter((m) => parts.every((p) => m.split(/\r?\n\r?\n/)[0].includes(p)));
-    if (found.length) return found.map(decoded);
-    await new Promise((ok) => setTimeout(ok, 50));
-  }
-  throw new Error(`no mail with ${parts.join(", ")}`);
-}
-
-/** The link of the desk's mail for `action` (proses, selesai, ...). */
-function linkFor(mail, action) {
-  const link = mail.match(new RegExp(`https?://\\S+/tautan/[A-Z]{3}-[2-9A-Z]{4}-[2-9A-Z]{4}\\.${action}\\.\\S+`));
-  assert.ok(link, `no ${action} link in:\n${mail}`);
-  return link[0];
-}
+const waitForMail = (...parts) => mailWith(maildir, ...parts);
 
 /** The desk confirms a step from its link, with a note to the citizen. */
-async function confirmStep(link, note) {
-  const context = await browser.newContext({ javaScriptEnabled: false });
-  const page = await context.newPage();
-  await page.goto(link, READY);
-  assert.match(await page.locator("h1").innerText(), /permohonan/, await page.locator("main").innerText() + link);
-  await page.getByLabel(/Catatan untuk pemohon/).fill(note);
-  await page.getByRole("button", { name: "Konfirmasi" }).click();
-  await page.waitForLoadState();
-  assert.match(await page.locator("main").innerText(), /Tindak lanjut tercatat/);
-  await context.close();
-}
+const confirmStep = (link, note) => confirmLink(browser, link, note);
 
 test("a request is tracked from the desk's mail to the citizen's status page", async () => {
   // Submitted without JavaScript; the receipt links to the status.

@@ -51,7 +51,13 @@ pub fn report(app: &App, store: &Store, from: Day, to: Day) -> Result<Report, St
     let services = services(app)
         .into_iter()
         .map(|(service, title)| ServiceFigures {
-            standard_days: app.forms.get(&service).and_then(|f| f.deadline_days.days()),
+            // The standard of the service's own form (`informasi-publik`), else of the
+            // first form that counts under it (`tanggapan-paw` for `paw`).
+            standard_days: app
+                .forms
+                .get(&service)
+                .or_else(|| app.forms.values().find(|f| f.service() == service))
+                .and_then(|f| f.deadline_days.days()),
             figures: figures(Some(&service)),
             service,
             title,

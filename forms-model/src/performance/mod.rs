@@ -113,7 +113,8 @@ pub struct Report {
     pub as_of: String,
     /// The whole office.
     pub office: Figures,
-    /// Each service, in the order of the site's service pages.
+    /// Each service, in the order the survey lists them, then any other service a form
+    /// counts under.
     pub services: Vec<ServiceFigures>,
     /// The PPID's yearly-report figures (information requests and objections).
     pub ppid: Ppid,
