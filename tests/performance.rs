@@ -10,18 +10,9 @@ use std::path::Path;
 
 use forms_model::calendar::Day;
 use forms_model::holidays::Holidays;
-use forms_model::performance::skm::{Scores, Survey};
+use forms_model::performance::skm::{Scores, Survey, WORKED_EXAMPLE as FIVE};
 use forms_model::performance::times::{Case, Requests};
 use forms_model::performance::{Cell, Figures, Ppid, Report, SCHEMA, ServiceFigures};
-
-/// Five answers whose index is 86.11 (grade B), worked out in forms-model's tests.
-const FIVE: [Scores; 5] = [
-    [4, 4, 3, 4, 3, 4, 4, 3, 3],
-    [3, 3, 3, 4, 3, 3, 4, 3, 3],
-    [4, 4, 4, 4, 4, 4, 4, 4, 4],
-    [3, 2, 3, 4, 3, 3, 3, 2, 3],
-    [4, 3, 3, 4, 3, 4, 4, 3, 4],
-];
 
 fn figures(scores: &[Scores], cases: &[Case]) -> Figures {
     let refs: Vec<&Case> = cases.iter().collect();
@@ -160,6 +151,21 @@ fn a_period_is_published_with_charts_tables_open_data_and_its_follow_up() {
     assert!(page.contains("Semester I 2026"));
     assert!(page.contains("href=\"/kinerja/2026-1.json\""));
     assert!(page.contains("href=\"/kinerja/2026-1.csv\""));
+
+    // Within the site's budget: the page and its stylesheet under 30 KB gzipped.
+    let gz = |bytes: &[u8]| {
+        use std::io::Write as _;
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        e.write_all(bytes).expect("gzip");
+        e.finish().expect("gzip").len()
+    };
+    let css = page
+        .split("<link rel=\"stylesheet\" href=\"/")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("a stylesheet");
+    let weight = gz(page.as_bytes()) + gz(&std::fs::read(out.join(css)).expect("css"));
+    assert!(weight < 30 * 1024, "{weight} bytes gzipped");
 
     let period = common::read(out.join("kinerja/2026-1/index.html"));
     assert!(

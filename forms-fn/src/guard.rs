@@ -8,7 +8,8 @@
 //! shared table (`REQUESTS_TABLE`, on AWS), in DynamoDB, so that every Lambda instance counts
 //! the same hits and knows the same receipts: a duplicate sent to a second instance gets the
 //! first receipt, and limits do not multiply with concurrency. In the table a limit counts
-//! fixed windows (a counter per key and window, removed by TTL) and keys are hashed, so no
+//! a sliding window estimated from two fixed ones (a counter per key and window, removed by
+//! TTL) and keys are hashed, so no
 //! address is stored; if the table cannot be reached the limit lets the request through
 //! (logged), rather than turning an outage into refusals.
 
@@ -125,7 +126,11 @@ fn hashed(kind: &str, key: &str) -> String {
     )
 }
 
-/// One hit on `key` in the shared table's current window; `Err(seconds)` past `max`.
+/// One hit on `key` in the shared table; `Err(seconds)` past `max`. The table keeps one
+/// counter per key and fixed window; the hits of the last `window` are estimated as this
+/// window's count plus the previous window's, weighted by how much of it still lies within
+/// the last `window` (a sliding window, so a burst across a boundary is not counted twice
+/// over).
 #[cfg(feature = "s3")]
 fn shared_count(
     table: &crate::table::Table,
@@ -137,9 +142,24 @@ fn shared_count(
     let length = window.as_secs().max(1);
     let index = now / length;
     let ends = (index + 1) * length;
-    match table.count(&hashed("rate", &format!("{key}#{index}")), ends + 60) {
-        Ok(n) if n > max as u64 => Err(ends.saturating_sub(now).max(1)),
-        Ok(_) => Ok(()),
+    let counter = |i: u64| hashed("rate", &format!("{key}#{i}"));
+    // Kept through the next window, where it is the previous one.
+    let counted = table
+        .count(&counter(index), ends + length + 60)
+        .and_then(|current| {
+            let previous = table.counter(&counter(index.saturating_sub(1)), now)?;
+            Ok((current, previous))
+        });
+    match counted {
+        Ok((current, previous)) => {
+            let elapsed = (now - index * length) as f64 / length as f64;
+            let estimate = current as f64 + previous as f64 * (1.0 - elapsed);
+            if estimate > max as f64 {
+                Err(ends.saturating_sub(now).max(1))
+            } else {
+                Ok(())
+            }
+        }
         Err(err) => {
             tracing::warn!(error = %err, "rate limit not counted: the shared table did not answer");
             Ok(())

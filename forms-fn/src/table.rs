@@ -235,6 +235,22 @@ impl Table {
         })
     }
 
+    /// The counter `pk` (0 when absent or expired at `now`), read consistently.
+    pub fn counter(&self, pk: &str, now: u64) -> io::Result<u64> {
+        let get = self
+            .client
+            .get_item()
+            .table_name(&self.name)
+            .key("pk", s(pk))
+            .consistent_read(true);
+        self.run(async move {
+            let item = get.send().await.map_err(|e| failed("GetItem", e))?.item;
+            Ok(item
+                .filter(|i| !i.contains_key("expires") || number(i, "expires") > now)
+                .map_or(0, |i| number(&i, "n")))
+        })
+    }
+
     /// Adds one to the counter `pk` (created at 1, removed after `expires`) and returns it.
     pub fn count(&self, pk: &str, expires: u64) -> io::Result<u64> {
         let update = self

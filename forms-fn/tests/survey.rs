@@ -10,6 +10,7 @@ use std::path::Path;
 use forms_fn::requests::Action;
 use forms_fn::{App, handle};
 use forms_model::calendar::{Clock, Day};
+use forms_model::performance::skm::WORKED_EXAMPLE as FIVE;
 use forms_model::render::{HASH_FIELD, SURVEY_LINK_FIELD};
 use forms_model::schema::Form;
 
@@ -175,16 +176,6 @@ fn forged_expired_and_desk_links_do_not_open_or_tie_a_rating() {
         "nothing counted"
     );
 }
-
-/// Five walk-in answers for one service (element sums 18, 16, 16, 20, 16, 18, 19, 15, 17:
-/// index 86.11, grade B) and four for another (too few to show).
-const FIVE: [[u8; 9]; 5] = [
-    [4, 4, 3, 4, 3, 4, 4, 3, 3],
-    [3, 3, 3, 4, 3, 3, 4, 3, 3],
-    [4, 4, 4, 4, 4, 4, 4, 4, 4],
-    [3, 2, 3, 4, 3, 3, 3, 2, 3],
-    [4, 3, 3, 4, 3, 4, 4, 3, 4],
-];
 
 #[test]
 fn stats_count_requests_and_walk_in_ratings_with_small_groups_hidden() {

@@ -8,10 +8,8 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { decoded, fillRequired, mails, repo, start } from "./stack.mjs";
+import { axeViolations, decoded, fillRequired, mails, repo, start, submitInformationRequest } from "./stack.mjs";
 
-const axeSource = readFileSync(join(repo, "node_modules/axe-core/axe.min.js"), "utf8");
-const WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
 const FORMS = ["autentifikasi", "data-pemilih", "informasi-publik", "keberatan-informasi", "magang", "pendidikan-pemilih", "pengaduan", "skm", "tanggapan-paw"];
 let stack;
 const answers = []; // [name, html] of the function's raw answers, for the Nu Html Checker
@@ -24,17 +22,7 @@ after(async () => {
   await stack?.stop();
 });
 
-/** axe-core's WCAG 2.2 A and AA violations on the page as it is now, one line each. */
-async function violations(page) {
-  await page.evaluate(axeSource);
-  return page.evaluate(
-    (tags) =>
-      globalThis.axe
-        .run(document, { runOnly: { type: "tag", values: tags }, resultTypes: ["violations"] })
-        .then((r) => r.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")}`)),
-    WCAG,
-  );
-}
+const violations = axeViolations;
 
 /**
  * axe-core's violations on an answer of the function, as a browser shows it. (A page with
@@ -190,12 +178,7 @@ test("the status lookup and the desk's pages pass axe", async () => {
     for (const v of await answerViolations(html)) failures.push(`${name}: ${v}`);
   };
 
-  await page.goto(`${stack.base}/formulir/informasi-publik/`);
-  await fillRequired(page);
-  await page.locator("form[data-formulir] input[type=email]").fill("warga@contoh.id");
-  await submit(page);
-  const reference = (await page.locator("main").innerText()).match(/INF-[2-9A-Z]{4}-[2-9A-Z]{4}/)?.[0];
-  assert.ok(reference, "a reference on the receipt");
+  const reference = await submitInformationRequest(page, stack.base);
 
   // The citizen's lookup on the function: the form, an answer, and "not found".
   await opened("status-formulir", `${stack.endpoint}/status?nomor=${reference}`, 200);

@@ -266,6 +266,36 @@ export async function confirmLink(browser, link, note) {
   if (!/Tindak lanjut tercatat/.test(said)) throw new Error(`${link}: ${said}`);
 }
 
+/** axe-core, read once. */
+let axeSource;
+const WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
+
+/** axe-core's WCAG 2.2 A and AA violations on the page as it is now, one line each. */
+export async function axeViolations(page) {
+  axeSource ??= readFileSync(join(repo, "node_modules/axe-core/axe.min.js"), "utf8");
+  await page.evaluate(axeSource);
+  return page.evaluate(
+    (tags) =>
+      globalThis.axe
+        .run(document, { runOnly: { type: "tag", values: tags }, resultTypes: ["violations"] })
+        .then((r) => r.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")}`)),
+    WCAG,
+  );
+}
+
+/** Submits the information request on `page` (of the site at `base`) as it is, with an
+ * email so the citizen is told of each step; the reference on the receipt. */
+export async function submitInformationRequest(page, base) {
+  await page.goto(`${base}/formulir/informasi-publik/`, READY);
+  await fillRequired(page);
+  await page.locator("form[data-formulir] input[type=email]").fill("warga@contoh.id");
+  await page.getByRole("button", { name: "Kirim" }).click();
+  await page.waitForLoadState();
+  const reference = (await page.locator("main").innerText()).match(/INF-[2-9A-Z]{4}-[2-9A-Z]{4}/)?.[0];
+  if (!reference) throw new Error(`no reference on the receipt: ${await page.locator("main").innerText()}`);
+  return reference;
+}
+
 /** A date `days` ahead that falls on a working day, as YYYY-MM-DD (WITA). */
 export function workingDayAhead(days) {
   const d = new Date(Date.now() + 8 * 3600e3 + days * 86400e3);

@@ -10,10 +10,8 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { READY, confirmLink, fillRequired, linkFor, mailWith, repo, start } from "./stack.mjs";
+import { READY, axeViolations, confirmLink, linkFor, mailWith, repo, start, submitInformationRequest } from "./stack.mjs";
 
-const axeSource = readFileSync(join(repo, "node_modules/axe-core/axe.min.js"), "utf8");
-const WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
 const binary = (name) => process.env[name.toUpperCase().replace("-", "_")] ?? join(repo, "target/debug", name);
 let stack;
 
@@ -39,27 +37,10 @@ async function rate(page, score) {
   return response.status();
 }
 
-async function violations(page) {
-  await page.evaluate(axeSource);
-  return page.evaluate(
-    (tags) =>
-      globalThis.axe
-        .run(document, { runOnly: { type: "tag", values: tags }, resultTypes: ["violations"] })
-        .then((r) => r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")}`)),
-    WCAG,
-  );
-}
-
 test("a closed request is rated once from its mail, counted by stats and published", async () => {
   const context = await stack.browser.newContext({ javaScriptEnabled: false });
   const page = await context.newPage();
-  await page.goto(`${stack.base}/formulir/informasi-publik/`, READY);
-  await fillRequired(page);
-  await page.locator("form[data-formulir] input[type=email]").fill("warga@contoh.id");
-  await page.getByRole("button", { name: "Kirim" }).click();
-  await page.waitForLoadState();
-  const reference = (await page.locator("main").innerText()).match(/INF-[2-9A-Z]{4}-[2-9A-Z]{4}/)?.[0];
-  assert.ok(reference, "a reference on the receipt");
+  const reference = await submitInformationRequest(page, stack.base);
 
   const [deskMail] = await mailWith(stack.maildir, `Subject: [${reference}]`, "To: meja-ppid@");
   await confirmLink(stack.browser, linkFor(deskMail, "selesai"), "Informasi yang Anda minta terlampir.");
@@ -120,7 +101,7 @@ test("a closed request is rated once from its mail, counted by stats and publish
     const response = await view.goto(`${stack.base}${path}`, READY);
     assert.equal(response.status(), 200, path);
     pages[path] = await response.text();
-    for (const v of await violations(view)) failures.push(`${path} ${v}`);
+    for (const v of await axeViolations(view)) failures.push(`${path} ${v}`);
   }
   assert.deepEqual(failures, []);
   assert.match(pages["/kinerja/"], /<td>85,00<\/td><td>B \(Baik\)<\/td>/);

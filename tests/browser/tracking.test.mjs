@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
-import { READY, chromiumArgs, confirmLink, fillRequired, freePort, linkFor, mailWith, repo, said, siteCopy } from "./stack.mjs";
+import { READY, chromiumArgs, confirmLink, freePort, linkFor, mailWith, repo, said, siteCopy, submitInformationRequest } from "./stack.mjs";
 
 
 const work = mkdtempSync(join(tmpdir(), "status-"));
@@ -56,14 +56,8 @@ test("a request is tracked from the desk's mail to the citizen's status page", a
   // Submitted without JavaScript; the receipt links to the status.
   const noScript = await browser.newContext({ javaScriptEnabled: false });
   const page = await noScript.newPage();
-  await page.goto(`${base}/formulir/informasi-publik/`, READY);
-  await fillRequired(page);
   // The email is optional on this form: given, so the citizen is told of each step.
-  await page.locator("form[data-formulir] input[type=email]").fill("warga@contoh.id");
-  await page.getByRole("button", { name: "Kirim" }).click();
-  await page.waitForLoadState();
-  const reference = (await page.locator("main").innerText()).match(/INF-[2-9A-Z]{4}-[2-9A-Z]{4}/)?.[0];
-  assert.ok(reference, "a reference on the receipt");
+  const reference = await submitInformationRequest(page, base);
   const statusLink = page.getByRole("link", { name: "Lihat perkembangan permohonan ini" });
   assert.match(await statusLink.getAttribute("href"), new RegExp(`/status\\?nomor=${reference}$`));
 

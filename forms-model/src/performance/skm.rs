@@ -29,6 +29,18 @@ pub const ELEMENTS: [(&str, &str); 9] = [
 /// One respondent's scores, in the order of [`ELEMENTS`] (each 1 to 4).
 pub type Scores = [u8; 9];
 
+/// The worked example of docs/kinerja.md, which the tests check: five respondents whose
+/// element sums are 18, 16, 16, 20, 16, 18, 19, 15 and 17 (total 155), so the means are 3.6,
+/// 3.2, 3.2, 4.0, 3.2, 3.6, 3.8, 3.0 and 3.4, the weighted mean 155/45 = 3.4444 and the
+/// index 25 × 3.4444... = 86.11, grade B (76.61 to 88.30).
+pub const WORKED_EXAMPLE: [Scores; 5] = [
+    [4, 4, 3, 4, 3, 4, 4, 3, 3],
+    [3, 3, 3, 4, 3, 3, 4, 3, 3],
+    [4, 4, 4, 4, 4, 4, 4, 4, 4],
+    [3, 2, 3, 4, 3, 3, 3, 2, 3],
+    [4, 3, 3, 4, 3, 4, 4, 3, 4],
+];
+
 /// The quality of service (mutu pelayanan) the index falls in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Grade {

@@ -1,21 +1,10 @@
 //! Figures checked against values worked out by hand.
 
-use super::skm::{Grade, Index, Scores, Survey};
+use super::skm::{Grade, Index, Scores, Survey, WORKED_EXAMPLE as FIVE};
 use super::times::{Case, Requests, median, percentile};
 use super::{Cell, HIDDEN};
 use crate::calendar::Day;
 use crate::holidays::Holidays;
-
-/// Five respondents. Element sums 18, 16, 16, 20, 16, 18, 19, 15, 17 (total 155), so the
-/// means are 3.6, 3.2, 3.2, 4.0, 3.2, 3.6, 3.8, 3.0, 3.4; the weighted mean 155/45 =
-/// 3.4444; the index 25 × 3.4444... = 86.11, grade B (76.61 to 88.30).
-const FIVE: [Scores; 5] = [
-    [4, 4, 3, 4, 3, 4, 4, 3, 3],
-    [3, 3, 3, 4, 3, 3, 4, 3, 3],
-    [4, 4, 4, 4, 4, 4, 4, 4, 4],
-    [3, 2, 3, 4, 3, 3, 3, 2, 3],
-    [4, 3, 3, 4, 3, 4, 4, 3, 4],
-];
 
 #[test]
 fn five_answers_give_the_hand_computed_index_and_grade() {
