@@ -8,7 +8,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { axeViolations, decoded, fillRequired, mails, repo, start, submitInformationRequest } from "./stack.mjs";
+import { axeViolations, confirmLink, fillRequired, linkFor, mailWith, mails, repo, start, submitInformationRequest } from "./stack.mjs";
 
 const FORMS = ["autentifikasi", "data-pemilih", "informasi-publik", "keberatan-informasi", "magang", "pendidikan-pemilih", "pengaduan", "skm", "tanggapan-paw"];
 let stack;
@@ -189,25 +189,33 @@ test("the status lookup and the desk's pages pass axe", async () => {
   await sent("status-tidak-ditemukan", "Cek status", 404);
 
   // The desk's pages: a step to confirm, the step recorded, a link used again, a forged one.
-  let deskMail;
-  for (let i = 0; i < 200 && !deskMail; i++) {
-    deskMail = mails(stack.maildir).find((m) => m.includes(`Subject: [${reference}]`) && m.includes("To: meja-ppid@"));
-    if (!deskMail) await new Promise((ok) => setTimeout(ok, 50));
-  }
-  assert.ok(deskMail, `the desk's mail for ${reference}`);
-  const link = decoded(deskMail).match(new RegExp(`https?://\\S+/tautan/${reference}\\.proses\\.\\S+`))?.[0];
+  const [deskMail] = await mailWith(stack.maildir, `Subject: [${reference}]`, "To: meja-ppid@");
+  const link = deskMail.match(new RegExp(`https?://\\S+/tautan/${reference}\\.proses\\.\\S+`))?.[0];
   assert.ok(link, "a process link in the desk's mail");
   await opened("tautan-konfirmasi", link, 200);
   await page.getByLabel(/Catatan untuk pemohon/).fill("Berkas Anda sedang kami periksa.");
   await sent("tautan-tercatat", "Konfirmasi", 200);
   await opened("tautan-sudah-dipakai", link, 409);
   await opened("tautan-palsu", link.replace(/\.[^.]+$/, ".AAAAAAAAAAAAAAAAAAAAAA"), 403);
+
+  // Completed: the citizen's survey, opened from the closing mail, and its thanks.
+  await confirmLink(stack.browser, linkFor(deskMail, "selesai"), "Informasi terlampir.");
+  const [closing] = await mailWith(stack.maildir, "To: warga@contoh.id", "Perkembangan permohonan", "selesai");
+  const survey = closing.match(/https?:\/\/\S+\/survei\/\S+/)?.[0];
+  assert.ok(survey, "a survey link in the closing mail");
+  await opened("survei", survey, 200);
+  for (const element of ["persyaratan", "prosedur", "waktu", "biaya", "produk", "kompetensi", "perilaku", "sarana", "pengaduan"]) {
+    await page.locator(`input[name="${element}"][value="3"]`).check();
+  }
+  await page.locator('input[name="persetujuan"]').check();
+  await sent("survei-terima-kasih", "Kirim", 200);
+  await opened("survei-sudah-dinilai", survey, 409);
   await context.close();
   assert.deepEqual(failures, []);
 });
 
 test("the function's HTML answers pass the Nu Html Checker", { skip: false }, () => {
-  assert.ok(answers.length >= 24, `${answers.length} answers collected by the tests above`);
+  assert.ok(answers.length >= 27, `${answers.length} answers collected by the tests above`);
   const dir = mkdtempSync(join(tmpdir(), "jawaban-"));
   for (const [name, html] of answers) writeFileSync(join(dir, `${name}.html`), html);
   const jar = join(repo, "node_modules/vnu-jar/build/dist/vnu.jar");

@@ -117,3 +117,26 @@ test("a closed request is rated once from its mail, counted by stats and publish
   rmSync(dir, { recursive: true, force: true });
   assert.equal(vnu.status, 0, vnu.stderr);
 });
+
+test("the counter's poster carries a QR code that leads to the survey", async () => {
+  const page = await stack.browser.newPage();
+  await page.goto(`${stack.base}/formulir/poster-survei/`, READY);
+  await page.addScriptTag({ content: readFileSync(join(repo, "node_modules/jsqr/dist/jsQR.js"), "utf8") });
+  // The code drawn on a canvas as a phone's camera would see it, then read.
+  const read = await page.evaluate(async () => {
+    const svg = document.querySelector("svg.kode-qr");
+    const image = new Image();
+    image.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(new XMLSerializer().serializeToString(svg))}`;
+    await image.decode();
+    const canvas = document.createElement("canvas");
+    canvas.width = canvas.height = 400;
+    const context = canvas.getContext("2d");
+    context.fillStyle = "#ffffff";
+    context.fillRect(0, 0, 400, 400);
+    context.drawImage(image, 0, 0, 400, 400);
+    return globalThis.jsQR(context.getImageData(0, 0, 400, 400).data, 400, 400)?.data;
+  });
+  assert.equal(read, `${stack.base}/formulir/skm/`);
+  assert.match(await page.locator("svg.kode-qr").getAttribute("aria-label"), /Survei Kepuasan Masyarakat/);
+  await page.close();
+});
