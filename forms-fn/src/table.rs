@@ -189,9 +189,9 @@ impl Table {
         self.run(async move { conditional(put.send().await) })
     }
 
-    /// The document of `pk` and its version, read consistently; `None` when absent (or
-    /// expired but not yet removed).
-    pub fn get(&self, pk: &str, now: u64) -> io::Result<Option<Versioned>> {
+    /// The item `pk`, read consistently; `None` when absent (or expired at `now` but not yet
+    /// removed).
+    fn item(&self, pk: &str, now: u64) -> io::Result<Option<HashMap<String, AttributeValue>>> {
         let get = self
             .client
             .get_item()
@@ -200,11 +200,14 @@ impl Table {
             .consistent_read(true);
         self.run(async move {
             let item = get.send().await.map_err(|e| failed("GetItem", e))?.item;
-            Ok(item
-                .filter(|i| !i.contains_key("expires") || number(i, "expires") > now)
-                .as_ref()
-                .and_then(document))
+            Ok(item.filter(|i| !i.contains_key("expires") || number(i, "expires") > now))
         })
+    }
+
+    /// The document of `pk` and its version, read consistently; `None` when absent (or
+    /// expired but not yet removed).
+    pub fn get(&self, pk: &str, now: u64) -> io::Result<Option<Versioned>> {
+        Ok(self.item(pk, now)?.as_ref().and_then(document))
     }
 
     /// Every document whose key starts with `prefix`, all pages of the scan.
@@ -237,18 +240,7 @@ impl Table {
 
     /// The counter `pk` (0 when absent or expired at `now`), read consistently.
     pub fn counter(&self, pk: &str, now: u64) -> io::Result<u64> {
-        let get = self
-            .client
-            .get_item()
-            .table_name(&self.name)
-            .key("pk", s(pk))
-            .consistent_read(true);
-        self.run(async move {
-            let item = get.send().await.map_err(|e| failed("GetItem", e))?.item;
-            Ok(item
-                .filter(|i| !i.contains_key("expires") || number(i, "expires") > now)
-                .map_or(0, |i| number(&i, "n")))
-        })
+        Ok(self.item(pk, now)?.map_or(0, |i| number(&i, "n")))
     }
 
     /// Adds one to the counter `pk` (created at 1, removed after `expires`) and returns it.

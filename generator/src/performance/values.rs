@@ -95,20 +95,29 @@ fn grade_marks() -> Vec<f64> {
     [65.0, 76.61, 88.31].map(charts::index_length).to_vec()
 }
 
-/// A period as its page shows it.
-pub fn period(performance: &Performance, p: &Period, lang: Lang) -> Value {
-    let report = &p.report;
-    let (title, url) = p
-        .pages
+/// The title and address of a period's page in `lang` (or the default language's); the
+/// dates for a period without a page.
+fn page_of(performance: &Performance, p: &Period, lang: Lang) -> (String, String) {
+    p.pages
         .get(lang.code())
         .or_else(|| p.pages.get(&performance.default_lang))
         .cloned()
         .unwrap_or_else(|| {
             (
-                format!("{} – {}", date(&report.from, lang), date(&report.to, lang)),
+                format!(
+                    "{} – {}",
+                    date(&p.report.from, lang),
+                    date(&p.report.to, lang)
+                ),
                 String::new(),
             )
-        });
+        })
+}
+
+/// A period as its page shows it.
+pub fn period(performance: &Performance, p: &Period, lang: Lang) -> Value {
+    let report = &p.report;
+    let (title, url) = page_of(performance, p, lang);
     let services: Vec<Value> = report
         .services
         .iter()
@@ -253,12 +262,12 @@ pub fn service(performance: &Performance, url: &str, lang: Lang) -> Value {
     let Some(s) = p.report.services.iter().find(|s| s.service == slug) else {
         return Value::Null;
     };
-    let whole = period(performance, p, lang);
+    let (title, url) = page_of(performance, p, lang);
     let mut row = figures(&s.figures, lang);
     row["standard_days"] = json!(s.standard_days);
     row["follow_up"] = json!(p.follow_up.get(slug));
-    row["period_title"] = whole["title"].clone();
-    row["period_url"] = whole["url"].clone();
+    row["period_title"] = json!(title);
+    row["period_url"] = json!(url);
     row
 }
 
