@@ -9,7 +9,6 @@ use std::collections::HashMap;
 
 use pagefind::api::PagefindIndex;
 use pagefind::options::PagefindServiceConfig;
-use rayon::prelude::*;
 use serde::Serialize;
 use tera::Value;
 
@@ -69,15 +68,6 @@ pub fn index(site: &Site, outputs: &[OutputFile]) -> Result<Vec<OutputFile>, Dia
     let failed = |what: &str, err: &dyn std::fmt::Display| {
         Diagnostic::error("search index", format!("{what}: {err}"))
     };
-    // Pagefind reads a folder of pages in parallel (and one page at a time otherwise), so
-    // the parts it indexes are written to a scratch folder, each where its URL says.
-    let scratch = tempfile::tempdir().map_err(|e| failed("cannot make a scratch folder", &e))?;
-    let written: Result<(), std::io::Error> = pages.par_iter().try_for_each(|(url, html)| {
-        let dir = scratch.path().join(url.trim_start_matches('/'));
-        std::fs::create_dir_all(&dir)?;
-        std::fs::write(dir.join("index.html"), html)
-    });
-    written.map_err(|e| failed("cannot write the pages to index", &e))?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -86,11 +76,15 @@ pub fn index(site: &Site, outputs: &[OutputFile]) -> Result<Vec<OutputFile>, Dia
         let config = PagefindServiceConfig::builder().build();
         let mut index =
             PagefindIndex::new(Some(config)).map_err(|e| failed("cannot start Pagefind", &e))?;
-        let folder = scratch.path().to_string_lossy().into_owned();
-        index
-            .add_directory(folder, None)
-            .await
-            .map_err(|e| failed("cannot index the pages", &e))?;
+        // The pages go to Pagefind from memory, one after the other: its parser is a small
+        // part of the work, and a scratch folder of pages for it to read in parallel cost
+        // more (creating ten thousand files) than the parsing it shared out.
+        for (url, html) in pages {
+            index
+                .add_html_file(None, Some(url), html)
+                .await
+                .map_err(|e| failed("cannot index the pages", &e))?;
+        }
         index
             .get_files()
             .await
