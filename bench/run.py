@@ -241,7 +241,8 @@ def bench_size(n: int, runs: int, bins: dict[str, str], theme: str, work: Path, 
         return Tool(name, hugo_site, out, commands,
                     leftovers=[hugo_site / ".hugo_build.lock", hugo_site / "resources", hugo_cache])
 
-    # Pairs: (ours, peer, target ratio).
+    # Two pairs, ours then its peer: print_table compares them against TARGET_PAGES and
+    # TARGET_SEARCH.
     tools = [ours("ours", "--no-search"), hugo("hugo", False), ours("ours+search"), hugo("hugo+pagefind", True)]
 
     for tool in tools:  # warm-up: page cache, binary loading, CPU frequency
