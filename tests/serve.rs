@@ -168,3 +168,42 @@ fn a_new_page_appears_in_its_section() {
     );
     assert_eq!(server.get("/layanan/magang/").0, 200);
 }
+
+/// The search bundle's name for the Indonesian index, from `pagefind-entry.json`.
+fn indonesian_index(server: &Server) -> String {
+    let (status, entry) = server.get("/pagefind/pagefind-entry.json");
+    assert_eq!(status, 200, "{entry}");
+    let hash = regex::Regex::new(r#""id":\{"hash":"(id_[0-9a-f]+)""#)
+        .expect("regex")
+        .captures(&entry)
+        .unwrap_or_else(|| panic!("no Indonesian index in {entry}"))[1]
+        .to_string();
+    format!("/pagefind/pagefind.{hash}.pf_meta")
+}
+
+#[test]
+fn the_search_index_follows_an_edited_page() {
+    let site = common::portal_copy();
+    let server = Server::start(site.path());
+    let before = indonesian_index(&server);
+    assert_eq!(server.get(&before).0, 200);
+
+    edit(
+        &site.path().join("content/layanan/autentifikasi.md"),
+        "Layanan ini untuk",
+        "Layanan ini zqxvyt untuk",
+    );
+    let line = server.wait_for_line("rebuilt ");
+    assert!(
+        line.contains("rebuilt content/layanan/autentifikasi.md"),
+        "not an incremental rebuild: {line}"
+    );
+    let (_, page) = server.get("/layanan/autentifikasi/");
+    assert!(page.contains("zqxvyt"), "the page is not rebuilt");
+    server.wait_for_line("search index updated");
+
+    let after = indonesian_index(&server);
+    assert_ne!(before, after, "the index is the one from before the edit");
+    assert_eq!(server.get(&after).0, 200, "the new index is not served");
+    assert_eq!(server.get(&before).0, 404, "the old index is still served");
+}

@@ -57,15 +57,29 @@ pub fn index(site: &Site, outputs: &[OutputFile]) -> Result<Vec<OutputFile>, Dia
             Contents::Copy(_) => None,
         })
         .collect();
-    // Each page's indexed part is made just before it is given to Pagefind, so only one
-    // such copy exists at a time.
-    let pages = site.targets().map(|t| site.doc(t)).filter_map(|doc| {
-        let html = by_path.get(doc.out_path.as_str())?;
+    index_pages(pages_to_index(site, move |path| by_path.get(path).copied()))
+}
+
+/// What Pagefind is given of each page and section: its URL and the indexed part of its
+/// HTML (`html` finds a page's output by its path). Each indexed part is made only when
+/// it is needed, so a build holds one batch of them at a time.
+pub fn pages_to_index<'a, F>(site: &'a Site, html: F) -> impl Iterator<Item = (String, String)> + 'a
+where
+    F: Fn(&str) -> Option<&'a [u8]> + 'a,
+{
+    site.targets().map(|t| site.doc(t)).filter_map(move |doc| {
+        let page = html(doc.out_path.as_str())?;
         Some((
             doc.url.clone(),
-            indexed_part(&String::from_utf8_lossy(html)),
+            indexed_part(&String::from_utf8_lossy(page)),
         ))
-    });
+    })
+}
+
+/// The files of the search bundle for `pages` (URL, indexed HTML), below [`BUNDLE_DIR`].
+pub fn index_pages(
+    pages: impl Iterator<Item = (String, String)>,
+) -> Result<Vec<OutputFile>, Diagnostic> {
     let failed = |what: &str, err: &dyn std::fmt::Display| {
         Diagnostic::error("search index", format!("{what}: {err}"))
     };
