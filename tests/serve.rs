@@ -207,3 +207,55 @@ fn the_search_index_follows_an_edited_page() {
     assert_eq!(server.get(&after).0, 200, "the new index is not served");
     assert_eq!(server.get(&before).0, 404, "the old index is still served");
 }
+
+/// A browser opens several connections at once for a page's stylesheet, script and icon,
+/// keeps some of them open between requests and closes others. Every request must be
+/// answered at once, however many connections are open or were just closed; a thread pool
+/// that miscounts its idle threads leaves one unanswered until another connection closes.
+#[test]
+fn connections_opened_together_are_all_answered_at_once() {
+    use std::io::{Read as _, Write as _};
+    use std::net::TcpStream;
+
+    let site = copy_site("basic");
+    let server = Server::start(site.path());
+    let mut kept = Vec::new();
+    for round in 0..12 {
+        let mut burst: Vec<TcpStream> = (0..6)
+            .map(|_| TcpStream::connect(("127.0.0.1", server.port)).expect("connect"))
+            .collect();
+        for stream in &mut burst {
+            stream
+                .write_all(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+                .expect("send");
+        }
+        for (i, stream) in burst.iter_mut().enumerate() {
+            stream
+                .set_read_timeout(Some(Duration::from_secs(5)))
+                .expect("timeout");
+            let mut head = Vec::new();
+            let mut byte = [0u8; 1];
+            while !head.ends_with(b"\r\n\r\n") {
+                match stream.read(&mut byte) {
+                    Ok(1) => head.push(byte[0]),
+                    other => panic!(
+                        "round {round}: connection {i} got no answer within 5 s ({other:?}); {} \
+                         others open",
+                        kept.len() + 5
+                    ),
+                }
+            }
+            let head = String::from_utf8_lossy(&head).to_lowercase();
+            let length: usize = head
+                .lines()
+                .find_map(|l| l.strip_prefix("content-length:"))
+                .and_then(|v| v.trim().parse().ok())
+                .expect("a length");
+            let mut body = vec![0u8; length];
+            stream.read_exact(&mut body).expect("the body");
+            assert!(head.starts_with("http/1.1 "), "{head}");
+        }
+        // Two stay open, idle, as a browser keeps them; the rest close.
+        kept.extend(burst.drain(..2));
+    }
+}
