@@ -93,7 +93,8 @@ pub fn index_pages(
             PagefindIndex::new(Some(config)).map_err(|e| failed("cannot start Pagefind", &e))?;
         // The pages go to Pagefind from memory (a scratch folder of pages for it to read
         // cost more, creating ten thousand files, than the parsing), a batch at a time,
-        // parsed in parallel within each batch.
+        // parsed in parallel within each batch. `add_html_files` (patched, vendor/) keeps
+        // each page packed as the index stores it, half the memory of its parsed words.
         let mut pages = pages.map(|(url, content)| HtmlFile {
             source_path: None,
             url: Some(url),
@@ -271,63 +272,73 @@ mod tests {
         assert_eq!(indexed_part("<p>no main</p>"), "<p>no main</p>");
     }
 
-    /// The index the build takes (pages parsed in parallel with `add_html_files`, then
-    /// `into_files`, which drops each page once indexed, a batch at a time) is byte for byte
-    /// the one made page by page with Pagefind keeping its pages (`add_html_file`,
-    /// `get_files`), over more pages than one batch, with a page added twice; and it is the
-    /// index the published Pagefind 1.6.0 makes of the same pages.
+    /// The files of Pagefind's index of `pages` (URL, HTML) with the fourth page replaced,
+    /// sorted by name: made the build's way (`packed`: pages parsed in parallel and packed as
+    /// they are parsed by `add_html_files`, then `into_files`, which drops each page once
+    /// indexed, a batch at a time), or page by page with Pagefind keeping its pages
+    /// (`add_html_file`, `get_files`).
+    fn index_files(pages: &[(String, String)], packed: bool) -> Vec<(String, Vec<u8>)> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a runtime");
+        runtime.block_on(async {
+            let mut index = PagefindIndex::new(None).expect("an index");
+            if packed {
+                let batch = pages
+                    .iter()
+                    .map(|(url, html)| HtmlFile {
+                        source_path: None,
+                        url: Some(url.clone()),
+                        content: html.clone(),
+                    })
+                    .collect();
+                index.add_html_files(batch).await.expect("pages added");
+            } else {
+                for (url, html) in pages {
+                    index
+                        .add_html_file(None, Some(url.clone()), html.clone())
+                        .await
+                        .expect("a page added");
+                }
+            }
+            let replaced = "<html lang=\"id\"><body><main data-pagefind-body>\
+                            <h1>Diganti</h1></main></body></html>";
+            index
+                .add_html_file(None, Some(pages[3].0.clone()), replaced.into())
+                .await
+                .expect("the page replaced");
+            let files = if packed {
+                index.into_files().await.expect("the files")
+            } else {
+                index.get_files().await.expect("the files")
+            };
+            let mut files: Vec<_> = files
+                .into_iter()
+                .map(|f| (f.filename.to_string_lossy().into_owned(), f.contents))
+                .collect();
+            files.sort();
+            files
+        })
+    }
+
+    /// The index the build takes is byte for byte the one made page by page with Pagefind
+    /// keeping its pages, over more pages than one batch, with a page added twice; and it is
+    /// the index the published Pagefind 1.6.0 makes of the same pages.
     #[test]
     fn the_index_built_in_less_memory_is_the_same_index() {
-        fn files(consume: bool) -> Vec<(String, Vec<u8>)> {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("a runtime");
-            runtime.block_on(async {
-                let mut index = PagefindIndex::new(None).expect("an index");
-                let mut batch = Vec::new();
-                for n in 0..1200 {
-                    let lang = if n % 5 == 0 { "en" } else { "id" };
-                    let html = format!(
-                        "<html lang=\"{lang}\"><body><main data-pagefind-body><h1>Layanan {n}</h1>\
-                         <p>Salinan keputusan nomor {n} pemilihan umum {}</p></main></body></html>",
-                        n * 7 % 13
-                    );
-                    let url = format!("/halaman/{n}/");
-                    if consume {
-                        batch.push(HtmlFile {
-                            source_path: None,
-                            url: Some(url),
-                            content: html,
-                        });
-                    } else {
-                        index
-                            .add_html_file(None, Some(url), html)
-                            .await
-                            .expect("a page added");
-                    }
-                }
-                index.add_html_files(batch).await.expect("pages added");
-                let replaced = "<html lang=\"id\"><body><main data-pagefind-body>\
-                                <h1>Diganti</h1></main></body></html>";
-                index
-                    .add_html_file(None, Some("/halaman/3/".into()), replaced.into())
-                    .await
-                    .expect("the page replaced");
-                let files = if consume {
-                    index.into_files().await.expect("the files")
-                } else {
-                    index.get_files().await.expect("the files")
-                };
-                let mut files: Vec<_> = files
-                    .into_iter()
-                    .map(|f| (f.filename.to_string_lossy().into_owned(), f.contents))
-                    .collect();
-                files.sort();
-                files
+        let pages: Vec<(String, String)> = (0..1200)
+            .map(|n| {
+                let lang = if n % 5 == 0 { "en" } else { "id" };
+                let html = format!(
+                    "<html lang=\"{lang}\"><body><main data-pagefind-body><h1>Layanan {n}</h1>\
+                     <p>Salinan keputusan nomor {n} pemilihan umum {}</p></main></body></html>",
+                    n * 7 % 13
+                );
+                (format!("/halaman/{n}/"), html)
             })
-        }
-        let kept = files(false);
+            .collect();
+        let kept = index_files(&pages, false);
         assert!(
             kept.iter()
                 .filter(|(name, _)| name.ends_with(".pf_fragment"))
@@ -339,7 +350,10 @@ mod tests {
             kept.iter()
                 .any(|(name, _)| name.starts_with("pagefind.en_"))
         );
-        assert!(kept == files(true), "the two ways of building differ");
+        assert!(
+            kept == index_files(&pages, true),
+            "the two ways of building differ"
+        );
         let metas: Vec<&str> = kept
             .iter()
             .map(|(name, _)| name.as_str())
@@ -354,6 +368,50 @@ mod tests {
                 "pagefind.id_8320d36fbc.pf_meta"
             ],
             "the patched Pagefind indexes these pages differently from Pagefind 1.6.0"
+        );
+    }
+
+    /// Words with diacritics are kept as variants of their plain form, in the body and in
+    /// the title (indexed as metadata), and a page may have both forms: packing them when
+    /// the page is added gives the same index.
+    #[test]
+    fn words_with_diacritics_are_packed_into_the_same_index() {
+        let words = [
+            "café",
+            "cafe",
+            "résumé",
+            "resume",
+            "naïve",
+            "Éducation",
+            "pemilu",
+        ];
+        let pages: Vec<(String, String)> = (0..150)
+            .map(|n| {
+                let word = |k: usize| words[(n * k + k) % words.len()];
+                let html = format!(
+                    "<html lang=\"id\"><head><meta data-pagefind-meta=\"kota:{}\"></head>\
+                     <body><main data-pagefind-body><h1>{} {n}</h1><p>{} {} {} <b>{}</b></p>\
+                     </main></body></html>",
+                    word(5),
+                    word(1),
+                    word(2),
+                    word(3),
+                    word(1),
+                    word(4)
+                );
+                (format!("/halaman/{n}/"), html)
+            })
+            .collect();
+        let kept = index_files(&pages, false);
+        assert!(
+            kept.iter()
+                .filter(|(name, _)| name.ends_with(".pf_fragment"))
+                .count()
+                == 150
+        );
+        assert!(
+            kept == index_files(&pages, true),
+            "packing the pages changed the index"
         );
     }
 

@@ -146,7 +146,13 @@ impl SearchState {
     pub fn fossick_batch(&mut self, files: Vec<Fossicker>) -> Result<Vec<&FossickedData>> {
         let results: Vec<Result<FossickedData>> = files
             .into_par_iter()
-            .map(|f| f.fossick_sync(&self.options))
+            .map(|f| {
+                // Packed as it is parsed: a site's pages wait in this form until the build.
+                f.fossick_sync(&self.options).map(|mut page| {
+                    index::prepare(&mut page);
+                    page
+                })
+            })
             .collect();
         let mut positions = Vec::with_capacity(results.len());
         let mut failure = None;
@@ -237,7 +243,7 @@ impl SearchState {
             if used_custom_body && !d.has_custom_body && !d.force_inclusion {
                 return false;
             }
-            !d.word_data.is_empty()
+            d.has_words()
         });
 
         // The pages are moved or borrowed, never cloned: a copy of every page's words

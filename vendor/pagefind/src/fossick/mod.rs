@@ -63,6 +63,9 @@ pub struct FossickedData {
     pub has_old_bundle_reference: bool,
     pub has_default_ui_reference: bool,
     pub language: String,
+    /// Its words packed and its fragment encoded, in place of `word_data` and the
+    /// fragment's text, once `index::prepare` has run.
+    pub prepared: Option<crate::index::PreparedWords>,
 }
 
 /// Segment a run of text into words, for languages that
@@ -356,6 +359,7 @@ impl Fossicker {
             word_data,
             meta_word_data,
             sort: data.sort,
+            prepared: None,
         })
     }
 

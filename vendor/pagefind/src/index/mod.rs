@@ -59,7 +59,7 @@ fn page_data<P: Borrow<FossickedData>>(page: &P) -> &FossickedData {
 }
 
 /// How many pages are turned into word maps at once before they are merged.
-const PAGES_PER_BATCH: usize = 512;
+const PAGES_PER_BATCH: usize = 64;
 
 pub async fn build_indexes<P>(
     pages: Vec<P>,
@@ -171,52 +171,37 @@ where
             .map(|name| meta_fields_ref.iter().position(|f| f == *name).unwrap() as u16)
             .collect();
 
-        for (word, positions) in &page.word_data {
-            // Group positions by original_word for this page
-            let mut normalized_positions: Vec<&FossickedWord> = Vec::new();
-            let mut variant_positions: BTreeMap<String, Vec<&FossickedWord>> = BTreeMap::new();
-
-            for fossicked in positions {
-                if fossicked.original_word.is_none() {
-                    // No diacritics - original matches normalized form
-                    normalized_positions.push(fossicked);
-                } else {
-                    // Original form differs (has diacritics) - stored instead in additional_variants
-                    variant_positions
-                        .entry(fossicked.original_word.clone().unwrap())
-                        .or_default()
-                        .push(fossicked);
+        match &page.prepared {
+            // Packed when the page was added: only the page number is new.
+            Some(prepared) => {
+                let packed = |locs: &[i32]| PackedPage {
+                    page_number,
+                    locs: locs.to_vec(),
+                    meta_locs: vec![],
+                };
+                for word in &prepared.words {
+                    add_packed_word(
+                        &mut local_word_map,
+                        &word.word,
+                        word.locs.as_deref().map(packed),
+                        word.variants
+                            .iter()
+                            .map(|(form, locs)| (form.to_string(), packed(locs))),
+                    );
                 }
             }
-
-            let packed_word = local_word_map
-                .entry(word.clone())
-                .or_insert_with(|| PackedWord {
-                    word: word.clone(),
-                    pages: Vec::new(),
-                    additional_variants: Vec::new(),
-                });
-
-            if !normalized_positions.is_empty() {
-                packed_word
-                    .pages
-                    .push(positions_to_packed_page(normalized_positions, page_number));
-            }
-
-            for (variant_form, variant_pos) in variant_positions {
-                let variant_page = positions_to_packed_page(variant_pos, page_number);
-
-                if let Some(existing_variant) = packed_word
-                    .additional_variants
-                    .iter_mut()
-                    .find(|v| v.form == variant_form)
-                {
-                    existing_variant.pages.push(variant_page);
-                } else {
-                    packed_word.additional_variants.push(PackedVariant {
-                        form: variant_form,
-                        pages: vec![variant_page],
-                    });
+            None => {
+                for (word, positions) in &page.word_data {
+                    let (normalized, variants) = group_positions(positions);
+                    add_packed_word(
+                        &mut local_word_map,
+                        word,
+                        (!normalized.is_empty())
+                            .then(|| positions_to_packed_page(normalized, page_number)),
+                        variants.into_iter().map(|(form, positions)| {
+                            (form, positions_to_packed_page(positions, page_number))
+                        }),
+                    );
                 }
             }
         }
@@ -314,7 +299,10 @@ where
             .collect();
 
         // Compute encoded page data
-        let encoded_data = serde_json::to_string(&page.fragment.data).unwrap();
+        let encoded_data = match &page.prepared {
+            Some(prepared) => prepared.encoded_data.clone(),
+            None => serde_json::to_string(&page.fragment.data).unwrap(),
+        };
         let encoded_page = IntermediaryPageData {
             full_hash: format!("{}_{}", language_ref, full_hash(encoded_data.as_bytes())),
             word_count: page.fragment.data.word_count,
@@ -618,6 +606,116 @@ where
         word_count,
         page_count,
     })
+}
+
+/// A page's words packed as the index stores them, and its fragment encoded, made when
+/// the page is added (`prepare`). They take a fraction of the memory of the fossicked words
+/// and text they replace, which matters while every page of a site waits to be indexed.
+/// Only the page number is added when the index is built: it is the page's place among the
+/// pages of its language, known only then.
+#[derive(Debug, Clone)]
+pub struct PreparedWords {
+    words: Vec<PreparedWord>,
+    encoded_data: String,
+}
+
+#[derive(Debug, Clone)]
+struct PreparedWord {
+    word: Box<str>,
+    /// Its positions without diacritics, packed; none if it only appears with them.
+    locs: Option<Box<[i32]>>,
+    /// Each form with diacritics and its positions, packed, in order of form.
+    variants: Box<[(Box<str>, Box<[i32]>)]>,
+}
+
+/// Packs `page`'s words and encodes its fragment (see `PreparedWords`), freeing its
+/// fossicked words and its text. The index built from it is the same.
+pub fn prepare(page: &mut FossickedData) {
+    let words = std::mem::take(&mut page.word_data)
+        .into_iter()
+        .map(|(word, positions)| {
+            let (normalized, variants) = group_positions(&positions);
+            let packed = |positions| {
+                positions_to_packed_page(positions, 0)
+                    .locs
+                    .into_boxed_slice()
+            };
+            PreparedWord {
+                word: word.into_boxed_str(),
+                locs: (!normalized.is_empty()).then(|| packed(normalized)),
+                variants: variants
+                    .into_iter()
+                    .map(|(form, positions)| (form.into_boxed_str(), packed(positions)))
+                    .collect(),
+            }
+        })
+        .collect();
+    let encoded_data = serde_json::to_string(&page.fragment.data).unwrap();
+    page.fragment.data.content = String::new();
+    page.prepared = Some(PreparedWords {
+        words,
+        encoded_data,
+    });
+}
+
+impl FossickedData {
+    /// Does the page have any words to index (prepared or not)?
+    pub fn has_words(&self) -> bool {
+        match &self.prepared {
+            Some(prepared) => !prepared.words.is_empty(),
+            None => !self.word_data.is_empty(),
+        }
+    }
+}
+
+/// A word's positions on a page: those without diacritics, and those of each form with
+/// diacritics (stored as the word's `additional_variants`).
+fn group_positions(
+    positions: &[FossickedWord],
+) -> (Vec<&FossickedWord>, BTreeMap<String, Vec<&FossickedWord>>) {
+    let mut normalized_positions: Vec<&FossickedWord> = Vec::new();
+    let mut variant_positions: BTreeMap<String, Vec<&FossickedWord>> = BTreeMap::new();
+    for fossicked in positions {
+        match &fossicked.original_word {
+            None => normalized_positions.push(fossicked),
+            Some(original) => variant_positions
+                .entry(original.clone())
+                .or_default()
+                .push(fossicked),
+        }
+    }
+    (normalized_positions, variant_positions)
+}
+
+/// Adds a word's packed positions on one page to that page's word map.
+fn add_packed_word(
+    local_word_map: &mut HashMap<String, PackedWord>,
+    word: &str,
+    normalized: Option<PackedPage>,
+    variants: impl Iterator<Item = (String, PackedPage)>,
+) {
+    let packed_word = local_word_map
+        .entry(word.to_string())
+        .or_insert_with(|| PackedWord {
+            word: word.to_string(),
+            pages: Vec::new(),
+            additional_variants: Vec::new(),
+        });
+    packed_word.pages.extend(normalized);
+    for (variant_form, variant_page) in variants {
+        if let Some(existing_variant) = packed_word
+            .additional_variants
+            .iter_mut()
+            .find(|v| v.form == variant_form)
+        {
+            existing_variant.pages.push(variant_page);
+        } else {
+            packed_word.additional_variants.push(PackedVariant {
+                form: variant_form,
+                pages: vec![variant_page],
+            });
+        }
+    }
 }
 
 /// Convert fossicked word positions to a packed page representation.
