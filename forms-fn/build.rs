@@ -53,7 +53,11 @@ fn embed_file(code: &mut String, path: &Path, name: &str, doc: &str) {
 }
 
 fn main() {
-    let content = Path::new(env!("CARGO_MANIFEST_DIR")).join("../content");
+    // Read when the script runs, not when it is compiled: cargo may reuse a compiled build
+    // script for another checkout of the same crate (such as a fresh clone sharing the
+    // target folder), which would then embed that checkout's site.
+    let manifest = std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let content = Path::new(&manifest).join("../content");
     let forms = content.join("forms");
     let mut code = String::new();
     embed(
