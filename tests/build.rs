@@ -256,6 +256,65 @@ fn strict_build_refuses_values_still_to_confirm() {
     );
 }
 
+/// Drafts are left out of a published site without blocking it: once every value is
+/// confirmed, `--strict` builds, although a page is a draft and a translation awaits its
+/// review (said as a note, not a warning).
+#[test]
+fn strict_build_passes_once_values_are_confirmed_with_drafts_left_out() {
+    let dir = copy_site("basic");
+    let content = dir.path().join("content");
+    let edit = |file: &str, from: &str, to: &str| {
+        let path = content.join(file);
+        let text = read(&path);
+        assert!(text.contains(from), "{file} has no `{from}`");
+        std::fs::write(&path, text.replace(from, to)).expect("write");
+    };
+    edit(
+        "site.yaml",
+        "{konfirmasi: nomor telepon kantor}",
+        "\"(0370) 000000\"",
+    );
+    edit(
+        "site.yaml",
+        "extra: {}",
+        "extra: {}\nlanguages:\n  - code: en\n    name: English\n    ui: id",
+    );
+    edit("layanan/paw.md", "{konfirmasi: jumlah petugas}", "3");
+    std::fs::write(
+        content.join("berita/pengumuman.en.md"),
+        "---\ntitle: Schedule announcement\ndate: 2026-01-05\nstatus_terjemahan: draf\n---\nThe schedule is announced.\n",
+    )
+    .expect("write");
+    let out = dir.path().join("public");
+    let output = generator(&[
+        "build",
+        "--strict",
+        "--root",
+        dir.path().to_str().expect("utf-8"),
+        "--output",
+        out.to_str().expect("utf-8"),
+    ]);
+    let err = stderr(&output);
+    assert!(output.status.success(), "{err}");
+    assert!(
+        err.contains(
+            "note: this translation awaits a native speaker's review: left out of the site"
+        ),
+        "{err}"
+    );
+    assert!(!err.contains("warning:"), "{err}");
+    assert!(err.contains("0 warnings, 1 note"), "{err}");
+    assert!(out.join("berita/pengumuman/index.html").exists());
+    assert!(
+        !out.join("berita/draf/index.html").exists(),
+        "the draft was published"
+    );
+    assert!(
+        !out.join("en/berita/pengumuman/index.html").exists(),
+        "the translation awaiting review was published"
+    );
+}
+
 #[test]
 fn plain_build_warns_about_values_still_to_confirm_and_succeeds() {
     let out = tempfile::tempdir().expect("temp dir");

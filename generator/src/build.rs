@@ -114,7 +114,10 @@ pub fn build(options: &BuildOptions) -> Result<Built> {
         outputs.extend(crate::hosting::files(&site, &endpoint));
     }
     check_collisions(&outputs, &mut diagnostics);
-    if diagnostics.iter().any(|d| d.is_error() || options.strict) {
+    if diagnostics
+        .iter()
+        .any(|d| d.is_error() || (options.strict && d.is_warning()))
+    {
         return Err(failed(diagnostics));
     }
     diagnostic::sort(&mut diagnostics);

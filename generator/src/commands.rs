@@ -87,11 +87,14 @@ pub fn print_warnings(warnings: &[Diagnostic]) {
             if to_confirm == 1 { "" } else { "s" }
         );
     }
-    if !warnings.is_empty() {
-        eprintln!(
-            "{} warning{}\n",
-            warnings.len(),
-            if warnings.len() == 1 { "" } else { "s" }
-        );
+    let count = |n: usize, one: &str| match n {
+        1 => format!("1 {one}"),
+        n => format!("{n} {one}s"),
+    };
+    let notes = warnings.iter().filter(|w| !w.is_warning()).count();
+    match (warnings.len() - notes, notes) {
+        (0, 0) => {}
+        (w, 0) => eprintln!("{}\n", count(w, "warning")),
+        (w, n) => eprintln!("{}, {}\n", count(w, "warning"), count(n, "note")),
     }
 }

@@ -10,7 +10,11 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
     Error,
+    /// To fix before publishing: `--strict` refuses a site with any.
     Warning,
+    /// Said for the editor's information, such as a draft left out of the site: never
+    /// fails a build, `--strict` included.
+    Note,
 }
 
 /// One problem found in the site's sources.
@@ -56,6 +60,13 @@ impl Diagnostic {
         }
     }
 
+    pub fn note(file: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+        Self {
+            severity: Severity::Note,
+            ..Self::error(file, message)
+        }
+    }
+
     /// Points at a line and column of `source` (the whole file's text), showing that line.
     pub fn at(mut self, source: &str, line: usize, column: usize) -> Self {
         self.line = Some(line);
@@ -90,6 +101,10 @@ impl Diagnostic {
 
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
+    }
+
+    pub fn is_warning(&self) -> bool {
+        self.severity == Severity::Warning
     }
 
     fn sort_key(&self) -> (&Path, usize, usize, &str) {
@@ -130,6 +145,7 @@ impl fmt::Display for Diagnostic {
         let label = match self.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Note => "note",
         };
         writeln!(f, "{label}: {}", self.message)?;
         let file = self.file.display();

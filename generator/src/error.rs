@@ -33,7 +33,7 @@ impl fmt::Display for Error {
                 let plural = |n: usize| if n == 1 { "" } else { "s" };
                 if errors == 0 {
                     // Only `--strict` fails a build on warnings alone.
-                    let warnings = diagnostics.len();
+                    let warnings = diagnostics.iter().filter(|d| d.is_warning()).count();
                     write!(
                         f,
                         "the site has {warnings} warning{}, and --strict refuses to build with any",

@@ -166,7 +166,8 @@ fn hidden_dirs(docs: &[Document], drafts: bool) -> Vec<String> {
         .collect()
 }
 
-/// A translation awaiting review is left out (or, previewing drafts, shown): say so.
+/// A translation awaiting review is left out (or, previewing drafts, shown): say so, as a
+/// note. Like a draft, it is not a mistake to fix before publishing, so `--strict` lets it be.
 fn warn_awaiting_review(docs: &[Document], drafts: bool, diagnostics: &mut Vec<Diagnostic>) {
     for d in docs.iter().filter(|d| d.meta.awaiting_review) {
         let line = d
@@ -180,7 +181,7 @@ fn warn_awaiting_review(docs: &[Document], drafts: bool, diagnostics: &mut Vec<D
             "left out of the site"
         };
         diagnostics.push(
-            Diagnostic::warning(
+            Diagnostic::note(
                 &d.file,
                 format!("this translation awaits a native speaker's review: {outcome}"),
             )
