@@ -60,7 +60,66 @@ pub const KEYS: [KeySpec; 17] = [
     section_key("page_template", Kind::Text),
 ];
 
+/// Indonesian names an editor may write for a key, with the key itself: the keys are
+/// English (as in Hugo and Zola, so a theme or a guide from elsewhere reads the same).
+const INDONESIAN: [(&str, &str); 24] = [
+    ("judul", "title"),
+    ("deskripsi", "description"),
+    ("keterangan", "description"),
+    ("tanggal", "date"),
+    ("tgl", "date"),
+    ("diperbarui", "updated"),
+    ("tanggal_diperbarui", "updated"),
+    ("diubah", "updated"),
+    ("draf", "draft"),
+    ("konsep", "draft"),
+    ("bobot", "weight"),
+    ("urutan", "weight"),
+    ("label", "tags"),
+    ("topik", "tags"),
+    ("kata_kunci", "tags"),
+    ("alias", "aliases"),
+    ("alamat_lama", "aliases"),
+    ("templat", "template"),
+    ("tampilan", "template"),
+    ("ringkasan", "summary"),
+    ("tambahan", "extra"),
+    ("urutkan", "sort_by"),
+    ("per_halaman", "paginate_by"),
+    ("templat_halaman", "page_template"),
+];
+
+/// The key an Indonesian name stands for: `judul` → `title`.
+pub fn english_key(name: &str) -> Option<&'static str> {
+    let name = name.to_lowercase();
+    INDONESIAN
+        .iter()
+        .find(|(id, _)| *id == name)
+        .map(|(_, key)| *key)
+}
+
 /// The kind of value of the key `name`, when it is one.
 pub fn kind_of(name: &str) -> Option<Kind> {
     KEYS.iter().find(|k| k.name == name).map(|k| k.kind)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_indonesian_name_stands_for_a_key_and_is_not_one() {
+        for (indonesian, key) in INDONESIAN {
+            assert!(
+                kind_of(key).is_some(),
+                "`{indonesian}` → `{key}`, not a key"
+            );
+            assert!(
+                kind_of(indonesian).is_none(),
+                "`{indonesian}` is itself a key"
+            );
+        }
+        assert_eq!(english_key("Judul"), Some("title"));
+        assert_eq!(english_key("title"), None);
+    }
 }

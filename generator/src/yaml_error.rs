@@ -15,6 +15,7 @@ pub fn yaml_error(
     err: &serde_yaml::Error,
 ) -> Diagnostic {
     let text = err.to_string();
+    let text = name_the_field(source, first_line, &text).unwrap_or(text);
     // libyaml names places as "at line N column M" (relative to the YAML); the diagnostic
     // shows the place itself, so those go. A scanner error also names where the broken
     // construct started ("while scanning a quoted scalar at line 1 column 8"): that is
@@ -52,10 +53,143 @@ pub fn yaml_error(
         }
         None => d.at(source, first_line, 1),
     };
-    match help {
+    let d = match help {
         Some(help) => d.help(help),
         None => d,
+    };
+    let yaml = Yaml::new(source, first_line);
+    if (text.contains("tab character") || text.contains("cannot start any token"))
+        && let Some(d) = tab(file, &yaml)
+    {
+        return d;
     }
+    if text.contains("did not find expected")
+        && let Some(d) = indentation(d.clone(), &yaml)
+    {
+        return d;
+    }
+    curly_quotes(d)
+}
+
+/// The lines of the YAML an error is in (1-based numbers in the whole file): from
+/// `first_line` to the end of the file or of the front matter.
+struct Yaml<'a> {
+    source: &'a str,
+    lines: Vec<(usize, &'a str)>,
+}
+
+impl<'a> Yaml<'a> {
+    fn new(source: &'a str, first_line: usize) -> Self {
+        let lines = source
+            .lines()
+            .enumerate()
+            .skip(first_line - 1)
+            .take_while(|(_, l)| l.trim_end() != "---")
+            .map(|(i, l)| (i + 1, l))
+            .collect();
+        Yaml { source, lines }
+    }
+}
+
+fn indent_of(line: &str) -> usize {
+    line.len() - line.trim_start_matches(' ').len()
+}
+
+/// A tab in the indentation: libyaml reports it on the line before, or as a character that
+/// "cannot start any token"; name the tab and its line.
+fn tab(file: &Path, yaml: &Yaml<'_>) -> Option<Diagnostic> {
+    let (line, text) = yaml.lines.iter().find(|(_, l)| {
+        l.chars()
+            .take_while(|c| c.is_whitespace())
+            .any(|c| c == '\t')
+    })?;
+    let column = text.chars().position(|c| c == '\t').unwrap_or(0) + 1;
+    Some(
+        Diagnostic::error(file, format!("line {line} is indented with a tab"))
+            .at(yaml.source, *line, column)
+            .help(
+                "YAML reads only spaces as indentation: replace the tab with spaces, as many as \
+                 the lines around it at the same level",
+            ),
+    )
+}
+
+/// Does this line open a block (`key:` with nothing after it, or `- key:`)?
+fn opens_block(line: &str) -> bool {
+    let line = line.split(" #").next().unwrap_or(line).trim_end();
+    line.ends_with(':') || line.ends_with(": |") || line.ends_with(": >")
+}
+
+/// An indentation error: say how far this line is indented, how far its parent and the
+/// lines beside it are, and so what it needs (libyaml only says it "did not find" what it
+/// expected).
+fn indentation(d: Diagnostic, yaml: &Yaml<'_>) -> Option<Diagnostic> {
+    let at = d.line?;
+    let position = yaml.lines.iter().position(|(n, _)| *n == at)?;
+    let here = indent_of(yaml.lines[position].1);
+    let content = |l: &&(usize, &str)| {
+        let t = l.1.trim();
+        !t.is_empty() && !t.starts_with('#')
+    };
+    let before = &yaml.lines[..position];
+    let parent = before
+        .iter()
+        .rev()
+        .filter(content)
+        .find(|(_, l)| indent_of(l) < here && opens_block(l));
+    let (parent_indent, parent_key, first_child) = match parent {
+        Some((n, l)) => (
+            indent_of(l),
+            l.trim()
+                .trim_start_matches("- ")
+                .trim_end_matches(':')
+                .to_string(),
+            before.iter().position(|(m, _)| m == n).map_or(0, |p| p + 1),
+        ),
+        None => (0, String::new(), 0),
+    };
+    let sibling = before[first_child..]
+        .iter()
+        .filter(content)
+        .map(|(_, l)| indent_of(l))
+        .find(|&i| i > parent_indent || parent.is_none())?;
+    if sibling == here {
+        return None;
+    }
+    let help = match parent {
+        Some(_) if parent_indent == 0 => format!(
+            "`{parent_key}:` starts at the beginning of its line and the lines under it are \
+             indented {sibling} spaces: indent this line by {sibling} spaces, not {here}"
+        ),
+        Some(_) => format!(
+            "`{parent_key}:` is indented {parent_indent} spaces and the lines under it \
+             {sibling}: indent this line by {sibling} spaces, not {here}"
+        ),
+        None => format!("indent this line by {sibling} spaces, like the lines above it"),
+    };
+    Some(Diagnostic {
+        message: format!("this line is indented {here} spaces, unlike the lines beside it"),
+        help: Some(help),
+        ..d
+    })
+}
+
+const CURLY_QUOTES: [char; 4] = ['\u{201C}', '\u{201D}', '\u{2018}', '\u{2019}'];
+
+/// Quotes pasted from a word processor (“ ” ‘ ’) are not quotes to YAML: on the line of an
+/// error, they are the likely cause, so say to use straight quotes.
+fn curly_quotes(d: Diagnostic) -> Diagnostic {
+    let Some(line) = d.source_line.clone().filter(|l| l.contains(CURLY_QUOTES)) else {
+        return d;
+    };
+    let straight = line
+        .replace(['\u{201C}', '\u{201D}'], "\"")
+        .replace(['\u{2018}', '\u{2019}'], "'");
+    d.help(format!(
+        "the curly quotes (“ ” or ‘ ’) a word processor writes are not quotes to YAML: type \
+         straight ones, `{}`",
+        straight.trim()
+    ))
 }
 
 /// Removes "at line N column M" from libyaml's text; returns the position named after
@@ -100,6 +234,41 @@ fn error_key_path(text: &str) -> Option<String> {
         Some(key) => format!("{prefix}.{key}"),
         None => prefix.to_string(),
     })
+}
+
+/// serde names only the outer key when the value that failed belongs to a field read by
+/// its own deserializer: "standar_pelayanan: invalid type: string "3 orang", expected u32"
+/// for a wrong `jumlah_pelaksana`. The line of that block holding the offending value names
+/// the field: the error is rewritten about `standar_pelayanan.jumlah_pelaksana`.
+fn name_the_field(source: &str, first_line: usize, text: &str) -> Option<String> {
+    let (prefix, rest) = text.split_once(": invalid type: ")?;
+    if !is_key_path(prefix) {
+        return None;
+    }
+    let (found, _) = rest.split_once(", expected ")?;
+    let value = found
+        .strip_prefix("string \"")
+        .and_then(|v| v.strip_suffix('"'))
+        .or_else(|| found.strip_prefix("integer "))?;
+    let (line, column) = locate_key_path(source, first_line, prefix)?;
+    let block_indent = column - 1;
+    let mut named = source
+        .lines()
+        .skip(line)
+        .filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+        .take_while(|l| l.len() - l.trim_start().len() > block_indent)
+        .filter_map(|l| {
+            let (key, found) = l.trim_start().trim_start_matches("- ").split_once(':')?;
+            let found = found.split(" #").next().unwrap_or(found).trim();
+            let found = found.trim_matches(|c| c == '"' || c == '\'');
+            (found == value && is_key_path(key)).then_some(key)
+        });
+    // Only a value found once names its field for certain.
+    let key = named.next()?;
+    if named.next().is_some() {
+        return None;
+    }
+    Some(format!("{prefix}.{key}: invalid type: {rest}"))
 }
 
 fn is_key_path(p: &str) -> bool {

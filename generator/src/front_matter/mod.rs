@@ -273,13 +273,20 @@ fn check_keys(
             let d = Diagnostic::error(file, format!("unknown front matter key `{}`", key.name))
                 .at(source, key.line, key.column)
                 .underline(key.name.chars().count());
-            diagnostics.push(match did_you_mean(key.name, &candidates) {
-                Some(s) => d.help(format!("did you mean `{s}`?")),
-                None => d.help(format!(
-                    "the keys a page accepts are: {}; put your own settings under `extra:`",
-                    candidates.join(", ")
-                )),
-            });
+            let in_english = crate::keys::english_key(key.name).filter(|k| candidates.contains(k));
+            diagnostics.push(
+                match in_english.or_else(|| did_you_mean(key.name, &candidates)) {
+                    Some(s) if in_english.is_some() => d.help(format!(
+                        "keys are written in English: write `{s}:` for `{}:`",
+                        key.name
+                    )),
+                    Some(s) => d.help(format!("did you mean `{s}`?")),
+                    None => d.help(format!(
+                        "the keys a page accepts are: {}; put your own settings under `extra:`",
+                        candidates.join(", ")
+                    )),
+                },
+            );
             continue;
         };
         if !is_section && spec.section_only {

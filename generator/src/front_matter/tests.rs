@@ -87,6 +87,39 @@ fn reports_every_unknown_key_with_a_suggestion() {
     assert!(errors[2].contains("put your own settings under `extra:`"));
 }
 
+/// An editor writing the keys in Indonesian is told the English key, not "did you mean
+/// `date`?" for some and the whole list of keys for others.
+#[test]
+fn indonesian_key_names_get_their_english_key() {
+    let (_, errors) = check(
+        "---\njudul: PAW\ntanggal: 2026-02-12\nDeskripsi: Layanan PAW\nbobot: 2\n---\n",
+        false,
+    );
+    let helps: Vec<&str> = errors
+        .iter()
+        .filter_map(|e| e.lines().find(|l| l.contains("help:")))
+        .collect();
+    assert!(
+        helps[0].ends_with("keys are written in English: write `title:` for `judul:`"),
+        "{errors:?}"
+    );
+    assert!(
+        helps[1].ends_with("write `date:` for `tanggal:`"),
+        "{errors:?}"
+    );
+    assert!(
+        helps[2].ends_with("write `description:` for `Deskripsi:`"),
+        "{errors:?}"
+    );
+    assert!(
+        helps[3].ends_with("write `weight:` for `bobot:`"),
+        "{errors:?}"
+    );
+    // A section's key on a page is not offered.
+    let (_, errors) = check("---\ntitle: A\nper_halaman: 10\n---\n", false);
+    assert!(!errors[0].contains("paginate_by"), "{errors:?}");
+}
+
 #[test]
 fn rejects_section_keys_on_pages_only() {
     let (_, errors) = check("---\ntitle: A\nfeed: true\n---\n", false);
@@ -112,6 +145,79 @@ fn points_at_a_nested_key_and_at_an_unclosed_quote() {
     let (_, errors) = check("---\ntitle: \"Tanpa tutup\ndate: 2026-02-12\n---\n", false);
     assert!(errors[0].contains(":2:8"), "{}", errors[0]);
     assert!(!errors[0].contains("at line"), "{}", errors[0]);
+}
+
+/// serde names only `standar_pelayanan` for a wrong `jumlah_pelaksana` (a field with its
+/// own deserializer); the editor is told which field, on its line.
+#[test]
+fn names_the_field_of_the_standard_whose_value_has_the_wrong_type() {
+    let source = "---\ntitle: A\nstandar_pelayanan:\n  persyaratan: [KTP-el]\n  jangka_waktu: 5 hari kerja\n  jumlah_pelaksana: 3 orang\n---\n";
+    let (_, errors) = check(source, false);
+    assert!(
+        errors[0].contains(
+            "`standar_pelayanan.jumlah_pelaksana` must be a whole number, not the text \"3 orang\""
+        ),
+        "{}",
+        errors[0]
+    );
+    assert!(errors[0].contains(":6:3"), "{}", errors[0]);
+}
+
+/// A tab is named on its own line (libyaml pointed at the line above, with no help).
+#[test]
+fn a_tab_in_the_indentation_is_named_on_its_line() {
+    let source = "---\ntitle: A\nstandar_pelayanan:\n  persyaratan:\n    - KTP-el\n\t- KK\n---\n";
+    let (_, errors) = check(source, false);
+    assert!(
+        errors[0].starts_with("error: line 6 is indented with a tab"),
+        "{}",
+        errors[0]
+    );
+    assert!(errors[0].contains(":6:1"), "{}", errors[0]);
+    assert!(
+        errors[0].contains("replace the tab with spaces"),
+        "{}",
+        errors[0]
+    );
+}
+
+/// Three spaces where the lines beside need four: say four (the help said "two"), and
+/// where they need two, say two.
+#[test]
+fn a_wrong_indentation_gets_the_indentation_it_needs() {
+    let source = "---\ntitle: A\nstandar_pelayanan:\n  persyaratan:\n    - KTP-el\n   - KK\n---\n";
+    let (_, errors) = check(source, false);
+    assert!(errors[0].contains(":6:4"), "{}", errors[0]);
+    assert!(
+        errors[0].contains(
+            "`persyaratan:` is indented 2 spaces and the lines under it 4: indent this line by 4 spaces, not 3"
+        ),
+        "{}",
+        errors[0]
+    );
+    let source = "---\ntitle: A\nstandar_pelayanan:\n  persyaratan: [KTP-el]\n   jangka_waktu: 5 hari kerja\n---\n";
+    let (_, errors) = check(source, false);
+    assert!(
+        errors[0].contains("indent this line by 2 spaces, not 3"),
+        "{}",
+        errors[0]
+    );
+}
+
+/// Curly quotes pasted from a word processor: "put the value in quotes" misled, as it is.
+#[test]
+fn curly_quotes_are_recognised() {
+    let (_, errors) = check("---\ntitle: “Pemilu 2029: jadwal”\n---\n", false);
+    assert!(
+        errors[0].contains("type straight ones, `title: \"Pemilu 2029: jadwal\"`"),
+        "{}",
+        errors[0]
+    );
+    assert!(
+        !errors[0].contains("put the value in quotes"),
+        "{}",
+        errors[0]
+    );
 }
 
 #[test]
