@@ -315,6 +315,55 @@ fn strict_build_passes_once_values_are_confirmed_with_drafts_left_out() {
     );
 }
 
+/// Mistakes that used to pass without a word, each named on its line with what to write.
+#[test]
+fn silent_mistakes_are_reported() {
+    let dir = copy_site("basic");
+    let content = dir.path().join("content");
+    std::fs::write(content.join("berita/foto.jpg"), b"\xff\xd8\xff").expect("write");
+    let description = "Halaman uji untuk kesalahan yang dulu lolos tanpa pesan, yaitu gambar tanpa \
+                       keterangan, tautan tanpa kata, judul bagian yang melompat, alamat situs \
+                       sendiri, dan alamat pratinjau.";
+    std::fs::write(
+        content.join("berita/uji.md"),
+        format!(
+            "---\ntitle: Uji\ndescription: {description}\n---\n## Bagian\n\n![](foto.jpg)\n\n\
+             #### Rincian\n\nLihat [PAW](http://127.0.0.1:1111/layanan/paw/), \
+             [syarat PAW](https://uji.example/layanan/paw/#syarat), [lapor](lapor.go.id) \
+             dan [](@/layanan/paw.md).\n"
+        ),
+    )
+    .expect("write");
+    let output = generator(&["check", "--root", dir.path().to_str().expect("utf-8")]);
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    let expect = |text: &str| assert!(err.contains(text), "missing `{text}` in:\n{err}");
+    expect(&format!(
+        "warning: the description is {} characters long; a search result shows about 160\n --> content/berita/uji.md:3:1",
+        description.chars().count()
+    ));
+    expect("warning: an image without a description (alt text)\n --> content/berita/uji.md:7:1");
+    expect(
+        "warning: a heading level is skipped: `####` after `##`\n --> content/berita/uji.md:9:1",
+    );
+    expect("help: use `###`, one level below the heading before it");
+    expect(
+        "error: a link to the preview address `http://127.0.0.1:1111/layanan/paw/`, which works only on this computer\n  --> content/berita/uji.md:11:7",
+    );
+    expect("help: link to the page's file instead: `@/layanan/paw.md`\n");
+    expect(
+        "warning: a link to this site's own address: it breaks if the site moves, and is not checked",
+    );
+    expect("help: link to the page's file instead: `@/layanan/paw.md#syarat`");
+    expect("error: broken link: `lapor.go.id` is a web address without `https://`");
+    expect("help: write `https://lapor.go.id`");
+    expect("warning: a link without words");
+    assert!(
+        !err.contains("there is no file `content/berita/lapor.go.id`"),
+        "{err}"
+    );
+}
+
 #[test]
 fn plain_build_warns_about_values_still_to_confirm_and_succeeds() {
     let out = tempfile::tempdir().expect("temp dir");

@@ -273,6 +273,7 @@ pub fn check_links(site: &Site, files: &FileIndex, check_external: bool) -> Vec<
         .flat_map_iter(|&t| {
             let mut d = Vec::new();
             links::check(site, site.doc(t), files, check_external, &mut d);
+            crate::lint::check(site, site.doc(t), &mut d);
             d
         })
         .collect()

@@ -24,6 +24,7 @@ pub mod hosting;
 pub mod i18n;
 pub mod keys;
 pub mod links;
+pub mod lint;
 pub mod markdown;
 pub mod output;
 pub mod performance;

@@ -177,6 +177,18 @@ pub fn check(
                     diagnostics.push(help_for_heading(d, fragment, &ids));
                 }
             }
+            Dest::ContentFile(_) if looks_like_a_web_address(&link.dest) => {
+                diagnostics.push(
+                    at(format!(
+                        "broken link: `{}` is a web address without `https://`",
+                        link.dest
+                    ))
+                    .help(format!(
+                        "write `https://{}`: without it, the link looks for a file of that name beside the page",
+                        link.dest
+                    )),
+                );
+            }
             Dest::ContentFile(path) => {
                 if !files.content.contains(&path) {
                     diagnostics.push(at(format!("missing {kind}: there is no file `content/{path}`")).help(
@@ -210,6 +222,23 @@ pub fn check(
             Dest::External(_) | Dest::Other => {}
         }
     }
+}
+
+/// Is `dest` a web address written without its scheme (`lapor.go.id`, `www.kpu.go.id/x`)?
+/// Its first part ends in a domain ending that is no file type.
+fn looks_like_a_web_address(dest: &str) -> bool {
+    const ENDINGS: [&str; 10] = [
+        "id", "com", "org", "net", "gov", "info", "int", "edu", "co", "io",
+    ];
+    let host = dest.split(['/', '?', '#']).next().unwrap_or(dest);
+    let labels: Vec<&str> = host.split('.').collect();
+    labels.len() >= 2
+        && labels
+            .iter()
+            .all(|l| !l.is_empty() && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+        && labels
+            .last()
+            .is_some_and(|tld| ENDINGS.contains(&tld.to_ascii_lowercase().as_str()))
 }
 
 /// The page an editor probably meant: one with the same file name elsewhere (a page that

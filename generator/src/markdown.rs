@@ -21,6 +21,8 @@ pub struct Rendered {
     /// Every heading id on the page, for checking `#anchor` links.
     pub ids: HashSet<String>,
     pub links: Vec<Link>,
+    /// Every heading's level and byte range in the Markdown text, in order.
+    pub headings: Vec<(u8, Range<usize>)>,
     pub word_count: usize,
 }
 
@@ -39,6 +41,8 @@ pub struct Link {
     /// Byte range of the link in the Markdown text.
     pub span: Range<usize>,
     pub is_image: bool,
+    /// Its text (a link's words, an image's description) is not blank.
+    pub has_text: bool,
 }
 
 const SUMMARY_MARKER: &str = "<!-- more -->";
@@ -62,6 +66,13 @@ pub fn to_html(markdown: &str, rewrite: &dyn Fn(&str) -> Option<String>) -> Rend
 
     assign_heading_ids(&mut events, &mut out);
 
+    let texts: Vec<bool> = events
+        .iter()
+        .enumerate()
+        .filter(|(_, (e, _))| matches!(e, Event::Start(Tag::Link { .. } | Tag::Image { .. })))
+        .map(|(i, _)| has_text(&events[i + 1..]))
+        .collect();
+    let mut texts = texts.into_iter();
     let mut marker = None;
     for (i, (event, span)) in events.iter_mut().enumerate() {
         let is_image = matches!(event, Event::Start(Tag::Image { .. }));
@@ -71,6 +82,7 @@ pub fn to_html(markdown: &str, rewrite: &dyn Fn(&str) -> Option<String>) -> Rend
                     dest: dest_url.to_string(),
                     span: span.clone(),
                     is_image,
+                    has_text: texts.next().unwrap_or(true),
                 });
                 if let Some(url) = rewrite(dest_url) {
                     *dest_url = CowStr::from(url);
@@ -161,6 +173,23 @@ fn has_words_outside_images(events: &[(Event<'_>, Range<usize>)]) -> bool {
     false
 }
 
+/// Does the link or image starting before `events` have text before it ends?
+fn has_text(events: &[(Event<'_>, Range<usize>)]) -> bool {
+    let mut depth = 0;
+    for (event, _) in events {
+        match event {
+            Event::Start(_) => depth += 1,
+            Event::End(TagEnd::Link | TagEnd::Image) if depth == 0 => return false,
+            Event::End(_) => depth -= 1,
+            Event::Text(t) | Event::Code(t) if !t.trim().is_empty() => return true,
+            // An image inside a link gives the link its text (its description).
+            Event::InlineHtml(_) => return true,
+            _ => {}
+        }
+    }
+    false
+}
+
 /// Gives every heading an id (its own `{#id}`, or a slug of its text, made unique) and
 /// builds the table of contents.
 fn assign_heading_ids(events: &mut [(Event<'_>, Range<usize>)], out: &mut Rendered) {
@@ -172,6 +201,7 @@ fn assign_heading_ids(events: &mut [(Event<'_>, Range<usize>)], out: &mut Render
             continue;
         };
         let level = heading_number(*level);
+        out.headings.push((level, events[i].1.clone()));
         let mut title = String::new();
         let mut j = i + 1;
         while j < events.len() && !matches!(events[j].0, Event::End(TagEnd::Heading(_))) {
