@@ -364,6 +364,58 @@ fn silent_mistakes_are_reported() {
     );
 }
 
+/// An English news item in a section with no English `_index.en.md` had no English list
+/// (`/en/berita/` was a 404, with nothing said); now the editor is told, and once the
+/// section is translated its English list shows the item.
+#[test]
+fn a_translated_page_asks_for_its_section_in_that_language() {
+    let dir = copy_site("basic");
+    let content = dir.path().join("content");
+    let site_yaml = read(content.join("site.yaml"));
+    std::fs::write(
+        content.join("site.yaml"),
+        site_yaml.replace(
+            "extra: {}",
+            "extra: {}\nlanguages:\n  - code: en\n    name: English\n    ui: id",
+        ),
+    )
+    .expect("write");
+    std::fs::write(
+        content.join("berita/pengumuman.en.md"),
+        "---\ntitle: Schedule announced\ndate: 2026-01-05\n---\nThe schedule is announced.\n",
+    )
+    .expect("write");
+    let build = || {
+        let out = dir.path().join("public");
+        let output = generator(&[
+            "build",
+            "--no-search",
+            "--root",
+            dir.path().to_str().expect("utf-8"),
+            "--output",
+            out.to_str().expect("utf-8"),
+        ]);
+        assert!(output.status.success(), "{}", stderr(&output));
+        (stderr(&output), out)
+    };
+    let (err, _) = build();
+    assert!(
+        err.contains(
+            "warning: this page's section has no `en` version: `content/berita/_index.en.md` is missing\n --> content/berita/pengumuman.en.md"
+        ),
+        "{err}"
+    );
+    std::fs::write(
+        content.join("berita/_index.en.md"),
+        "---\ntitle: News\nsort_by: date\n---\n",
+    )
+    .expect("write");
+    let (err, out) = build();
+    assert!(!err.contains("section has no"), "{err}");
+    let list = read(out.join("en/berita/index.html"));
+    assert!(list.contains("/en/berita/pengumuman/"), "{list}");
+}
+
 #[test]
 fn plain_build_warns_about_values_still_to_confirm_and_succeeds() {
     let out = tempfile::tempdir().expect("temp dir");

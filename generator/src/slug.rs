@@ -44,6 +44,15 @@ mod tests {
             "syarat-ketentuan-2026"
         );
         assert_eq!(slugify("  Yang perlu disiapkan?  "), "yang-perlu-disiapkan");
+        // The examples of docs/PANDUAN.md.
+        assert_eq!(
+            slugify("Jika permohonan ditolak: keberatan"),
+            "jika-permohonan-ditolak-keberatan"
+        );
+        assert_eq!(
+            slugify("Pra-pendaftaran (daring)"),
+            "pra-pendaftaran-daring"
+        );
         assert_eq!(slugify("Pemilu Café"), "pemilu-cafe");
         assert_eq!(slugify("Jum'at"), "jumat");
         assert_eq!(slugify("---"), "");

@@ -104,6 +104,7 @@ pub fn load(
         !duplicates.contains(&(position - 1))
     });
     check_bundles_in_sections(&docs, diagnostics);
+    check_translated_sections(&docs, &config.language, diagnostics);
 
     let mut site = Site {
         pages: Vec::new(),
@@ -191,6 +192,50 @@ fn warn_awaiting_review(docs: &[Document], drafts: bool, diagnostics: &mut Vec<D
                 "once a native speaker has checked it, write `status_terjemahan: ditinjau_penutur`",
             ),
         );
+    }
+}
+
+/// A translated page in a folder whose section has no translation in its language: its
+/// list (`/en/berita/`) does not exist, and the page is listed under the language's home.
+fn check_translated_sections(docs: &[Document], default: &str, diagnostics: &mut Vec<Diagnostic>) {
+    let section_dirs: HashSet<&str> = docs
+        .iter()
+        .filter(|d| file_name(&d.tree_path) == "_index.md")
+        .map(|d| parent_dir(&d.tree_path))
+        .collect();
+    for d in docs {
+        if d.lang == default || file_name(&d.tree_path) == "_index.md" {
+            continue;
+        }
+        let dir = parent_dir(&d.tree_path);
+        let Some(default_dir) = dir.strip_prefix(&format!("{}/", d.lang)) else {
+            continue;
+        };
+        // A page bundle (`berita/rapat/index.en.md`) belongs to the folder above it.
+        let default_dir = if file_name(&d.tree_path) == "index.md" {
+            parent_dir(default_dir)
+        } else {
+            default_dir
+        };
+        let dir = match default_dir {
+            "" => d.lang.clone(),
+            _ => format!("{}/{default_dir}", d.lang),
+        };
+        if section_dirs.contains(default_dir) && !section_dirs.contains(dir.as_str()) {
+            diagnostics.push(
+                Diagnostic::warning(
+                    &d.file,
+                    format!(
+                        "this page's section has no `{}` version: `content/{default_dir}/_index.{}.md` is missing",
+                        d.lang, d.lang
+                    ),
+                )
+                .help(format!(
+                    "translate `content/{default_dir}/_index.md` into `_index.{}.md`, so the section's list exists in that language too",
+                    d.lang
+                )),
+            );
+        }
     }
 }
 
