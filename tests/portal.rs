@@ -447,3 +447,40 @@ fn labels_and_site_facts_in_another_language_than_the_page_are_marked() {
         .collect();
     assert!(bare.is_empty(), "labels without lang: {bare:?}");
 }
+
+/// The portal's hundreds of values to confirm no longer bury the rest: three of them are
+/// shown, then a count, and `--all-warnings` lists every one.
+#[test]
+fn frequent_warnings_are_folded_unless_all_are_asked_for() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let check = |extra: &[&str]| {
+        let mut args = vec!["check", "--root", repo.to_str().expect("utf-8")];
+        args.extend_from_slice(extra);
+        let output = common::generator(&args);
+        assert!(output.status.success(), "{}", common::stderr(&output));
+        common::stderr(&output)
+    };
+    let listed = |text: &str| {
+        text.lines()
+            .filter(|l| l.starts_with("warning: value to confirm before publishing:"))
+            .count()
+    };
+    let folded = check(&[]);
+    let total: usize = first(
+        &Regex::new(r"(?m)^(\d+) values to confirm").expect("regex"),
+        &folded,
+    )
+    .expect("the count of values to confirm")
+    .parse()
+    .expect("a number");
+    assert!(total > 5, "{total}");
+    assert_eq!(listed(&folded), 3, "{folded}");
+    assert!(
+        folded.contains(&format!(
+            "... and {} more of \"value to confirm before publishing\" (`--all-warnings` lists them all)",
+            total - 3
+        )),
+        "{folded}"
+    );
+    assert_eq!(listed(&check(&["--all-warnings"])), total);
+}

@@ -43,6 +43,8 @@ pub struct BuildOptions {
     /// Writes the search page, the A–Z index and the search index (when the theme has
     /// `search.html`).
     pub search: bool,
+    /// Lists every warning, instead of the first few of a kind that comes many times.
+    pub all_warnings: bool,
 }
 
 /// A finished build, ready to be written (or served).

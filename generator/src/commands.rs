@@ -12,7 +12,7 @@ use crate::{BuildOptions, hosting, output};
 /// `.br` beside each text file.
 pub fn build(options: &BuildOptions, output: &Path, precompress: bool) -> Result<()> {
     let mut built = crate::build(options)?;
-    print_warnings(&built.warnings);
+    print_warnings(&built.warnings, options.all_warnings);
     if precompress {
         let compressed = hosting::precompressed(&built.outputs)?;
         built.outputs.extend(compressed);
@@ -36,7 +36,7 @@ pub fn build(options: &BuildOptions, output: &Path, precompress: bool) -> Result
 /// Checks the site as a build does; writes nothing.
 pub fn check(options: &BuildOptions) -> Result<()> {
     let built = crate::build(options)?;
-    print_warnings(&built.warnings);
+    print_warnings(&built.warnings, options.all_warnings);
     eprintln!(
         "checked {} pages and {} sections: no errors",
         built.site.pages.len(),
@@ -48,7 +48,7 @@ pub fn check(options: &BuildOptions) -> Result<()> {
 /// Builds the site and makes the bucket match it (or, dry, says what that would do).
 pub fn deploy(options: &BuildOptions, target: &DeployOptions) -> Result<()> {
     let built = crate::build(options)?;
-    print_warnings(&built.warnings);
+    print_warnings(&built.warnings, options.all_warnings);
     let plan = crate::deploy::deploy(&built.outputs, target)?;
     let verb = if target.dry_run { "would " } else { "" };
     for key in &plan.upload {
@@ -72,11 +72,13 @@ pub fn deploy(options: &BuildOptions, target: &DeployOptions) -> Result<()> {
     Ok(())
 }
 
-/// The build's warnings, then how many values are still to confirm and how many warnings.
-pub fn print_warnings(warnings: &[Diagnostic]) {
-    for w in warnings {
-        eprintln!("{w}");
-    }
+/// The build's warnings (frequent kinds folded unless `all`), then how many values are
+/// still to confirm and how many warnings.
+pub fn print_warnings(warnings: &[Diagnostic], all: bool) {
+    eprint!(
+        "{}",
+        crate::report::render(warnings, crate::report::Style::for_stderr(all))
+    );
     let to_confirm = warnings
         .iter()
         .filter(|w| w.message.starts_with("value to confirm"))

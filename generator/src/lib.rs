@@ -29,6 +29,7 @@ pub mod markdown;
 pub mod output;
 pub mod performance;
 pub mod render;
+pub mod report;
 pub mod search;
 pub mod serve;
 pub mod service_standard;

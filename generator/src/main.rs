@@ -100,6 +100,9 @@ struct SiteArgs {
     /// Include pages marked `draft: true`.
     #[arg(long)]
     drafts: bool,
+    /// List every warning, instead of the first few of a kind that comes many times.
+    #[arg(long)]
+    all_warnings: bool,
 }
 
 /// Asks Linux not to back this process's memory with transparent huge pages. The allocator
@@ -113,7 +116,9 @@ fn without_huge_pages() {
 
 fn main() -> ExitCode {
     without_huge_pages();
-    let result = match Cli::parse().command {
+    let command = Cli::parse().command;
+    let all_warnings = command.site().all_warnings;
+    let result = match command {
         Command::Build {
             site,
             output,
@@ -163,6 +168,7 @@ fn main() -> ExitCode {
         Command::Serve { site, port, bind } => serve::run(&serve::ServeOptions {
             root: site.root,
             drafts: site.drafts,
+            all_warnings: site.all_warnings,
             port,
             bind,
         }),
@@ -170,7 +176,7 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            report(&err);
+            report(&err, all_warnings);
             ExitCode::FAILURE
         }
     }
@@ -182,17 +188,34 @@ impl SiteArgs {
         BuildOptions {
             root: self.root,
             drafts: self.drafts,
+            all_warnings: self.all_warnings,
             ..BuildOptions::default()
         }
     }
 }
 
-/// Prints the error once, as a chain: every diagnostic, then `error: ...` and its causes.
-fn report(err: &Error) {
-    if let Error::Site(diagnostics) = err {
-        for d in diagnostics {
-            eprintln!("{d}");
+impl Command {
+    fn site(&self) -> &SiteArgs {
+        match self {
+            Command::Build { site, .. }
+            | Command::Check { site, .. }
+            | Command::Deploy { site, .. }
+            | Command::Serve { site, .. } => site,
         }
+    }
+}
+
+/// Prints the error once, as a chain: every diagnostic (errors first, frequent warnings
+/// folded unless `all_warnings`), then `error: ...` and its causes.
+fn report(err: &Error, all_warnings: bool) {
+    if let Error::Site(diagnostics) = err {
+        eprint!(
+            "{}",
+            generator::report::render(
+                diagnostics,
+                generator::report::Style::for_stderr(all_warnings)
+            )
+        );
     }
     eprintln!("error: {err}");
     let mut cause = std::error::Error::source(err);

@@ -27,6 +27,8 @@ mod http;
 pub struct ServeOptions {
     pub root: PathBuf,
     pub drafts: bool,
+    /// Lists every warning, instead of the first few of a kind that comes many times.
+    pub all_warnings: bool,
     pub port: u16,
     pub bind: String,
 }
@@ -70,6 +72,7 @@ pub fn run(options: &ServeOptions) -> Result<()> {
         root: options.root.clone(),
         base_url: Some(format!("http://{address}/")),
         drafts: options.drafts,
+        all_warnings: options.all_warnings,
         live_reload: true,
         forms_endpoint: Some(crate::config::LOCAL_FORMS_ENDPOINT.to_string()),
         search: true,
@@ -256,9 +259,8 @@ fn full_rebuild(shared: &Shared, options: &BuildOptions) -> bool {
     let mut served = shared.lock();
     match result {
         Ok(built) => {
-            for w in &built.warnings {
-                eprintln!("{w}");
-            }
+            let style = crate::report::Style::for_stderr(options.all_warnings);
+            eprint!("{}", crate::report::render(&built.warnings, style));
             served.files = built
                 .outputs
                 .iter()
@@ -271,7 +273,7 @@ fn full_rebuild(shared: &Shared, options: &BuildOptions) -> bool {
             served.state = State::Ready(Box::new(built));
         }
         Err(err) => {
-            let text = error_text(&err);
+            let text = error_text(&err, options.all_warnings);
             eprintln!("{text}");
             served.state = State::Failed(text);
         }
@@ -317,13 +319,14 @@ fn error_chain(err: &dyn std::error::Error) -> String {
     text
 }
 
-fn error_text(err: &Error) -> String {
+fn error_text(err: &Error, all_warnings: bool) -> String {
     let mut text = String::new();
     if let Error::Site(diagnostics) = err {
-        for d in diagnostics {
-            text.push_str(&d.to_string());
-            text.push('\n');
-        }
+        let style = crate::report::Style {
+            all: all_warnings,
+            colour: false,
+        };
+        text.push_str(&crate::report::render(diagnostics, style));
     }
     text.push_str(&format!("error: {err}"));
     text
