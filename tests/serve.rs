@@ -125,6 +125,13 @@ fn shows_build_errors_in_the_browser_until_they_are_fixed() {
     let site = copy_site("basic");
     let server = Server::start(site.path());
     let page = site.path().join("content/layanan/paw.md");
+    let (_, home) = server.get("/");
+    let stylesheet = home
+        .split("href=\"")
+        .filter_map(|s| s.split('"').next())
+        .find(|href| href.contains("css/"))
+        .expect("the home page links its stylesheet")
+        .to_string();
 
     edit(
         &page,
@@ -139,6 +146,19 @@ fn shows_build_errors_in_the_browser_until_they_are_fixed() {
         body.contains("__livereload.js"),
         "the error page reloads itself"
     );
+    // A page that reads on a phone: its width, text wrapped, each problem in its box,
+    // the error before the warnings.
+    assert!(body.contains(r#"<meta name="viewport""#), "{body}");
+    assert!(body.contains("white-space:pre-wrap"), "{body}");
+    let error = body.find(r#"<pre class="error" lang="en">error: unknown front matter key"#);
+    let warning = body.find(r#"<pre class="warning" lang="en">warning: value to confirm"#);
+    assert!(
+        error.is_some() && warning.is_some() && error < warning,
+        "{body}"
+    );
+    // A file of the last good build is still served while the site is broken.
+    let (status, css) = server.get(&stylesheet);
+    assert_eq!(status, 200, "{css}");
 
     edit(
         &page,

@@ -92,15 +92,20 @@ fn poll(shared: &Shared, query: &str) -> Response<Cursor<Vec<u8>>> {
 
 fn serve_file(shared: &Shared, path: &str) -> Response<Cursor<Vec<u8>>> {
     let served = shared.lock();
-    if let State::Failed(text) = &served.state {
-        let mut html = format!(
-            "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Build failed</title></head><body><h1>The site could not be built</h1><p>Fix the problems below and save: this page reloads by itself.</p><pre>{}</pre></body></html>",
-            escape(text)
-        );
-        render::inject_live_reload(&mut html, "/");
-        return ok(html.into_bytes(), "text/html; charset=utf-8").with_status_code(500);
-    }
     let decoded = percent_decode(path.trim_start_matches('/'));
+    if let State::Failed(text) = &served.state {
+        // A page shows the errors; a file of the last good build (an image, a script) is
+        // still served, so only pages answer with the error.
+        let is_page = decoded.is_empty()
+            || decoded.ends_with('/')
+            || decoded.ends_with(".html")
+            || !decoded.rsplit('/').next().unwrap_or("").contains('.');
+        if is_page || !served.files.contains_key(&decoded) {
+            let mut html = error_page(text);
+            render::inject_live_reload(&mut html, "/");
+            return ok(html.into_bytes(), "text/html; charset=utf-8").with_status_code(500);
+        }
+    }
     let mut key = decoded.clone();
     if key.is_empty() || key.ends_with('/') {
         key.push_str("index.html");
@@ -121,6 +126,40 @@ fn serve_file(shared: &Shared, path: &str) -> Response<Cursor<Vec<u8>>> {
     }
     not_found(&served)
 }
+
+/// The page `serve` shows while the site cannot be built: each problem in its own box,
+/// errors first (as `report` orders them), wrapped to the screen's width, so it reads on a
+/// phone; it reloads by itself once the site builds. Its words are Indonesian, the site's
+/// editors' language; the problems themselves are in English.
+fn error_page(text: &str) -> String {
+    let mut blocks = String::new();
+    for block in text.split("\n\n").map(str::trim).filter(|b| !b.is_empty()) {
+        let class = ["error", "warning", "note"]
+            .into_iter()
+            .find(|label| block.starts_with(label))
+            .unwrap_or("ringkasan");
+        blocks.push_str(&format!(
+            "<pre class=\"{class}\" lang=\"en\">{}</pre>\n",
+            escape(block)
+        ));
+    }
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"id\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>Situs belum dapat dibangun</title><style>{ERROR_PAGE_CSS}</style></head>\
+         <body><main><h1>Situs belum dapat dibangun</h1>\
+         <p>Perbaiki masalah di bawah ini, lalu simpan berkasnya: halaman ini dimuat ulang \
+         sendiri. Setiap masalah menyebut berkas dan barisnya (<code>berkas:baris:kolom</code>) \
+         dan, setelah <code>help:</code>, cara memperbaikinya.</p>\n{blocks}</main></body></html>"
+    )
+}
+
+const ERROR_PAGE_CSS: &str = "body{margin:0;font:1rem/1.5 system-ui,sans-serif;color:#1a1a1a;background:#f6f6f4}\
+main{max-width:56rem;margin:0 auto;padding:1rem}h1{font-size:1.5rem;color:#8b0000}\
+pre{white-space:pre-wrap;overflow-wrap:anywhere;font:.875rem/1.45 ui-monospace,monospace;\
+background:#fff;border:1px solid #ccc;border-left:.4rem solid #767676;padding:.75rem;margin:0 0 1rem}\
+pre.error{border-left-color:#b00020}pre.warning{border-left-color:#8a5a00}pre.note{border-left-color:#005f87}\
+code{font-family:ui-monospace,monospace}";
 
 fn not_found(served: &Served) -> Response<Cursor<Vec<u8>>> {
     let body = match served.files.get("404.html") {
