@@ -5,7 +5,7 @@ mod common;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use common::{copy_site, generator, read, site, stderr};
+use common::{build_copy, build_copy_with, copy_site, generator, read, site, stderr};
 
 fn build_into(root: &Path, out: &Path, extra: &[&str]) {
     let mut args = vec![
@@ -285,15 +285,7 @@ fn strict_build_passes_once_values_are_confirmed_with_drafts_left_out() {
         "---\ntitle: Schedule announcement\ndate: 2026-01-05\nstatus_terjemahan: draf\n---\nThe schedule is announced.\n",
     )
     .expect("write");
-    let out = dir.path().join("public");
-    let output = generator(&[
-        "build",
-        "--strict",
-        "--root",
-        dir.path().to_str().expect("utf-8"),
-        "--output",
-        out.to_str().expect("utf-8"),
-    ]);
+    let (output, out) = build_copy_with(&dir, &["--strict"]);
     let err = stderr(&output);
     assert!(output.status.success(), "{err}");
     assert!(
@@ -386,15 +378,7 @@ fn a_translated_page_asks_for_its_section_in_that_language() {
     )
     .expect("write");
     let build = || {
-        let out = dir.path().join("public");
-        let output = generator(&[
-            "build",
-            "--no-search",
-            "--root",
-            dir.path().to_str().expect("utf-8"),
-            "--output",
-            out.to_str().expect("utf-8"),
-        ]);
+        let (output, out) = build_copy(&dir);
         assert!(output.status.success(), "{}", stderr(&output));
         (stderr(&output), out)
     };

@@ -322,6 +322,14 @@ mod tests {
         })
     }
 
+    /// How many pages' fragments the index has.
+    fn fragments(files: &[(String, Vec<u8>)]) -> usize {
+        files
+            .iter()
+            .filter(|(name, _)| name.ends_with(".pf_fragment"))
+            .count()
+    }
+
     /// The index the build takes is byte for byte the one made page by page with Pagefind
     /// keeping its pages, over more pages than one batch, with a page added twice; and it is
     /// the index the published Pagefind 1.6.0 makes of the same pages.
@@ -340,10 +348,7 @@ mod tests {
             .collect();
         let kept = index_files(&pages, false);
         assert!(
-            kept.iter()
-                .filter(|(name, _)| name.ends_with(".pf_fragment"))
-                .count()
-                == 1200,
+            fragments(&kept) == 1200,
             "one fragment a page, the replaced page once"
         );
         assert!(
@@ -403,12 +408,7 @@ mod tests {
             })
             .collect();
         let kept = index_files(&pages, false);
-        assert!(
-            kept.iter()
-                .filter(|(name, _)| name.ends_with(".pf_fragment"))
-                .count()
-                == 150
-        );
+        assert!(fragments(&kept) == 150);
         assert!(
             kept == index_files(&pages, true),
             "packing the pages changed the index"

@@ -93,9 +93,13 @@ async function answer(page, f) {
   else if (f.type === "number") await k.type(f.min ?? "1");
   else if (f.type === "date") await k.type(typedDate(workingDayAhead(f.past ? -30 : 30)));
   else if (f.type === "file") {
-    const chooser = page.waitForEvent("filechooser");
-    await k.press("Space");
-    await (await chooser).setFiles({ name: "bukti.pdf", mimeType: "application/pdf", buffer: PDF });
+    // Space opens the file chooser; on a loaded machine chromium now and then drops that
+    // key press, so Enter (which opens it too, from the keyboard alone) is tried next.
+    let chooser = await Promise.all([page.waitForEvent("filechooser", { timeout: 10000 }), k.press("Space")])
+      .then(([c]) => c)
+      .catch(() => null);
+    if (!chooser) [chooser] = await Promise.all([page.waitForEvent("filechooser"), k.press("Enter")]);
+    await chooser.setFiles({ name: "bukti.pdf", mimeType: "application/pdf", buffer: PDF });
   } else await k.type("Warga Uji");
 }
 

@@ -79,14 +79,22 @@ pub fn portal_copy() -> tempfile::TempDir {
 
 /// Builds a copy into its `public/` (without the search index, which these tests skip).
 pub fn build_copy(dir: &tempfile::TempDir) -> (std::process::Output, std::path::PathBuf) {
+    build_copy_with(dir, &["--no-search"])
+}
+
+/// Builds a copy into its `public/`, with `options` (`--strict`, `--no-search`...).
+pub fn build_copy_with(
+    dir: &tempfile::TempDir,
+    options: &[&str],
+) -> (std::process::Output, std::path::PathBuf) {
     let out = dir.path().join("public");
-    let output = generator(&[
-        "build",
-        "--no-search",
+    let mut args = vec!["build"];
+    args.extend_from_slice(options);
+    args.extend([
         "--root",
         dir.path().to_str().expect("utf-8"),
         "--output",
         out.to_str().expect("utf-8"),
     ]);
-    (output, out)
+    (generator(&args), out)
 }

@@ -198,11 +198,7 @@ fn warn_awaiting_review(docs: &[Document], drafts: bool, diagnostics: &mut Vec<D
 /// A translated page in a folder whose section has no translation in its language: its
 /// list (`/en/berita/`) does not exist, and the page is listed under the language's home.
 fn check_translated_sections(docs: &[Document], default: &str, diagnostics: &mut Vec<Diagnostic>) {
-    let section_dirs: HashSet<&str> = docs
-        .iter()
-        .filter(|d| file_name(&d.tree_path) == "_index.md")
-        .map(|d| parent_dir(&d.tree_path))
-        .collect();
+    let section_dirs = section_dirs(docs);
     for d in docs {
         if d.lang == default || file_name(&d.tree_path) == "_index.md" {
             continue;
@@ -239,13 +235,17 @@ fn check_translated_sections(docs: &[Document], default: &str, diagnostics: &mut
     }
 }
 
-/// A folder is a section (`_index.md`) or a page bundle (`index.md`), not both.
-fn check_bundles_in_sections(docs: &[Document], diagnostics: &mut Vec<Diagnostic>) {
-    let section_dirs: HashSet<&str> = docs
-        .iter()
+/// The folders holding a section's `_index.md`, as tree paths (`en/berita`).
+fn section_dirs(docs: &[Document]) -> HashSet<&str> {
+    docs.iter()
         .filter(|d| file_name(&d.tree_path) == "_index.md")
         .map(|d| parent_dir(&d.tree_path))
-        .collect();
+        .collect()
+}
+
+/// A folder is a section (`_index.md`) or a page bundle (`index.md`), not both.
+fn check_bundles_in_sections(docs: &[Document], diagnostics: &mut Vec<Diagnostic>) {
+    let section_dirs = section_dirs(docs);
     for d in docs {
         if file_name(&d.tree_path) == "index.md" && section_dirs.contains(parent_dir(&d.tree_path))
         {
