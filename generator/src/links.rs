@@ -139,17 +139,7 @@ pub fn check(
     diagnostics: &mut Vec<Diagnostic>,
 ) {
     for link in &doc.rendered.links {
-        let at = |message: String| {
-            let first_line = doc.body()[link.span.clone()]
-                .lines()
-                .next()
-                .unwrap_or("")
-                .chars()
-                .count();
-            Diagnostic::error(&doc.file, message)
-                .at_offset(&doc.source, doc.body_offset + link.span.start)
-                .underline(first_line)
-        };
+        let at = |message: String| doc.at_span(Diagnostic::error(&doc.file, message), &link.span);
         let kind = if link.is_image { "image" } else { "link" };
         match classify(&link.dest, doc.link_base()) {
             Dest::Document { path, .. } if site.unreadable.contains(&path) => {}

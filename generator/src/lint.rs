@@ -20,22 +20,11 @@ pub fn check(site: &Site, doc: &Document, diagnostics: &mut Vec<Diagnostic>) {
     description(doc, diagnostics);
 }
 
-/// A diagnostic pointing at `span` of the page's Markdown (its first line).
-fn at_span(doc: &Document, span: &std::ops::Range<usize>, d: Diagnostic) -> Diagnostic {
-    let width = doc.body()[span.clone()]
-        .lines()
-        .next()
-        .unwrap_or("")
-        .chars()
-        .count();
-    d.at_offset(&doc.source, doc.body_offset + span.start)
-        .underline(width)
-}
-
 fn links(site: &Site, doc: &Document, diagnostics: &mut Vec<Diagnostic>) {
     for link in &doc.rendered.links {
         let warn = |message: &str, help: String| {
-            at_span(doc, &link.span, Diagnostic::warning(&doc.file, message)).help(help)
+            doc.at_span(Diagnostic::warning(&doc.file, message), &link.span)
+                .help(help)
         };
         if !link.has_text {
             diagnostics.push(if link.is_image {
@@ -59,15 +48,14 @@ fn links(site: &Site, doc: &Document, diagnostics: &mut Vec<Diagnostic>) {
             continue;
         };
         if let Some(path) = preview_path(url) {
-            let d = at_span(
-                doc,
-                &link.span,
+            let d = doc.at_span(
                 Diagnostic::error(
                     &doc.file,
                     format!(
                         "a link to the preview address `{url}`, which works only on this computer"
                     ),
                 ),
+                &link.span,
             );
             diagnostics.push(d.help(link_by_file(site, path)));
         } else if let Some(path) = own_path(site, url) {
@@ -81,9 +69,7 @@ fn links(site: &Site, doc: &Document, diagnostics: &mut Vec<Diagnostic>) {
 
 /// The path of a link to `generator serve`'s address (`http://127.0.0.1:1111/layanan/`).
 fn preview_path(url: &str) -> Option<&str> {
-    let rest = url
-        .strip_prefix("http://")
-        .or_else(|| url.strip_prefix("https://"))?;
+    let rest = without_scheme(url)?;
     let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
     let name = host.rsplit_once(':').map_or(host, |(name, _)| name);
     PREVIEW_HOSTS.contains(&name).then_some(path)
@@ -91,20 +77,19 @@ fn preview_path(url: &str) -> Option<&str> {
 
 /// The path of a link to the site's own published address (`base_url`).
 fn own_path<'a>(site: &Site, url: &'a str) -> Option<&'a str> {
-    let base = site.config.base_url.trim_end_matches('/');
-    let without_scheme = |u: &'a str| {
-        u.strip_prefix("https://")
-            .or_else(|| u.strip_prefix("http://"))
-    };
-    let base = base
-        .strip_prefix("https://")
-        .or_else(|| base.strip_prefix("http://"))?;
+    let base = without_scheme(site.config.base_url.trim_end_matches('/'))?;
     let rest = without_scheme(url)?.strip_prefix(base)?;
     match rest.strip_prefix('/') {
         Some(path) => Some(path),
         None if rest.is_empty() => Some(""),
         None => None,
     }
+}
+
+/// `url` without its `http://` or `https://`; `None` for another scheme.
+fn without_scheme(url: &str) -> Option<&str> {
+    url.strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
 }
 
 /// What to write instead of a link to `path` on the site: the page's file when one is
@@ -145,9 +130,7 @@ fn headings(doc: &Document, diagnostics: &mut Vec<Diagnostic>) {
         if *level > previous + 1 {
             let hashes = |n: u8| "#".repeat(n.into());
             diagnostics.push(
-                at_span(
-                    doc,
-                    span,
+                doc.at_span(
                     Diagnostic::warning(
                         &doc.file,
                         format!(
@@ -156,6 +139,7 @@ fn headings(doc: &Document, diagnostics: &mut Vec<Diagnostic>) {
                             hashes(previous)
                         ),
                     ),
+                    span,
                 )
                 .help(format!(
                     "use `{}`, one level below the heading before it (the page's title is `#`)",

@@ -55,25 +55,27 @@ pub fn kind(d: &Diagnostic) -> String {
 
 /// The diagnostics as they are shown (each followed by a blank line), errors first.
 pub fn render(diagnostics: &[Diagnostic], style: Style) -> String {
-    let mut ordered: Vec<&Diagnostic> = diagnostics.iter().collect();
+    let mut ordered: Vec<(&Diagnostic, (Severity, String))> = diagnostics
+        .iter()
+        .map(|d| (d, (d.severity, kind(d))))
+        .collect();
     // Stable: within a severity, the order given (by file and line).
-    ordered.sort_by_key(|d| d.severity);
-    let mut counts: HashMap<(Severity, String), usize> = HashMap::new();
-    for d in &ordered {
-        *counts.entry((d.severity, kind(d))).or_default() += 1;
+    ordered.sort_by_key(|(d, _)| d.severity);
+    let mut counts: HashMap<&(Severity, String), usize> = HashMap::new();
+    for (_, key) in &ordered {
+        *counts.entry(key).or_default() += 1;
     }
-    let mut shown: HashMap<(Severity, String), usize> = HashMap::new();
+    let mut shown: HashMap<&(Severity, String), usize> = HashMap::new();
     let mut out = String::new();
-    let mut folded: Vec<(String, usize)> = Vec::new();
-    for d in ordered {
-        let key = (d.severity, kind(d));
-        let total = counts[&key];
-        let seen = shown.entry(key.clone()).or_default();
+    let mut folded: Vec<(&str, usize)> = Vec::new();
+    for (d, key) in &ordered {
+        let total = counts[key];
+        let seen = shown.entry(key).or_default();
         *seen += 1;
         let fold = !style.all && d.severity != Severity::Error && total > FOLD_AFTER;
         if fold && *seen > EXAMPLES {
             if *seen == total {
-                folded.push((key.1, total - EXAMPLES));
+                folded.push((&key.1, total - EXAMPLES));
             }
             continue;
         }

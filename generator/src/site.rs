@@ -42,6 +42,23 @@ impl Document {
         &self.source[self.body_offset..]
     }
 
+    /// Points `d` at `span` of the body (a byte range of the Markdown), underlining the
+    /// span's first line.
+    pub fn at_span(
+        &self,
+        d: crate::diagnostic::Diagnostic,
+        span: &std::ops::Range<usize>,
+    ) -> crate::diagnostic::Diagnostic {
+        let width = self.body()[span.clone()]
+            .lines()
+            .next()
+            .unwrap_or("")
+            .chars()
+            .count();
+        d.at_offset(&self.source, self.body_offset + span.start)
+            .underline(width)
+    }
+
     /// The folder links in this file are relative to, inside `content/` (`layanan/`).
     pub fn link_base(&self) -> &str {
         match self.content_path.rfind('/') {
