@@ -56,7 +56,18 @@ fn the_template_keeps_its_security_promises() {
     ] {
         assert!(text.contains(promise), "the template lost `{promise}`");
     }
-    assert!(!text.contains("unsafe-inline"), "no inline script or style");
+    // No inline script or style for citizens; only the content editor (`/admin/*`, its own
+    // policy) has them.
+    let citizens = text.split("EditorHeaders:").next().unwrap_or_default();
+    assert!(
+        !citizens.contains("unsafe-inline"),
+        "no inline script or style"
+    );
+    assert_eq!(
+        text.matches("unsafe-inline").count(),
+        1,
+        "the editor's policy only"
+    );
     assert!(
         !text.contains("dynamodb:*") && !text.contains("DeleteItem"),
         "the table's policies name single actions"
@@ -268,6 +279,19 @@ fn host_files_carry_the_headers_and_redirects_and_text_is_precompressed() {
     assert!(
         headers.contains(&format!("Content-Security-Policy: {cloudfront}\n")),
         "{cloudfront}\n{headers}"
+    );
+    // The content editor's looser policy is on `/admin/*` only, the same text as the
+    // generator's (tests/portal.rs checks `_headers` for a site with the editor).
+    assert!(
+        template.contains(&format!(
+            "ContentSecurityPolicy: \"{}\"",
+            generator::admin::CONTENT_SECURITY_POLICY
+        )),
+        "the template gives /admin/* the editor's policy"
+    );
+    assert!(
+        !headers.contains("/admin/"),
+        "a site without an editor has none: {headers}"
     );
     let redirects = common::read(out.path().join("_redirects"));
     assert!(

@@ -18,6 +18,8 @@ pub fn of_extension(extension: &str) -> &'static str {
         Some("json") => "application/json",
         Some("xml") => "application/xml",
         Some("txt") => "text/plain; charset=utf-8",
+        Some("yml" | "yaml") => "text/yaml; charset=utf-8",
+        Some("wasm") => "application/wasm",
         Some("svg") => "image/svg+xml",
         Some("png") => "image/png",
         Some("jpg" | "jpeg") => "image/jpeg",

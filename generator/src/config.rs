@@ -6,11 +6,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::{Diagnostic, did_you_mean};
 use crate::front_matter::{self, top_level_keys};
+use crate::service_standard::Confirmable;
 use crate::yaml_error::yaml_error;
 
 pub const CONFIG_FILE: &str = "content/site.yaml";
 
-const KEYS: [&str; 9] = [
+const KEYS: [&str; 10] = [
     "title",
     "description",
     "base_url",
@@ -19,6 +20,7 @@ const KEYS: [&str; 9] = [
     "menu",
     "contact",
     "forms",
+    "cms",
     "extra",
 ];
 
@@ -42,8 +44,28 @@ pub struct SiteConfig {
     /// Where forms post and which desk receives what (read by the form function too).
     #[serde(default)]
     pub forms: forms_model::settings::FormsSettings,
+    /// The content editor at `/admin/`; none is published without it.
+    #[serde(default)]
+    pub cms: Option<CmsSettings>,
     #[serde(default)]
     pub extra: serde_yaml::Mapping,
+}
+
+/// Where the content editor saves and who signs editors in (DEPLOY.md, "Content editor").
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CmsSettings {
+    /// The GitHub repository of the site, `owner/name`.
+    pub repo: Confirmable<String>,
+    /// The branch the site is published from.
+    #[serde(default = "default_branch")]
+    pub branch: String,
+    /// The address of the OAuth proxy that signs editors in to GitHub (`https://...`).
+    pub auth: Confirmable<String>,
+}
+
+fn default_branch() -> String {
+    "main".to_string()
 }
 
 /// Where the rendered forms post when site.yaml names no endpoint: the local server's

@@ -70,10 +70,16 @@ pub fn sitemap(site: &Site, extra_urls: &[String]) -> String {
 }
 
 pub fn robots(site: &Site) -> String {
+    let base = site.config.base_path();
+    // The content editor is for the office's staff, not for search engines.
+    let editor = if site.config.cms.is_some() {
+        format!("Disallow: {base}{}\n", crate::admin::DIR)
+    } else {
+        String::new()
+    };
     format!(
-        "User-agent: *\nAllow: /\n\nSitemap: {}\n",
-        site.config
-            .permalink(&format!("{}sitemap.xml", site.config.base_path()))
+        "User-agent: *\nAllow: /\n{editor}\nSitemap: {}\n",
+        site.config.permalink(&format!("{base}sitemap.xml"))
     )
 }
 

@@ -35,6 +35,17 @@ pub fn files(site: &Site, forms_endpoint: &str) -> Vec<OutputFile> {
     let headers = format!(
         "{base}*\n  Strict-Transport-Security: max-age=63072000; includeSubDomains\n  X-Content-Type-Options: nosniff\n  Referrer-Policy: strict-origin-when-cross-origin\n  X-Frame-Options: DENY\n  Permissions-Policy: camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()\n  Content-Security-Policy: {policy}\n{base}css/*\n  Cache-Control: public, max-age=31536000, immutable\n{base}js/*\n  Cache-Control: public, max-age=31536000, immutable\n"
     );
+    // The content editor's own policy (Cloudflare Pages detaches the site-wide one with
+    // `! Header`; CloudFront gives `/admin/*` its own policy, deploy/template.yaml).
+    let headers = if site.config.cms.is_some() {
+        format!(
+            "{headers}{base}{dir}*\n  ! Content-Security-Policy\n  Content-Security-Policy: {editor}\n",
+            dir = crate::admin::DIR,
+            editor = crate::admin::CONTENT_SECURITY_POLICY
+        )
+    } else {
+        headers
+    };
     let mut redirects = String::new();
     for target in site.targets() {
         let doc = site.doc(target);

@@ -6,6 +6,7 @@
 //! theme's [`templates`], and [`output`] writes the files. [`build::build`] runs it all;
 //! [`serve`] keeps it running and rebuilds what changes; [`deploy`] sends it to S3.
 
+pub mod admin;
 pub mod assets;
 pub mod build;
 pub mod commands;

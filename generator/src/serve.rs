@@ -21,6 +21,7 @@ use crate::search;
 use crate::site::Target;
 use crate::templates::{TEMPLATE_DIR, TemplateData};
 
+mod cms;
 mod http;
 
 #[derive(Debug, Clone)]
@@ -55,6 +56,10 @@ struct Served {
 struct Shared {
     served: Mutex<Served>,
     changed: Condvar,
+    /// The site's folder, which the content editor's local backend writes in.
+    root: PathBuf,
+    /// Where this server listens (`127.0.0.1:1111`).
+    address: String,
 }
 
 impl Shared {
@@ -86,6 +91,8 @@ pub fn run(options: &ServeOptions) -> Result<()> {
             forms: Err("not started".into()),
         }),
         changed: Condvar::new(),
+        root: options.root.clone(),
+        address: address.clone(),
     });
     full_rebuild(&shared, &build_options);
 

@@ -178,11 +178,15 @@ export async function start({ headers = {}, functionPort } = {}) {
 
   const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: chromiumArgs });
 
-  /** Every page the build wrote, as a path (`/`, `/layanan/paw/`, ...). */
+  /**
+   * Every page the build wrote for citizens, as a path (`/`, `/layanan/paw/`, ...). Not the
+   * content editor (`/admin/`: the office's tool, with its own policy; cms.test.mjs).
+   */
   const pages = () => {
     const found = [];
     const walk = (dir, prefix) => {
       for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        if (entry.isDirectory() && `${prefix}${entry.name}/` === "/admin/") continue;
         if (entry.isDirectory()) walk(join(dir, entry.name), `${prefix}${entry.name}/`);
         else if (entry.name === "index.html" && !isRedirect(join(dir, entry.name))) found.push(prefix);
       }

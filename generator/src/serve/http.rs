@@ -58,6 +58,11 @@ pub(super) fn respond(shared: &Shared, mut request: Request) {
         let _ = request.respond(answer);
         return;
     }
+    if path.strip_prefix('/') == Some(crate::admin::config::LOCAL_API) {
+        let answer = super::cms::respond(&shared.root, &shared.address, &mut request);
+        let _ = request.respond(answer);
+        return;
+    }
     let response = match path {
         "/__livereload.js" => Some(ok(
             LIVE_RELOAD_JS.as_bytes().to_vec(),
@@ -66,7 +71,14 @@ pub(super) fn respond(shared: &Shared, mut request: Request) {
         "/__livereload" => Some(poll(shared, query)),
         _ => None,
     };
-    let response = response.unwrap_or_else(|| serve_file(shared, path));
+    let mut response = response.unwrap_or_else(|| serve_file(shared, path));
+    if path.starts_with(&format!("/{}", crate::admin::DIR)) {
+        // The editor's own, looser policy, as the deployment gives it.
+        response.add_header(header(
+            "Content-Security-Policy",
+            crate::admin::CONTENT_SECURITY_POLICY,
+        ));
+    }
     // The client may have gone away; nothing to do about it.
     let _ = request.respond(response);
 }
@@ -100,7 +112,9 @@ fn serve_file(shared: &Shared, path: &str) -> Response<Cursor<Vec<u8>>> {
             || decoded.ends_with('/')
             || decoded.ends_with(".html")
             || !decoded.rsplit('/').next().unwrap_or("").contains('.');
-        if is_page || !served.files.contains_key(&decoded) {
+        // The editor stays usable while the site has an error: it is how one fixes it.
+        let editor = decoded.starts_with(crate::admin::DIR);
+        if !editor && (is_page || !served.files.contains_key(&decoded)) {
             let mut html = error_page(text);
             render::inject_live_reload(&mut html, "/");
             return ok(html.into_bytes(), "text/html; charset=utf-8").with_status_code(500);
@@ -169,7 +183,7 @@ fn not_found(served: &Served) -> Response<Cursor<Vec<u8>>> {
     ok(body, "text/html; charset=utf-8").with_status_code(404)
 }
 
-fn ok(body: Vec<u8>, content_type: &str) -> Response<Cursor<Vec<u8>>> {
+pub(super) fn ok(body: Vec<u8>, content_type: &str) -> Response<Cursor<Vec<u8>>> {
     Response::from_data(body)
         .with_header(header("Content-Type", content_type))
         .with_header(header("Cache-Control", "no-store"))
