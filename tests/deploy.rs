@@ -96,6 +96,7 @@ fn client(port: u16) -> Client {
 
 fn deploy(root: &Path, port: u16, extra: &[&str]) -> (String, Output) {
     let out = Command::new(env!("CARGO_BIN_EXE_generator"))
+        .env("LC_ALL", "en")
         .args(["deploy", "--root"])
         .arg(root)
         .args(["--bucket", "situs", "--endpoint"])
@@ -248,6 +249,7 @@ fn deploy_sends_only_what_changed_and_deletes_what_is_gone() {
 fn host_files_carry_the_headers_and_redirects_and_text_is_precompressed() {
     let out = tempfile::tempdir().expect("temp dir");
     let run = Command::new(env!("CARGO_BIN_EXE_generator"))
+        .env("LC_ALL", "en")
         .args(["build", "--host-files", "--precompress", "--root"])
         .arg(common::site("basic"))
         .arg("--output")

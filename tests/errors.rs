@@ -1,16 +1,30 @@
 //! Editors' mistakes: each fixture site under `tests/sites/errors-*` (and `external-links`)
 //! is built, and the whole of what the generator says is compared with `expected.txt`
-//! beside it, so no message can change or vanish unnoticed. Run with `UPDATE_EXPECTED=1`
+//! (English) and `expected.id.txt` (Indonesian) beside it, so no message can change or
+//! vanish unnoticed in either language. Run with `UPDATE_EXPECTED=1`
 //! to rewrite the files after a deliberate change, then read the diff.
 
 mod common;
 
 use common::{build_copy, generator, portal_copy, site, stderr};
 
+/// Pins what the generator says in both languages: `expected.txt` (English) and
+/// `expected.id.txt` (Indonesian).
 fn pin(case: &str, command: &str) {
+    pin_in(case, command, "en", "expected.txt");
+    pin_in(case, command, "id", "expected.id.txt");
+}
+
+fn pin_in(case: &str, command: &str, lang: &str, expected_name: &str) {
     let root = site(case);
     let out = tempfile::tempdir().expect("temp dir");
-    let mut args = vec![command, "--root", root.to_str().expect("utf-8")];
+    let mut args = vec![
+        command,
+        "--lang",
+        lang,
+        "--root",
+        root.to_str().expect("utf-8"),
+    ];
     if command == "build" {
         args.extend(["--output", out.path().to_str().expect("utf-8")]);
     }
@@ -22,7 +36,7 @@ fn pin(case: &str, command: &str) {
         stderr(&output)
     );
     let actual = stderr(&output);
-    let expected_file = root.join("expected.txt");
+    let expected_file = root.join(expected_name);
     if std::env::var_os("UPDATE_EXPECTED").is_some() {
         std::fs::write(&expected_file, &actual).expect("write expected.txt");
     }

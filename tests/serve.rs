@@ -27,6 +27,8 @@ impl Server {
     fn start(root: &std::path::Path) -> Server {
         let port = test_support::free_port();
         let mut child = Command::new(env!("CARGO_BIN_EXE_generator"))
+            // The English messages are the ones pinned here.
+            .env("LC_ALL", "en")
             .args([
                 "serve",
                 "--root",

@@ -11,7 +11,7 @@ use crate::yaml_error::yaml_error;
 
 pub const CONFIG_FILE: &str = "content/site.yaml";
 
-const KEYS: [&str; 10] = [
+const KEYS: [&str; 11] = [
     "title",
     "description",
     "base_url",
@@ -21,6 +21,7 @@ const KEYS: [&str; 10] = [
     "contact",
     "forms",
     "cms",
+    "editor_language",
     "extra",
 ];
 
@@ -47,6 +48,10 @@ pub struct SiteConfig {
     /// The content editor at `/admin/`; none is published without it.
     #[serde(default)]
     pub cms: Option<CmsSettings>,
+    /// The language of the generator's messages to editors, `id` or `en` (read by
+    /// `messages::from_site_settings`).
+    #[serde(default)]
+    pub editor_language: Option<String>,
     #[serde(default)]
     pub extra: serde_yaml::Mapping,
 }
@@ -154,6 +159,7 @@ pub fn parse(
     base_url: Option<&str>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<SiteConfig> {
+    crate::messages::from_site_settings(source);
     let before = diagnostics.len();
     for key in top_level_keys(source, 1) {
         if !KEYS.contains(&key.name) {

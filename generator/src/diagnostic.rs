@@ -7,6 +7,8 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use crate::t;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
     Error,
@@ -15,6 +17,17 @@ pub enum Severity {
     /// Said for the editor's information, such as a draft left out of the site: never
     /// fails a build, `--strict` included.
     Note,
+}
+
+impl Severity {
+    /// The word that starts a diagnostic, in the editor's language.
+    pub fn label(self) -> String {
+        match self {
+            Severity::Error => t!("report.label.error"),
+            Severity::Warning => t!("report.label.warning"),
+            Severity::Note => t!("report.label.note"),
+        }
+    }
 }
 
 /// One problem found in the site's sources.
@@ -142,12 +155,7 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let label = match self.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-            Severity::Note => "note",
-        };
-        writeln!(f, "{label}: {}", self.message)?;
+        writeln!(f, "{}: {}", self.severity.label(), self.message)?;
         let file = self.file.display();
         let gutter = self.line.map_or(1, |l| l.to_string().len());
         let pad = " ".repeat(gutter);
@@ -173,7 +181,7 @@ impl fmt::Display for Diagnostic {
             }
         }
         if let Some(help) = &self.help {
-            writeln!(f, "{pad} = help: {help}")?;
+            writeln!(f, "{pad} = {}: {help}", t!("report.label.help"))?;
         }
         Ok(())
     }

@@ -5,6 +5,7 @@ use std::fmt;
 use std::path::PathBuf;
 
 use crate::diagnostic::Diagnostic;
+use crate::t;
 
 #[derive(Debug)]
 pub enum Error {
@@ -26,22 +27,26 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Io { action, path, .. } => {
-                write!(f, "failed to {action} `{}`", path.display())
+                let path = path.display();
+                f.write_str(&match *action {
+                    "write" => t!("report.io.write", path = path),
+                    "create directory" => t!("report.io.create_directory", path = path),
+                    "copy" => t!("report.io.copy", path = path),
+                    "remove" => t!("report.io.remove", path = path),
+                    "list" => t!("report.io.list", path = path),
+                    _ => t!("report.io.read", path = path),
+                })
             }
             Error::Site(diagnostics) => {
                 let errors = diagnostics.iter().filter(|d| d.is_error()).count();
                 let plural = |n: usize| if n == 1 { "" } else { "s" };
-                if errors == 0 {
+                f.write_str(&if errors == 0 {
                     // Only `--strict` fails a build on warnings alone.
-                    let warnings = diagnostics.iter().filter(|d| d.is_warning()).count();
-                    write!(
-                        f,
-                        "the site has {warnings} warning{}, and --strict refuses to build with any",
-                        plural(warnings)
-                    )
+                    let n = diagnostics.iter().filter(|d| d.is_warning()).count();
+                    t!("report.summary.strict", n = n, s = plural(n))
                 } else {
-                    write!(f, "the site has {errors} error{}", plural(errors))
-                }
+                    t!("report.summary.errors", n = errors, s = plural(errors))
+                })
             }
             Error::Message(message) => f.write_str(message),
         }

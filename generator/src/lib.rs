@@ -27,6 +27,7 @@ pub mod keys;
 pub mod links;
 pub mod lint;
 pub mod markdown;
+pub mod messages;
 pub mod output;
 pub mod performance;
 pub mod render;

@@ -5,7 +5,8 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 use generator::deploy::DeployOptions;
-use generator::{BuildOptions, Error, commands, serve};
+use generator::messages::{self, Lang};
+use generator::{BuildOptions, Error, commands, serve, t};
 
 /// mimalloc instead of glibc's malloc: the search index allocates and frees millions of
 /// small buffers from many threads, where glibc's arenas spent a third of the build in
@@ -19,6 +20,14 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// The language of messages, `id` or `en` [default: the locale's, else site.yaml's
+    /// `editor_language`, else id].
+    #[arg(long, global = true, value_parser = parse_lang)]
+    lang: Option<Lang>,
+}
+
+fn parse_lang(text: &str) -> Result<Lang, String> {
+    Lang::parse(text).ok_or_else(|| format!("`{text}` is not a language of the messages: id or en"))
 }
 
 #[derive(Subcommand)]
@@ -116,7 +125,9 @@ fn without_huge_pages() {
 
 fn main() -> ExitCode {
     without_huge_pages();
-    let command = Cli::parse().command;
+    let cli = Cli::parse();
+    messages::init(cli.lang);
+    let command = cli.command;
     let all_warnings = command.site().all_warnings;
     let result = match command {
         Command::Build {
@@ -217,10 +228,10 @@ fn report(err: &Error, all_warnings: bool) {
             )
         );
     }
-    eprintln!("error: {err}");
+    eprintln!("{}: {err}", t!("report.label.error"));
     let mut cause = std::error::Error::source(err);
     while let Some(c) = cause {
-        eprintln!("caused by: {c}");
+        eprintln!("{}: {c}", t!("report.label.caused_by"));
         cause = c.source();
     }
 }

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use std::io::IsTerminal;
 
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::t;
 
 /// A kind shown in full up to this many times; beyond, its first [`EXAMPLES`] and a count.
 const FOLD_AFTER: usize = 5;
@@ -83,9 +84,8 @@ pub fn render(diagnostics: &[Diagnostic], style: Style) -> String {
         out.push('\n');
     }
     for (kind, more) in folded {
-        out.push_str(&format!(
-            "... and {more} more of \"{kind}\" (`--all-warnings` lists them all)\n\n"
-        ));
+        out.push_str(&t!("report.folded", more = more, kind = kind));
+        out.push_str("\n\n");
     }
     out
 }
@@ -95,12 +95,13 @@ fn paint(text: &str, severity: Severity, colour: bool) -> String {
     if !colour {
         return text.to_string();
     }
-    let (label, code) = match severity {
-        Severity::Error => ("error", "1;31"),
-        Severity::Warning => ("warning", "1;33"),
-        Severity::Note => ("note", "1;36"),
+    let code = match severity {
+        Severity::Error => "1;31",
+        Severity::Warning => "1;33",
+        Severity::Note => "1;36",
     };
-    match text.strip_prefix(label) {
+    let label = severity.label();
+    match text.strip_prefix(&label) {
         Some(rest) => format!("\x1b[{code}m{label}\x1b[0m{rest}"),
         None => text.to_string(),
     }

@@ -24,9 +24,11 @@ pub fn site(name: &str) -> PathBuf {
         .join(name)
 }
 
-/// Runs the `generator` binary.
+/// Runs the `generator` binary, speaking English (the messages pinned by the tests; each
+/// Indonesian one is pinned with `--lang id`).
 pub fn generator(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_generator"))
+        .env("LC_ALL", "en")
         .args(args)
         .output()
         .expect("the generator binary runs")
