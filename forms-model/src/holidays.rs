@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Deserialize;
 
 use crate::calendar::Day;
+use crate::lang::Lang;
 
 /// Where the list lives, inside a site's folder.
 pub const HOLIDAYS_FILE: &str = "content/hari-libur.yaml";
@@ -21,7 +22,8 @@ pub struct Holidays {
     years: BTreeSet<i64>,
 }
 
-/// A problem with the list, for the build's report (`line` when known).
+/// A problem with the list, for the build's report (`line` when known), in the language the
+/// list was read in (English unless asked).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{message}")]
 pub struct HolidaysError {
@@ -53,10 +55,20 @@ struct Entry {
 
 impl Holidays {
     /// Reads the list; every date must be a real day of the year it is listed under.
+    /// Problems in English.
     pub fn parse(text: &str) -> Result<Holidays, HolidaysError> {
+        Holidays::parse_in(text, Lang::En)
+    }
+
+    /// [`Holidays::parse`], the problem in `lang`: the generator tells editors in their
+    /// language. serde's own report stays in its words, after a sentence of ours.
+    pub fn parse_in(text: &str, lang: Lang) -> Result<Holidays, HolidaysError> {
         let years: BTreeMap<i64, Year> = serde_yaml::from_str(text).map_err(|e| HolidaysError {
             line: e.location().map(|l| l.line()),
-            message: e.to_string(),
+            message: lang.pick(
+                format!("daftar hari libur tidak ditulis dengan benar: {e}"),
+                e.to_string(),
+            ),
         })?;
         let mut holidays = Holidays::default();
         for (year, listed) in years {
@@ -69,9 +81,15 @@ impl Holidays {
                             .lines()
                             .position(|l| l.contains(&entry.tanggal))
                             .map(|i| i + 1),
-                        message: format!(
-                            "`{}` is not a day of {year} (write YYYY-MM-DD under its year)",
-                            entry.tanggal
+                        message: lang.pick(
+                            format!(
+                                "tanggal tidak sah: `{}` bukan hari dalam tahun {year} (tulis tanggal dalam bentuk YYYY-MM-DD di bawah tahunnya)",
+                                entry.tanggal
+                            ),
+                            format!(
+                                "`{}` is not a day of {year} (write YYYY-MM-DD under its year)",
+                                entry.tanggal
+                            ),
                         ),
                     });
                 };
@@ -178,5 +196,17 @@ mod tests {
         let e = Holidays::parse(&LIST.replace("2026-02-17", "2027-02-17")).expect_err("wrong year");
         assert_eq!(e.line, Some(5));
         assert!(e.message.contains("not a day of 2026"), "{e}");
+    }
+
+    #[test]
+    fn an_editor_reads_the_problem_in_indonesian_when_asked() {
+        let wrong = LIST.replace("2026-02-17", "2027-02-17");
+        let e = Holidays::parse_in(&wrong, Lang::Id).expect_err("wrong year");
+        assert_eq!(e.line, Some(5));
+        assert_eq!(
+            e.message,
+            "tanggal tidak sah: `2027-02-17` bukan hari dalam tahun 2026 (tulis tanggal dalam \
+             bentuk YYYY-MM-DD di bawah tahunnya)"
+        );
     }
 }

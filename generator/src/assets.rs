@@ -9,6 +9,7 @@ use walkdir::WalkDir;
 
 use crate::diagnostic::Diagnostic;
 use crate::output::{Contents, OutputFile};
+use crate::t;
 use crate::templates::{STATIC_DIR, TEMPLATE_DIR};
 
 #[derive(Debug, Default, Clone)]
@@ -33,7 +34,7 @@ pub fn collect(root: &Path, base_path: &str, diagnostics: &mut Vec<Diagnostic>) 
             Err(err) => {
                 diagnostics.push(Diagnostic::error(
                     Path::new(TEMPLATE_DIR).join(STATIC_DIR),
-                    format!("cannot read the theme's static files: {err}"),
+                    t!("assets.static_unreadable", error = err),
                 ));
                 continue;
             }
@@ -62,7 +63,7 @@ pub fn collect(root: &Path, base_path: &str, diagnostics: &mut Vec<Diagnostic>) 
                 Err(err) => {
                     diagnostics.push(Diagnostic::error(
                         Path::new(TEMPLATE_DIR).join(STATIC_DIR).join(&rel),
-                        format!("cannot read the file: {err}"),
+                        t!("assets.file_unreadable", error = err),
                     ));
                     continue;
                 }

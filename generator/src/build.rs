@@ -20,6 +20,7 @@ use crate::markdown::{self, Rendered};
 use crate::output::{Contents, OutputFile};
 use crate::render::{self, RenderOptions};
 use crate::site::{Document, Site, Target};
+use crate::t;
 use crate::templates::{self, TemplateData, Templates};
 
 #[derive(Debug, Clone, Default)]
@@ -65,9 +66,9 @@ pub fn build(options: &BuildOptions) -> Result<Built> {
     let started = Instant::now();
     let root = options.root.as_path();
     if !root.join(content::CONTENT_DIR).is_dir() {
-        return Err(Error::Message(format!(
-            "`{}` has no `content/` folder: run the command in the site's folder or give it with --root",
-            root.display()
+        return Err(Error::Message(t!(
+            "build.no_content",
+            root = root.display()
         )));
     }
     let mut diagnostics = Vec::new();
@@ -173,6 +174,7 @@ fn read_sources(options: &BuildOptions, diagnostics: &mut Vec<Diagnostic>) -> Op
     if !forms.is_empty() {
         forms::check_holidays(root, forms_model::calendar::Day::today(), diagnostics);
     }
+    crate::facts::check_forms(root, &site, &forms, diagnostics);
     // An endpoint still to confirm is listed with the other placeholders; none at all is
     // worth its own warning.
     if !forms.is_empty() && site.config.forms.endpoint.is_none() && options.forms_endpoint.is_none()
@@ -180,12 +182,12 @@ fn read_sources(options: &BuildOptions, diagnostics: &mut Vec<Diagnostic>) -> Op
         diagnostics.push(
             Diagnostic::warning(
                 CONFIG_FILE,
-                format!(
-                    "the forms post to `{}`, which only `generator serve` answers",
-                    config::LOCAL_FORMS_ENDPOINT
+                t!(
+                    "build.forms_local_endpoint",
+                    endpoint = config::LOCAL_FORMS_ENDPOINT
                 ),
             )
-            .help("set `forms.endpoint` to the form function's address before publishing"),
+            .help(t!("build.forms_local_endpoint.help")),
         );
     }
     resolve_menu(root, &mut site, diagnostics);
@@ -230,9 +232,12 @@ fn render_pages(
 
 /// Renders one document's Markdown, rewriting its internal links to URLs.
 pub fn render_markdown(site: &Site, doc: &Document) -> Rendered {
-    markdown::to_html(doc.body(), &|dest| {
+    let mut rendered = markdown::to_html(doc.body(), &|dest| {
         links::rewrite(site, doc.link_base(), dest)
-    })
+    });
+    rendered.html = crate::facts::fill::fill(site, doc, &rendered.html);
+    rendered.summary = crate::facts::fill::fill(site, doc, &rendered.summary);
+    rendered
 }
 
 fn render_all_markdown(site: &mut Site) {
@@ -277,6 +282,7 @@ pub fn check_links(site: &Site, files: &FileIndex, check_external: bool) -> Vec<
             let mut d = Vec::new();
             links::check(site, site.doc(t), files, check_external, &mut d);
             crate::lint::check(site, site.doc(t), &mut d);
+            crate::facts::check(site, site.doc(t), &mut d);
             d
         })
         .collect()
@@ -308,10 +314,10 @@ fn resolve_menu(root: &Path, site: &mut Site, diagnostics: &mut Vec<Diagnostic>)
                 });
                 let offset = text.find(&item.url).unwrap_or(0);
                 diagnostics.push(
-                    Diagnostic::error(CONFIG_FILE, format!("menu entry links to `content/{path}`, which does not exist"))
+                    Diagnostic::error(CONFIG_FILE, t!("build.menu.missing", path = path))
                         .at_offset(text, offset)
                         .underline(item.url.chars().count())
-                        .help("give the path of a Markdown file inside content/, e.g. `@/layanan/_index.md`"),
+                        .help(t!("build.menu.missing.help")),
                 );
             }
         }
@@ -364,10 +370,10 @@ fn alias_pages(site: &Site, diagnostics: &mut Vec<Diagnostic>) -> Vec<OutputFile
                 None => {
                     let offset = doc.source.find(alias.as_str()).unwrap_or(0);
                     diagnostics.push(
-                        Diagnostic::error(&doc.file, format!("`{alias}` cannot be an alias"))
+                        Diagnostic::error(&doc.file, t!("build.alias.invalid", alias = alias))
                             .at_offset(&doc.source, offset)
                             .underline(alias.chars().count())
-                            .help("an alias is an old address on this site, such as `/paw/`"),
+                            .help(t!("build.alias.invalid.help")),
                     );
                 }
             }
@@ -381,8 +387,8 @@ fn check_collisions(outputs: &[OutputFile], diagnostics: &mut Vec<Diagnostic>) {
     for (i, file) in outputs.iter().enumerate() {
         if seen.insert(&file.path, i).is_some() {
             diagnostics.push(
-                Diagnostic::error("content", format!("two outputs are published at `/{}`", file.path))
-                    .help("an alias, a page, a tag page or a file in content/ or templates/static/ share this address; rename one"),
+                Diagnostic::error("content", t!("build.collision", path = file.path))
+                    .help(t!("build.collision.help")),
             );
         }
     }

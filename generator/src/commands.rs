@@ -6,7 +6,12 @@ use std::path::Path;
 use crate::deploy::DeployOptions;
 use crate::diagnostic::Diagnostic;
 use crate::error::Result;
-use crate::{BuildOptions, hosting, output};
+use crate::{BuildOptions, hosting, output, t};
+
+/// The English plural ending of `n` things (the catalogue's `{s}`).
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
 
 /// Builds the site into `output`, removing stale files; with `precompress`, a `.gz` and a
 /// `.br` beside each text file.
@@ -19,13 +24,16 @@ pub fn build(options: &BuildOptions, output: &Path, precompress: bool) -> Result
     }
     let stats = output::write(output, &built.outputs)?;
     eprintln!(
-        "built {} pages and {} sections into {} ({} files, {} stale removed) in {} ms",
-        built.site.pages.len(),
-        built.site.sections.len(),
-        output.display(),
-        stats.written,
-        stats.removed,
-        built.elapsed.as_millis()
+        "{}",
+        t!(
+            "commands.built",
+            pages = built.site.pages.len(),
+            sections = built.site.sections.len(),
+            output = output.display(),
+            files = stats.written,
+            removed = stats.removed,
+            ms = built.elapsed.as_millis()
+        )
     );
     // The process ends here: freeing the site one allocation at a time would take longer
     // (a twentieth of a 10,000-page build) than the exit, which frees it at once.
@@ -38,9 +46,12 @@ pub fn check(options: &BuildOptions) -> Result<()> {
     let built = crate::build(options)?;
     print_warnings(&built.warnings, options.all_warnings);
     eprintln!(
-        "checked {} pages and {} sections: no errors",
-        built.site.pages.len(),
-        built.site.sections.len()
+        "{}",
+        t!(
+            "commands.checked",
+            pages = built.site.pages.len(),
+            sections = built.site.sections.len()
+        )
     );
     Ok(())
 }
@@ -50,24 +61,51 @@ pub fn deploy(options: &BuildOptions, target: &DeployOptions) -> Result<()> {
     let built = crate::build(options)?;
     print_warnings(&built.warnings, options.all_warnings);
     let plan = crate::deploy::deploy(&built.outputs, target)?;
-    let verb = if target.dry_run { "would " } else { "" };
     for key in &plan.upload {
-        println!("{verb}upload {key}");
+        println!(
+            "{}",
+            if target.dry_run {
+                t!("deploy.would_upload", key = key)
+            } else {
+                t!("deploy.upload", key = key)
+            }
+        );
     }
     for key in &plan.delete {
-        println!("{verb}delete {key}");
+        println!(
+            "{}",
+            if target.dry_run {
+                t!("deploy.would_delete", key = key)
+            } else {
+                t!("deploy.delete", key = key)
+            }
+        );
     }
-    let (up, del, note) = if target.dry_run {
-        ("to upload", "to delete", " (dry run: nothing changed)")
-    } else {
-        ("uploaded", "deleted", "")
-    };
-    println!(
-        "s3://{}: {} {up}, {} {del}, {} unchanged{note}",
-        target.bucket,
+    let (bucket, upload, delete, unchanged) = (
+        &target.bucket,
         plan.upload.len(),
         plan.delete.len(),
-        plan.unchanged
+        plan.unchanged,
+    );
+    println!(
+        "{}",
+        if target.dry_run {
+            t!(
+                "deploy.summary.dry_run",
+                bucket = bucket,
+                upload = upload,
+                delete = delete,
+                unchanged = unchanged
+            )
+        } else {
+            t!(
+                "deploy.summary",
+                bucket = bucket,
+                upload = upload,
+                delete = delete,
+                unchanged = unchanged
+            )
+        }
     );
     Ok(())
 }
@@ -81,22 +119,34 @@ pub fn print_warnings(warnings: &[Diagnostic], all: bool) {
     );
     let to_confirm = warnings
         .iter()
-        .filter(|w| w.message.starts_with("value to confirm"))
+        .filter(|w| crate::config::is_placeholder(w))
         .count();
     if to_confirm > 0 {
         eprintln!(
-            "{to_confirm} value{} to confirm: replace each `{{konfirmasi: ...}}` with the confirmed fact before publishing (`build --strict` refuses them)",
-            if to_confirm == 1 { "" } else { "s" }
+            "{}",
+            t!(
+                "commands.to_confirm",
+                n = to_confirm,
+                s = plural(to_confirm)
+            )
         );
     }
-    let count = |n: usize, one: &str| match n {
-        1 => format!("1 {one}"),
-        n => format!("{n} {one}s"),
-    };
     let notes = warnings.iter().filter(|w| !w.is_warning()).count();
-    match (warnings.len() - notes, notes) {
+    let warnings = warnings.len() - notes;
+    let count_warnings = || {
+        t!(
+            "commands.count.warnings",
+            n = warnings,
+            s = plural(warnings)
+        )
+    };
+    match (warnings, notes) {
         (0, 0) => {}
-        (w, 0) => eprintln!("{}\n", count(w, "warning")),
-        (w, n) => eprintln!("{}, {}\n", count(w, "warning"), count(n, "note")),
+        (_, 0) => eprintln!("{}\n", count_warnings()),
+        (_, n) => eprintln!(
+            "{}, {}\n",
+            count_warnings(),
+            t!("commands.count.notes", n = n, s = plural(n))
+        ),
     }
 }

@@ -6,7 +6,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::{Diagnostic, did_you_mean};
 use crate::front_matter::{self, top_level_keys};
+use crate::messages::Lang;
 use crate::service_standard::Confirmable;
+use crate::t;
 use crate::yaml_error::yaml_error;
 
 pub const CONFIG_FILE: &str = "content/site.yaml";
@@ -104,6 +106,10 @@ pub struct Language {
     /// The footer links of its pages; `extra.menu_kaki` when empty.
     #[serde(default)]
     pub footer: Vec<MenuItem>,
+    /// Contact facts written in this language (`jam_layanan: Monday to Friday...`); the
+    /// others are shown as written in the default language's `contact`.
+    #[serde(default)]
+    pub contact: serde_yaml::Mapping,
 }
 
 impl Language {
@@ -144,8 +150,8 @@ pub fn load(
         Ok(s) => s,
         Err(err) => {
             diagnostics.push(
-                Diagnostic::error(file, format!("cannot read the site settings: {err}"))
-                    .help("create content/site.yaml with at least `title:` and `base_url:` (see docs/content.md)"),
+                Diagnostic::error(file, t!("config.unreadable", error = err))
+                    .help(t!("config.unreadable.help")),
             );
             return None;
         }
@@ -163,14 +169,16 @@ pub fn parse(
     let before = diagnostics.len();
     for key in top_level_keys(source, 1) {
         if !KEYS.contains(&key.name) {
-            let d = Diagnostic::error(file, format!("unknown setting `{}`", key.name))
+            let d = Diagnostic::error(file, t!("config.unknown_setting", name = key.name))
                 .at(source, key.line, 1)
                 .underline(key.name.chars().count());
             diagnostics.push(match did_you_mean(key.name, &KEYS) {
-                Some(s) => d.help(format!("did you mean `{s}`?")),
-                None => d.help(format!(
-                    "site.yaml accepts: {}; put your own settings under `extra:`",
-                    KEYS.join(", ")
+                Some(setting) => {
+                    d.help(t!("config.unknown_setting.did_you_mean", setting = setting))
+                }
+                None => d.help(t!(
+                    "config.unknown_setting.help",
+                    settings = KEYS.join(", ")
                 )),
             });
         }
@@ -201,16 +209,20 @@ pub fn parse(
             .find(|k| k.name == "base_url")
             .map_or(1, |k| k.line);
         diagnostics.push(
-            Diagnostic::error(file, format!("`base_url` is not an absolute URL: `{}`", config.base_url))
-                .at(source, line, 1)
-                .underline(8)
-                .help("write the address the site is published at, e.g. `base_url: https://kpu-ntb.example/`"),
+            Diagnostic::error(
+                file,
+                t!("config.base_url.not_absolute", url = config.base_url),
+            )
+            .at(source, line, 1)
+            .underline(8)
+            .help(t!("config.base_url.help")),
         );
     }
     if !config.base_url.ends_with('/') {
         config.base_url.push('/');
     }
     check_languages(file, source, &config, diagnostics);
+    check_editor_language(file, source, &config, diagnostics);
     diagnostics[before..]
         .iter()
         .all(|d| !d.is_error())
@@ -234,17 +246,15 @@ fn check_languages(
             .map_or(1, |i| i + 1);
         let valid = (2..=3).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_lowercase());
         let problem = if !valid {
-            Some("a language code is 2 or 3 lower-case letters (ISO 639), such as `en` or `sas`")
+            Some(t!("config.language.unusable.code"))
         } else if seen.contains(&code) {
-            Some(
-                "each language is listed once, and the default language (`language:`) is not listed",
-            )
+            Some(t!("config.language.unusable.twice"))
         } else {
             None
         };
         if let Some(help) = problem {
             diagnostics.push(
-                Diagnostic::error(file, format!("language `{code}` cannot be used"))
+                Diagnostic::error(file, t!("config.language.unusable", code = code))
                     .at(source, line, 1)
                     .help(help),
             );
@@ -254,13 +264,51 @@ fn check_languages(
             && ui != &config.language
         {
             diagnostics.push(
-                Diagnostic::error(file, format!("language `{code}` borrows its labels from `{ui}`, which is not the default language"))
-                    .at(source, line, 1)
-                    .help(format!("write `ui: {}`, or remove `ui:` once templates/i18n/{code}.yaml exists", config.language)),
+                Diagnostic::error(
+                    file,
+                    t!("config.language.ui_not_default", code = code, ui = ui),
+                )
+                .at(source, line, 1)
+                .help(t!(
+                    "config.language.ui_not_default.help",
+                    default = config.language,
+                    code = code
+                )),
             );
         }
         seen.push(code);
     }
+}
+
+/// `editor_language` takes what `messages::from_site_settings` understands; anything else
+/// would leave the messages in another language than the one asked for, without a word.
+fn check_editor_language(
+    file: &Path,
+    source: &str,
+    config: &SiteConfig,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let Some(value) = &config.editor_language else {
+        return;
+    };
+    if Lang::parse(value).is_some() {
+        return;
+    }
+    let line = top_level_keys(source, 1)
+        .iter()
+        .find(|k| k.name == "editor_language")
+        .map_or(1, |k| k.line);
+    let column = source
+        .lines()
+        .nth(line - 1)
+        .and_then(|text| text.find(value.as_str()))
+        .map_or(1, |i| i + 1);
+    diagnostics.push(
+        Diagnostic::warning(file, t!("config.editor_language.unknown", value = value))
+            .at(source, line, column)
+            .underline(value.chars().count())
+            .help(t!("config.editor_language.help")),
+    );
 }
 
 impl SiteConfig {
@@ -299,10 +347,15 @@ pub fn placeholder_warning(
     column: usize,
     text: &str,
 ) -> Diagnostic {
-    let mut d = Diagnostic::warning(file, format!("value to confirm before publishing: {text}"));
+    let mut d = Diagnostic::warning(file, t!("config.placeholder", text = text));
     d.line = Some(line);
     d.column = Some(column);
     d
+}
+
+/// Whether `d` is a value to confirm (see [`placeholder_warning`]), in either language.
+pub fn is_placeholder(d: &Diagnostic) -> bool {
+    d.is_warning() && d.message.starts_with(&t!("config.placeholder", text = ""))
 }
 
 #[cfg(test)]
@@ -341,6 +394,24 @@ mod tests {
                     && d.help.as_deref() == Some("did you mean `menu`?"))
         );
         assert!(d.iter().any(|d| !d.is_error() && d.line == Some(4)));
+    }
+
+    #[test]
+    fn warns_about_an_editor_language_it_does_not_speak() {
+        let (c, d) = parse_str("title: T\nbase_url: https://a.example/\neditor_language: fr\n");
+        assert!(c.is_some(), "a warning, not an error: {d:?}");
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(d[0].is_warning());
+        assert_eq!((d[0].line, d[0].column), (Some(3), Some(18)));
+        assert_eq!(d[0].message, "unknown editor language `fr`");
+        let help = d[0].help.as_deref().unwrap_or_default();
+        assert!(help.contains("`id`") && help.contains("`en`"), "{help}");
+        for good in ["id", "en", "\"en\""] {
+            let (_, d) = parse_str(&format!(
+                "title: T\nbase_url: https://a.example/\neditor_language: {good}\n"
+            ));
+            assert!(d.is_empty(), "{good}: {d:?}");
+        }
     }
 
     #[test]

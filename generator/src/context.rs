@@ -35,6 +35,11 @@ struct LanguageCtx<'a> {
     menu: &'a [crate::config::MenuItem],
     /// Links of the footer: `{name, url}`, the URL maybe a placeholder.
     footer: Value,
+    /// The office's contact facts for pages of this language: `contact` of `site.yaml`,
+    /// with those the language writes itself (`languages[].contact`) in their place.
+    contact: serde_yaml::Mapping,
+    /// The language each of `contact`'s values is written in, by key, for `lang`.
+    contact_lang: HashMap<String, &'a str>,
 }
 
 /// One language version of the page being rendered, for `hreflang` links and the language
@@ -90,6 +95,18 @@ fn language_value(site: &Site, code: &str) -> Value {
             .map(Value::from_serializable)
             .unwrap_or_else(|| Value::from_serializable(&Vec::<()>::new())),
     };
+    let mut contact = site.config.contact.clone();
+    let mut contact_lang: HashMap<String, &str> = contact
+        .keys()
+        .filter_map(|k| k.as_str())
+        .map(|k| (k.to_string(), site.config.language.as_str()))
+        .collect();
+    for (key, value) in language.map(|l| &l.contact).into_iter().flatten() {
+        if let Some(name) = key.as_str() {
+            contact_lang.insert(name.to_string(), code);
+        }
+        contact.insert(key.clone(), value.clone());
+    }
     Value::from_serializable(&LanguageCtx {
         code,
         name: language_name(site, code),
@@ -99,6 +116,8 @@ fn language_value(site: &Site, code: &str) -> Value {
         az_url: format!("{}{searched}{AZ_PATH}", site.config.base_path()),
         menu,
         footer,
+        contact,
+        contact_lang,
     })
 }
 
@@ -147,10 +166,19 @@ pub(crate) struct PageCtx<'a> {
     word_count: usize,
     reading_time: usize,
     standar_pelayanan: Option<&'a ServiceStandard>,
+    /// The service a procedure page names (`extra.layanan`), whose standard it shows.
+    layanan: Option<ServiceCtx<'a>>,
     json_ld: String,
     section: LinkCtx<'a>,
     lower: Option<LinkCtx<'a>>,
     higher: Option<LinkCtx<'a>>,
+}
+
+#[derive(Serialize)]
+struct ServiceCtx<'a> {
+    title: &'a str,
+    url: &'a str,
+    standar: &'a ServiceStandard,
 }
 
 #[derive(Serialize)]
@@ -427,6 +455,11 @@ pub(crate) fn page_context(site: &Site, index: usize) -> PageCtx<'_> {
         // About 180 words a minute for an adult reading Indonesian on a phone.
         reading_time: doc.rendered.word_count.div_ceil(180).max(1),
         standar_pelayanan: doc.meta.standar_pelayanan.as_ref(),
+        layanan: crate::facts::service_of(site, doc).map(|(service, standar)| ServiceCtx {
+            title: &service.meta.title,
+            url: &service.url,
+            standar,
+        }),
         json_ld: json_ld(site, doc),
         section: LinkCtx {
             title: &section.doc.meta.title,

@@ -18,6 +18,7 @@ use forms_model::content_type;
 
 use crate::error::{Error, Result};
 use crate::output::{Contents, OutputFile};
+use crate::t;
 
 /// The region when none is configured: Jakarta, where the portal is hosted.
 const DEFAULT_REGION: &str = "ap-southeast-3";
@@ -76,8 +77,13 @@ fn md5_hex(bytes: &[u8]) -> String {
         .collect()
 }
 
-fn s3_error<E: std::error::Error>(what: &str, err: E) -> Error {
-    Error::Message(format!("S3 {what}: {}", DisplayErrorContext(err)))
+/// `request` names the request as S3 does (`PUT key`), in either language.
+fn s3_error<E: std::error::Error>(request: &str, err: E) -> Error {
+    Error::Message(t!(
+        "deploy.s3_failed",
+        request = request,
+        error = DisplayErrorContext(err)
+    ))
 }
 
 /// Compares the build with the bucket and, unless dry, makes the bucket match it.
@@ -85,7 +91,7 @@ pub fn deploy(files: &[OutputFile], options: &DeployOptions) -> Result<Plan> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|e| Error::Message(format!("cannot start the runtime: {e}")))?;
+        .map_err(|e| Error::Message(t!("deploy.runtime_failed", error = e)))?;
     runtime.block_on(run(files, options))
 }
 

@@ -14,6 +14,16 @@ use forms_model::submission::Submission;
 
 use crate::config::{CONFIG_FILE, LOCAL_FORMS_ENDPOINT, SiteConfig};
 use crate::diagnostic::Diagnostic;
+use crate::{messages, t};
+
+/// The editor's language in forms_model's terms: the definitions' and the holiday list's
+/// problems are worded there, the form function sharing them.
+fn editor_lang() -> Lang {
+    match messages::current() {
+        messages::Lang::Id => Lang::Id,
+        messages::Lang::En => Lang::En,
+    }
+}
 
 /// Reads every definition; problems become diagnostics at the definition's line.
 pub fn load(
@@ -21,7 +31,7 @@ pub fn load(
     config: &SiteConfig,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> BTreeMap<String, Form> {
-    let forms = match schema::load_dir(root) {
+    let forms = match schema::load_dir_in(root, editor_lang()) {
         Ok(forms) => forms,
         Err(errors) => {
             for e in errors {
@@ -29,7 +39,7 @@ pub fn load(
                 let source = std::fs::read_to_string(root.join(&e.file)).unwrap_or_default();
                 diagnostics.push(match (e.line, e.column) {
                     (Some(line), Some(column)) => d.at(&source, line, column),
-                    _ => d.help("see docs/forms.md for what a form definition holds"),
+                    _ => d.help(t!("forms.definition.help")),
                 });
             }
             return BTreeMap::new();
@@ -72,8 +82,15 @@ pub fn load(
         for desk in form.desks() {
             if !config.forms.desks.contains_key(desk) {
                 diagnostics.push(
-                    Diagnostic::error(format!("{}/{}.yaml", schema::FORMS_DIR, form.id), format!("the desk `{desk}` is not listed in site.yaml"))
-                        .help(format!("add `{desk}: address@example` under `forms.desks` in {CONFIG_FILE}, or a `{{konfirmasi: ...}}` placeholder")),
+                    Diagnostic::error(
+                        format!("{}/{}.yaml", schema::FORMS_DIR, form.id),
+                        t!("forms.desk_unknown", desk = desk),
+                    )
+                    .help(t!(
+                        "forms.desk_unknown.help",
+                        desk = desk,
+                        config = CONFIG_FILE
+                    )),
                 );
             }
         }
@@ -90,11 +107,15 @@ pub fn check_holidays(root: &Path, today: Day, diagnostics: &mut Vec<Diagnostic>
         Ok(source) => source,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
         Err(e) => {
-            diagnostics.push(Diagnostic::error(file, format!("cannot read: {e}")));
+            diagnostics.push(Diagnostic::error(
+                file,
+                t!("forms.holidays_unreadable", error = e),
+            ));
             return;
         }
     };
-    let holidays = match Holidays::parse(if source.is_empty() { "{}" } else { &source }) {
+    let text = if source.is_empty() { "{}" } else { &source };
+    let holidays = match Holidays::parse_in(text, editor_lang()) {
         Ok(holidays) => holidays,
         Err(e) => {
             let d = Diagnostic::error(file, e.message.clone());
@@ -116,9 +137,7 @@ pub fn check_holidays(root: &Path, today: Day, diagnostics: &mut Vec<Diagnostic>
             &source,
             1,
             1,
-            &format!(
-                "the national holidays and collective leave days of {year}: the forms' deadlines may fall in that year; list them once the government sets them"
-            ),
+            &t!("forms.holidays_missing_year", year = year),
         ));
     }
 }

@@ -11,6 +11,7 @@ use rayon::prelude::*;
 use crate::error::{Error, Result};
 use crate::output::{Contents, OutputFile};
 use crate::site::Site;
+use crate::t;
 
 /// The policy of deploy/template.yaml, for a site whose forms post to `forms_origin`.
 pub fn content_security_policy(forms_origin: Option<&str>) -> String {
@@ -78,7 +79,9 @@ pub fn precompressed(outputs: &[OutputFile]) -> Result<Vec<OutputFile>> {
                 source: e,
             })?,
         };
-        let failed = |e: std::io::Error| Error::Message(format!("compressing {}: {e}", file.path));
+        let failed = |e: std::io::Error| {
+            Error::Message(t!("build.compress_failed", path = file.path, error = e))
+        };
         let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
         gz.write_all(&bytes).map_err(failed)?;
         let gz = gz.finish().map_err(failed)?;

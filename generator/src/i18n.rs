@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use crate::config::SiteConfig;
 use crate::diagnostic::Diagnostic;
 use crate::front_matter::top_level_keys;
+use crate::t;
 use crate::yaml_error::yaml_error;
 
 pub const I18N_DIR: &str = "templates/i18n";
@@ -53,9 +54,10 @@ impl I18n {
         let strings = self
             .languages
             .get(code)
-            .ok_or_else(|| format!("there are no template strings for language `{code}`"))?;
+            .ok_or_else(|| t!("i18n.no_language", code = code))?;
         strings.text.get(key).map(String::as_str).ok_or_else(|| {
-            format!("the template string `{key}` has no translation in language `{code}` ({I18N_DIR}/{code}.yaml)")
+            let file = format!("{I18N_DIR}/{code}.yaml");
+            t!("i18n.missing.in_file", key = key, code = code, file = file)
         })
     }
 }
@@ -86,9 +88,16 @@ pub fn load(root: &Path, config: &SiteConfig, diagnostics: &mut Vec<Diagnostic>)
         let source = match std::fs::read_to_string(root.join(&file)) {
             Ok(s) => s,
             Err(err) => {
+                let default = &config.language;
+                let original = file_of(default);
                 diagnostics.push(
-                    Diagnostic::error(&file, format!("the labels of language `{code}` cannot be read: {err}"))
-                        .help(format!("copy {} and translate every value, or give the language `ui: {}` in content/site.yaml to use those labels for now", file_of(&config.language).display(), config.language)),
+                    Diagnostic::error(&file, t!("i18n.unreadable", code = code, err = err)).help(
+                        t!(
+                            "i18n.unreadable.help",
+                            file = original.display(),
+                            default = default
+                        ),
+                    ),
                 );
                 continue;
             }
@@ -109,15 +118,11 @@ pub fn load(root: &Path, config: &SiteConfig, diagnostics: &mut Vec<Diagnostic>)
         for key in reference.text.keys() {
             if !strings.text.contains_key(key) {
                 diagnostics.push(
-                    Diagnostic::error(
-                        &file,
-                        format!(
-                            "the template string `{key}` has no translation in language `{code}`"
-                        ),
-                    )
-                    .help(format!(
-                        "add `{key}: ...` with the {code} text of `{}`",
-                        reference.text[key]
+                    Diagnostic::error(&file, t!("i18n.missing", key = key, code = code)).help(t!(
+                        "i18n.missing.help",
+                        key = key,
+                        code = code,
+                        text = reference.text[key]
                     )),
                 );
             }
@@ -125,19 +130,13 @@ pub fn load(root: &Path, config: &SiteConfig, diagnostics: &mut Vec<Diagnostic>)
         for key in top_level_keys(source, 1) {
             if key.name != MONTHS && !reference.text.contains_key(key.name) {
                 diagnostics.push(
-                    Diagnostic::warning(
-                        &file,
-                        format!(
-                            "`{}` is not a template string of the default language",
-                            key.name
-                        ),
-                    )
-                    .at(source, key.line, 1)
-                    .underline(key.name.chars().count())
-                    .help(format!(
-                        "remove it, or add it to {} too",
-                        file_of(&config.language).display()
-                    )),
+                    Diagnostic::warning(&file, t!("i18n.unknown", key = key.name))
+                        .at(source, key.line, 1)
+                        .underline(key.name.chars().count())
+                        .help(t!(
+                            "i18n.unknown.help",
+                            file = file_of(&config.language).display()
+                        )),
                 );
             }
         }
@@ -174,9 +173,9 @@ fn parse(file: &Path, source: &str, diagnostics: &mut Vec<Diagnostic>) -> Option
                 strings.months = months;
             } else {
                 diagnostics.push(
-                    Diagnostic::error(file, "`months` must list the twelve month names")
+                    Diagnostic::error(file, t!("i18n.months"))
                         .at(source, line_of(MONTHS), 1)
-                        .help("write `months: [January, February, ...]`, January first"),
+                        .help(t!("i18n.months.help")),
                 );
             }
             continue;
@@ -186,17 +185,15 @@ fn parse(file: &Path, source: &str, diagnostics: &mut Vec<Diagnostic>) -> Option
                 strings.text.insert(key, text);
             }
             _ => diagnostics.push(
-                Diagnostic::error(file, format!("`{key}` must be a text"))
+                Diagnostic::error(file, t!("i18n.not_text", key = key))
                     .at(source, line_of(&key), 1)
-                    .help("write the label as text; quote it if it contains `: `"),
+                    .help(t!("i18n.not_text.help")),
             ),
         }
     }
     if strings.months.is_empty() {
-        diagnostics.push(
-            Diagnostic::error(file, "`months` is missing")
-                .help("write `months: [January, February, ...]`, January first"),
-        );
+        diagnostics
+            .push(Diagnostic::error(file, t!("i18n.months.missing")).help(t!("i18n.months.help")));
     }
     Some(strings)
 }

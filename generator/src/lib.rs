@@ -17,6 +17,7 @@ pub mod dates;
 pub mod deploy;
 pub mod diagnostic;
 pub mod error;
+pub mod facts;
 pub mod feeds;
 pub mod forms;
 pub mod front_matter;

@@ -6,6 +6,7 @@ use std::collections::HashSet;
 use crate::content::url_path;
 use crate::diagnostic::{Diagnostic, did_you_mean, did_you_mean_within};
 use crate::site::{Document, Site, Target};
+use crate::t;
 
 /// What a link destination names.
 #[derive(Debug, PartialEq, Eq)]
@@ -140,16 +141,15 @@ pub fn check(
 ) {
     for link in &doc.rendered.links {
         let at = |message: String| doc.at_span(Diagnostic::error(&doc.file, message), &link.span);
-        let kind = if link.is_image { "image" } else { "link" };
         match classify(&link.dest, doc.link_base()) {
             Dest::Document { path, .. } if site.unreadable.contains(&path) => {}
             Dest::Document { path, fragment } => match site.by_content_path.get(&path) {
                 None => {
                     let keys: Vec<&str> = site.by_content_path.keys().map(String::as_str).collect();
-                    let d = at(format!("broken link: there is no page `content/{path}`"));
+                    let d = at(t!("links.no_page", path = path));
                     diagnostics.push(match suggest_page(&path, &keys) {
-                        Some(s) => d.help(format!("did you mean `@/{s}`?")),
-                        None => d.help("link to a Markdown file that exists, from the content folder (`@/layanan/paw.md`) or relative to this file"),
+                        Some(page) => d.help(t!("links.no_page.did_you_mean", page = page)),
+                        None => d.help(t!("links.no_page.help")),
                     });
                 }
                 Some(&target) => {
@@ -161,29 +161,25 @@ pub fn check(
             Dest::Fragment(fragment) => {
                 if !doc.rendered.ids.contains(fragment) {
                     let ids: Vec<&str> = doc.rendered.ids.iter().map(String::as_str).collect();
-                    let d = at(format!(
-                        "broken link: this page has no heading `#{fragment}`"
-                    ));
+                    let d = at(t!("links.no_heading_here", fragment = fragment));
                     diagnostics.push(help_for_heading(d, fragment, &ids));
                 }
             }
             Dest::ContentFile(_) if looks_like_a_web_address(&link.dest) => {
+                let dest = &link.dest;
                 diagnostics.push(
-                    at(format!(
-                        "broken link: `{}` is a web address without `https://`",
-                        link.dest
-                    ))
-                    .help(format!(
-                        "write `https://{}`: without it, the link looks for a file of that name beside the page",
-                        link.dest
-                    )),
+                    at(t!("links.web_address", dest = dest))
+                        .help(t!("links.web_address.help", dest = dest)),
                 );
             }
             Dest::ContentFile(path) => {
                 if !files.content.contains(&path) {
-                    diagnostics.push(at(format!("missing {kind}: there is no file `content/{path}`")).help(
-                        "put the file beside the page (in its folder) or fix the name; names are case-sensitive",
-                    ));
+                    let message = if link.is_image {
+                        t!("links.missing_file.image", path = path)
+                    } else {
+                        t!("links.missing_file.link", path = path)
+                    };
+                    diagnostics.push(at(message).help(t!("links.missing_file.help")));
                 }
             }
             Dest::RootFile(path) => {
@@ -191,22 +187,30 @@ pub fn check(
                     .strip_prefix(site.config.base_path().trim_start_matches('/'))
                     .unwrap_or(path);
                 if !files.published.contains(path) {
-                    diagnostics.push(at(format!("missing {kind}: nothing is published at `/{path}`")).help(
-                        "put the file in content/ (or in the theme's templates/static/) at that path, or fix the name",
-                    ));
+                    let message = if link.is_image {
+                        t!("links.not_published.image", path = path)
+                    } else {
+                        t!("links.not_published.link", path = path)
+                    };
+                    diagnostics.push(at(message).help(t!("links.not_published.help")));
                 }
             }
             Dest::Outside(dest) => {
-                diagnostics.push(at(format!("broken {kind}: `{dest}` points outside the content folder")).help(
-                    "remove the extra `../`, or start the path from the content folder with `@/`",
-                ));
+                let message = if link.is_image {
+                    t!("links.outside.image", dest = dest)
+                } else {
+                    t!("links.outside.link", dest = dest)
+                };
+                diagnostics.push(at(message).help(t!("links.outside.help")));
             }
             Dest::External(url) if check_external => {
                 if let Err(problem) = check_external_syntax(url) {
-                    diagnostics.push(
-                        at(format!("malformed external {kind} `{url}`: {problem}"))
-                            .help("copy the address again from the browser's address bar"),
-                    );
+                    let message = if link.is_image {
+                        t!("links.malformed.image", url = url, problem = problem)
+                    } else {
+                        t!("links.malformed.link", url = url, problem = problem)
+                    };
+                    diagnostics.push(at(message).help(t!("links.malformed.help")));
                 }
             }
             Dest::External(_) | Dest::Other => {}
@@ -259,8 +263,10 @@ fn check_fragment(
     let ids = &site.doc(target).rendered.ids;
     if !ids.contains(fragment) {
         let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
-        let d = at(format!(
-            "broken link: `content/{path}` has no heading `#{fragment}`"
+        let d = at(t!(
+            "links.no_heading_there",
+            path = path,
+            fragment = fragment
         ));
         diagnostics.push(help_for_heading(d, fragment, &ids));
     }
@@ -268,20 +274,17 @@ fn check_fragment(
 
 fn help_for_heading(d: Diagnostic, fragment: &str, ids: &[&str]) -> Diagnostic {
     match did_you_mean(fragment, ids) {
-        Some(s) => d.help(format!("did you mean `#{s}`?")),
-        None if ids.is_empty() => {
-            d.help("that page has no headings; link to the page without `#...`")
-        }
+        Some(heading) => d.help(t!("links.heading.did_you_mean", heading = heading)),
+        None if ids.is_empty() => d.help(t!("links.heading.none")),
         None => {
             let mut ids = ids.to_vec();
             ids.sort_unstable();
-            d.help(format!(
-                "headings there: {}",
-                ids.iter()
-                    .map(|i| format!("#{i}"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ))
+            let headings = ids
+                .iter()
+                .map(|i| format!("#{i}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            d.help(t!("links.heading.list", headings = headings))
         }
     }
 }
@@ -293,17 +296,19 @@ pub fn check_external_syntax(url: &str) -> Result<(), String> {
             || c.is_control()
             || matches!(c, '<' | '>' | '"' | '{' | '}' | '|' | '\\' | '^' | '`')
     }) {
-        return Err("it contains spaces or characters that must be encoded".into());
+        return Err(t!("links.url.characters"));
     }
     let url = url
         .strip_prefix("//")
         .map_or(url.to_string(), |r| format!("https://{r}"));
-    let (scheme, rest) = url.split_once(':').ok_or("it has no scheme")?;
+    let (scheme, rest) = url
+        .split_once(':')
+        .ok_or_else(|| t!("links.url.no_scheme"))?;
     match scheme.to_ascii_lowercase().as_str() {
         "http" | "https" => {
             let rest = rest
                 .strip_prefix("//")
-                .ok_or("`//` must follow the scheme")?;
+                .ok_or_else(|| t!("links.url.slashes"))?;
             let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
             let host_port = authority.rsplit('@').next().unwrap_or_default();
             let (host, port) = match host_port.rsplit_once(':') {
@@ -315,7 +320,7 @@ pub fn check_external_syntax(url: &str) -> Result<(), String> {
                     || !port.chars().all(|c| c.is_ascii_digit())
                     || port.parse::<u16>().is_err())
             {
-                return Err(format!("`{port}` is not a port number"));
+                return Err(t!("links.url.port", port = port));
             }
             if host.starts_with('[') && host.ends_with(']') {
                 return Ok(());
@@ -327,10 +332,10 @@ pub fn check_external_syntax(url: &str) -> Result<(), String> {
                     && l.chars().all(|c| c.is_alphanumeric() || c == '-')
             });
             if host.is_empty() || !labels_ok {
-                return Err(format!("`{host}` is not a valid host name"));
+                return Err(t!("links.url.host", host = host));
             }
             if !host.contains('.') && host != "localhost" {
-                return Err(format!("`{host}` has no domain (e.g. `.go.id`)"));
+                return Err(t!("links.url.no_domain", host = host));
             }
             Ok(())
         }
@@ -342,7 +347,7 @@ pub fn check_external_syntax(url: &str) -> Result<(), String> {
                 {
                     Ok(())
                 }
-                _ => Err(format!("`{address}` is not an email address")),
+                _ => Err(t!("links.url.email", address = address)),
             }
         }
         "tel" => {
@@ -353,15 +358,19 @@ pub fn check_external_syntax(url: &str) -> Result<(), String> {
             {
                 Ok(())
             } else {
-                Err(format!("`{rest}` is not a phone number"))
+                Err(t!("links.url.phone", number = rest))
             }
         }
         other => {
             let known = ["http", "https", "mailto", "tel"];
             match did_you_mean(other, &known) {
-                Some(s) => Err(format!("unknown scheme `{other}:` (did you mean `{s}:`?)")),
+                Some(suggestion) => Err(t!(
+                    "links.url.scheme.did_you_mean",
+                    scheme = other,
+                    known = suggestion
+                )),
                 None if matches!(other, "ftp" | "sms" | "geo" | "whatsapp") => Ok(()),
-                None => Err(format!("unknown scheme `{other}:`")),
+                None => Err(t!("links.url.scheme", scheme = other)),
             }
         }
     }

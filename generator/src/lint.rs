@@ -5,6 +5,7 @@
 use crate::diagnostic::Diagnostic;
 use crate::links::{Dest, classify};
 use crate::site::{Document, Site};
+use crate::t;
 
 /// About what a search result shows of a page's description (Google cuts at about 920 pixels,
 /// some 155–160 characters).
@@ -22,26 +23,15 @@ pub fn check(site: &Site, doc: &Document, diagnostics: &mut Vec<Diagnostic>) {
 
 fn links(site: &Site, doc: &Document, diagnostics: &mut Vec<Diagnostic>) {
     for link in &doc.rendered.links {
-        let warn = |message: &str, help: String| {
+        let warn = |message: String, help: String| {
             doc.at_span(Diagnostic::warning(&doc.file, message), &link.span)
                 .help(help)
         };
         if !link.has_text {
             diagnostics.push(if link.is_image {
-                warn(
-                    "an image without a description (alt text)",
-                    "write what the image shows between the brackets, e.g. \
-                     `![Loket PPID di kantor KPU Provinsi NTB](loket.jpg)`: a screen reader \
-                     reads it aloud, and it shows when the image does not load"
-                        .into(),
-                )
+                warn(t!("lint.image_alt"), t!("lint.image_alt.help"))
             } else {
-                warn(
-                    "a link without words",
-                    "write what the link leads to between the brackets, e.g. \
-                     `[Formulir pengaduan](@/layanan/pengaduan.md)`"
-                        .into(),
-                )
+                warn(t!("lint.link_text"), t!("lint.link_text.help"))
             });
         }
         let Dest::External(url) = classify(&link.dest, doc.link_base()) else {
@@ -49,20 +39,12 @@ fn links(site: &Site, doc: &Document, diagnostics: &mut Vec<Diagnostic>) {
         };
         if let Some(path) = preview_path(url) {
             let d = doc.at_span(
-                Diagnostic::error(
-                    &doc.file,
-                    format!(
-                        "a link to the preview address `{url}`, which works only on this computer"
-                    ),
-                ),
+                Diagnostic::error(&doc.file, t!("lint.preview_address", url = url)),
                 &link.span,
             );
             diagnostics.push(d.help(link_by_file(site, path)));
         } else if let Some(path) = own_path(site, url) {
-            diagnostics.push(warn(
-                "a link to this site's own address: it breaks if the site moves, and is not checked",
-                link_by_file(site, path),
-            ));
+            diagnostics.push(warn(t!("lint.own_address"), link_by_file(site, path)));
         }
     }
 }
@@ -112,12 +94,10 @@ fn link_by_file(site: &Site, path: &str) -> String {
             } else {
                 format!("#{fragment}")
             };
-            format!(
-                "link to the page's file instead: `@/{}{fragment}`",
-                page.content_path
-            )
+            let path = &page.content_path;
+            t!("lint.link_by_file", path = path, fragment = fragment)
         }
-        None => "link to the page's file instead, e.g. `@/layanan/paw.md`".into(),
+        None => t!("lint.link_by_file.example"),
     }
 }
 
@@ -133,17 +113,17 @@ fn headings(doc: &Document, diagnostics: &mut Vec<Diagnostic>) {
                 doc.at_span(
                     Diagnostic::warning(
                         &doc.file,
-                        format!(
-                            "a heading level is skipped: `{}` after `{}`",
-                            hashes(*level),
-                            hashes(previous)
+                        t!(
+                            "lint.heading_skipped",
+                            level = hashes(*level),
+                            previous = hashes(previous)
                         ),
                     ),
                     span,
                 )
-                .help(format!(
-                    "use `{}`, one level below the heading before it (the page's title is `#`)",
-                    hashes(previous + 1)
+                .help(t!(
+                    "lint.heading_skipped.help",
+                    wanted = hashes(previous + 1)
                 )),
             );
         }
@@ -167,16 +147,15 @@ fn description(doc: &Document, diagnostics: &mut Vec<Diagnostic>) {
     diagnostics.push(
         Diagnostic::warning(
             &doc.file,
-            format!(
-                "the description is {length} characters long; a search result shows about {DESCRIPTION_LIMIT}"
+            t!(
+                "lint.description_long",
+                length = length,
+                limit = DESCRIPTION_LIMIT
             ),
         )
         .at(&doc.source, line, 1)
         .underline("description".len())
-        .help(format!(
-            "shorten it to one sentence of at most {DESCRIPTION_LIMIT} characters: search engines \
-             show it under the title, and cut what is longer"
-        )),
+        .help(t!("lint.description_long.help", limit = DESCRIPTION_LIMIT)),
     );
 }
 

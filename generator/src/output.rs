@@ -8,6 +8,7 @@ use walkdir::WalkDir;
 
 use crate::error::{Error, Result};
 use crate::fs;
+use crate::t;
 
 /// What goes into one output file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,9 +44,9 @@ pub struct WriteStats {
 /// Refuses to clean a folder that looks like a site's sources.
 pub fn write(out_dir: &Path, files: &[OutputFile]) -> Result<WriteStats> {
     if out_dir.join("content").join("site.yaml").exists() || out_dir.join("Cargo.toml").exists() {
-        return Err(Error::Message(format!(
-            "refusing to use `{}` as the output folder: it holds the site's sources, and the build deletes stale files there",
-            out_dir.display()
+        return Err(Error::Message(t!(
+            "build.output_is_sources",
+            path = out_dir.display()
         )));
     }
     fs::create_dir_all(out_dir)?;

@@ -16,6 +16,7 @@ use crate::context::{AZ_PATH, Listings, SEARCH_PATH, language_page_context};
 use crate::diagnostic::Diagnostic;
 use crate::output::{Contents, OutputFile};
 use crate::site::{Site, Target};
+use crate::t;
 use crate::templates::Templates;
 
 /// How many pages are given to Pagefind at once (and held, as HTML, until parsed).
@@ -80,17 +81,15 @@ where
 pub fn index_pages(
     pages: impl Iterator<Item = (String, String)>,
 ) -> Result<Vec<OutputFile>, Diagnostic> {
-    let failed = |what: &str, err: &dyn std::fmt::Display| {
-        Diagnostic::error("search index", format!("{what}: {err}"))
-    };
+    let failed = |message: String| Diagnostic::error(t!("search.location"), message);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|e| failed("cannot start the indexer", &e))?;
+        .map_err(|e| failed(t!("search.start_runtime", error = e)))?;
     let files = runtime.block_on(async {
         let config = PagefindServiceConfig::builder().build();
-        let mut index =
-            PagefindIndex::new(Some(config)).map_err(|e| failed("cannot start Pagefind", &e))?;
+        let mut index = PagefindIndex::new(Some(config))
+            .map_err(|e| failed(t!("search.start_pagefind", error = e)))?;
         // The pages go to Pagefind from memory (a scratch folder of pages for it to read
         // cost more, creating ten thousand files, than the parsing), a batch at a time,
         // parsed in parallel within each batch. `add_html_files` (patched, vendor/) keeps
@@ -108,14 +107,14 @@ pub fn index_pages(
             index
                 .add_html_files(batch)
                 .await
-                .map_err(|e| failed("cannot index the pages", &e))?;
+                .map_err(|e| failed(t!("search.add_pages", error = e)))?;
         }
         // `into_files` (from the patched Pagefind in vendor/) frees each page's words once
         // they are indexed; `get_files` would hold them all beside the growing index.
         index
             .into_files()
             .await
-            .map_err(|e| failed("cannot write the index", &e))
+            .map_err(|e| failed(t!("search.write", error = e)))
     })?;
     Ok(files
         .into_iter()

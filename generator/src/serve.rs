@@ -13,12 +13,13 @@ use tiny_http::Server;
 
 use crate::build::{self, BuildOptions, Built};
 use crate::content::{self, CONTENT_DIR};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::error::{Error, Result};
 use crate::output::{Contents, OutputFile};
 use crate::render::{self, Job, RenderOptions};
 use crate::search;
 use crate::site::Target;
+use crate::t;
 use crate::templates::{TEMPLATE_DIR, TemplateData};
 
 mod cms;
@@ -72,7 +73,7 @@ impl Shared {
 pub fn run(options: &ServeOptions) -> Result<()> {
     let address = format!("{}:{}", options.bind, options.port);
     let server = Server::http(&address)
-        .map_err(|e| Error::Message(format!("cannot listen on {address}: {e}")))?;
+        .map_err(|e| Error::Message(t!("serve.listen_failed", address = address, error = e)))?;
     let build_options = BuildOptions {
         root: options.root.clone(),
         base_url: Some(format!("http://{address}/")),
@@ -88,7 +89,7 @@ pub fn run(options: &ServeOptions) -> Result<()> {
             state: State::Failed(String::new()),
             files: HashMap::new(),
             generation: 0,
-            forms: Err("not started".into()),
+            forms: Err(t!("serve.forms_not_started")),
         }),
         changed: Condvar::new(),
         root: options.root.clone(),
@@ -98,13 +99,19 @@ pub fn run(options: &ServeOptions) -> Result<()> {
 
     let (tx, rx) = mpsc::channel();
     let mut watcher = notify::recommended_watcher(tx)
-        .map_err(|e| Error::Message(format!("cannot watch the site's files: {e}")))?;
+        .map_err(|e| Error::Message(t!("serve.watch_failed", error = e)))?;
     for dir in [CONTENT_DIR, TEMPLATE_DIR] {
         let path = options.root.join(dir);
         if path.exists() {
             watcher
                 .watch(&path, RecursiveMode::Recursive)
-                .map_err(|e| Error::Message(format!("cannot watch `{}`: {e}", path.display())))?;
+                .map_err(|e| {
+                    Error::Message(t!(
+                        "serve.watch_folder_failed",
+                        path = path.display(),
+                        error = e
+                    ))
+                })?;
         }
     }
     {
@@ -114,7 +121,7 @@ pub fn run(options: &ServeOptions) -> Result<()> {
         std::thread::spawn(move || watch_loop(&rx, &shared, &build_options, &indexer));
     }
 
-    eprintln!("serving the site at http://{address}/ (Ctrl+C to stop)");
+    eprintln!("{}", t!("serve.serving", address = address));
     for request in server.incoming_requests() {
         let shared = Arc::clone(&shared);
         std::thread::spawn(move || http::respond(&shared, request));
@@ -166,19 +173,18 @@ fn watch_loop(
             Some(n) => {
                 // The changed pages are on screen; the search index follows.
                 let _ = indexer.send(());
-                format!(
-                    "rebuilt {} ({n} page{})",
-                    rel.join(", "),
-                    if n == 1 { "" } else { "s" }
+                t!(
+                    "serve.rebuilt",
+                    files = rel.join(", "),
+                    n = n,
+                    s = if n == 1 { "" } else { "s" }
                 )
             }
-            None if full_rebuild(shared, options) => "rebuilt the whole site".to_string(),
-            None => "the build failed (see above); fix it and save".to_string(),
+            None if full_rebuild(shared, options) => t!("serve.rebuilt_all"),
+            None => t!("serve.build_failed"),
         };
-        eprintln!(
-            "{summary} in {:.1} ms",
-            started.elapsed().as_secs_f64() * 1000.0
-        );
+        let ms = format!("{:.1}", started.elapsed().as_secs_f64() * 1000.0);
+        eprintln!("{}", t!("serve.took", summary = summary, ms = ms));
     }
 }
 
@@ -239,10 +245,8 @@ fn reindex(shared: &Shared) {
             served
                 .files
                 .extend(files.into_iter().map(|f| (f.path, f.contents)));
-            eprintln!(
-                "search index updated in {:.0} ms",
-                started.elapsed().as_secs_f64() * 1000.0
-            );
+            let ms = format!("{:.0}", started.elapsed().as_secs_f64() * 1000.0);
+            eprintln!("{}", t!("serve.search_updated", ms = ms));
         }
         Err(d) => eprintln!("{d}"),
     }
@@ -275,7 +279,11 @@ fn full_rebuild(shared: &Shared, options: &BuildOptions) -> bool {
                 .collect();
             served.forms = start_forms(options, &built);
             if let Err(err) = &served.forms {
-                eprintln!("warning: the forms cannot be answered: {err}");
+                eprintln!(
+                    "{}: {}",
+                    Severity::Warning.label(),
+                    t!("serve.forms_unanswerable", error = err)
+                );
             }
             served.state = State::Ready(Box::new(built));
         }
@@ -335,7 +343,7 @@ fn error_text(err: &Error, all_warnings: bool) -> String {
         };
         text.push_str(&crate::report::render(diagnostics, style));
     }
-    text.push_str(&format!("error: {err}"));
+    text.push_str(&format!("{}: {err}", Severity::Error.label()));
     text
 }
 

@@ -5,6 +5,7 @@ use serde::de::{DeserializeOwned, Error as _};
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::dates::Date;
+use crate::t;
 
 /// A value, or a marked placeholder `{konfirmasi: "what to confirm"}` for a fact the office
 /// has not confirmed yet. Templates see a placeholder as a map with one key, `konfirmasi`.
@@ -65,6 +66,9 @@ pub struct ServiceStandard {
     /// When the office last reviewed this standard, shown as "Ditinjau" (a standard is to be
     /// reviewed periodically; citizens and evaluators should see how current it is).
     pub ditinjau: Option<Confirmable<ReviewDate>>,
+    /// When this service is open, where it differs from the office-wide hours in
+    /// `site.yaml` (`contact.jam_layanan`): the one place a service's hours are written.
+    pub jam_layanan: Option<Confirmable<String>>,
 }
 
 /// The 14 components, in the regulation's order of presentation.
@@ -88,9 +92,16 @@ pub const KEYS: [&str; 14] = [
 /// The key of the review date, accepted beside the 14 components.
 pub const REVIEW_KEY: &str = "ditinjau";
 
-/// Every key `standar_pelayanan` accepts: the 14 components and the review date.
+/// The key of the service's own opening hours, accepted beside the 14 components.
+pub const HOURS_KEY: &str = "jam_layanan";
+
+/// Every key `standar_pelayanan` accepts: the 14 components, the review date and the
+/// service's hours.
 pub fn accepted_keys() -> Vec<&'static str> {
-    KEYS.iter().copied().chain([REVIEW_KEY]).collect()
+    KEYS.iter()
+        .copied()
+        .chain([REVIEW_KEY, HOURS_KEY])
+        .collect()
 }
 
 /// The date a standard was last reviewed, as `{iso, teks}` for templates
@@ -103,11 +114,10 @@ pub struct ReviewDate {
 }
 
 impl TryFrom<String> for ReviewDate {
-    type Error = &'static str;
+    type Error = String;
 
     fn try_from(text: String) -> Result<Self, Self::Error> {
-        let date = Date::parse(&text)
-            .ok_or("ditinjau must be a date written YYYY-MM-DD, e.g. `ditinjau: 2026-02-12`")?;
+        let date = Date::parse(&text).ok_or_else(|| t!("standard.review_date"))?;
         Ok(ReviewDate {
             iso: date.iso(),
             teks: date.display_id(),
@@ -162,14 +172,12 @@ fn yes() -> bool {
 }
 
 impl TryFrom<RawRequirement> for Requirement {
-    type Error = &'static str;
+    type Error = String;
 
     fn try_from(raw: RawRequirement) -> Result<Self, Self::Error> {
         Ok(match raw {
             RawRequirement::Other(_) => {
-                return Err(
-                    "each item of persyaratan must be text, or `{nama: ..., keterangan: ..., wajib: true}`",
-                );
+                return Err(t!("standard.requirement"));
             }
             RawRequirement::Text(nama) => Requirement {
                 nama,
@@ -209,14 +217,12 @@ enum RawStep {
 }
 
 impl TryFrom<RawStep> for Step {
-    type Error = &'static str;
+    type Error = String;
 
     fn try_from(raw: RawStep) -> Result<Self, Self::Error> {
         Ok(match raw {
             RawStep::Other(_) => {
-                return Err(
-                    "each step of prosedur must be text, or `{langkah: ..., keterangan: ...}`",
-                );
+                return Err(t!("standard.step"));
             }
             RawStep::Text(langkah) => Step {
                 langkah,
@@ -256,6 +262,16 @@ pub enum Unit {
 }
 
 impl Unit {
+    /// The unit as settings and the theme's labels name it: `hari_kerja`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Unit::HariKerja => "hari_kerja",
+            Unit::Hari => "hari",
+            Unit::Jam => "jam",
+            Unit::Menit => "menit",
+        }
+    }
+
     fn label(self) -> &'static str {
         match self {
             Unit::HariKerja => "hari kerja",
@@ -288,7 +304,9 @@ enum RawDuration {
     Other(serde::de::IgnoredAny),
 }
 
-const DURATION_HELP: &str = "jangka_waktu must be a number with a unit (hari kerja, hari, jam or menit), e.g. `jangka_waktu: 10 hari kerja`";
+fn duration_help() -> String {
+    t!("standard.duration")
+}
 
 impl TryFrom<RawDuration> for Duration {
     type Error = String;
@@ -300,21 +318,19 @@ impl TryFrom<RawDuration> for Duration {
                 satuan,
                 keterangan,
             } => (nilai, satuan, keterangan),
-            RawDuration::Other(_) => return Err(DURATION_HELP.to_string()),
+            RawDuration::Other(_) => return Err(duration_help()),
             RawDuration::Text(text) => {
                 let text = text.trim();
                 let digits = text
                     .find(|c: char| !c.is_ascii_digit())
                     .unwrap_or(text.len());
-                let nilai = text[..digits]
-                    .parse()
-                    .map_err(|_| DURATION_HELP.to_string())?;
-                let satuan = Unit::from_label(&text[digits..]).ok_or(DURATION_HELP)?;
+                let nilai = text[..digits].parse().map_err(|_| duration_help())?;
+                let satuan = Unit::from_label(&text[digits..]).ok_or_else(duration_help)?;
                 (nilai, satuan, None)
             }
         };
         if nilai == 0 {
-            return Err(DURATION_HELP.to_string());
+            return Err(duration_help());
         }
         Ok(Duration {
             nilai,
@@ -348,14 +364,12 @@ enum RawCost {
 }
 
 impl TryFrom<RawCost> for Cost {
-    type Error = &'static str;
+    type Error = String;
 
     fn try_from(raw: RawCost) -> Result<Self, Self::Error> {
         Ok(match raw {
             RawCost::Other(_) => {
-                return Err(
-                    "biaya must be text such as `Gratis`, or `{gratis: false, teks: ..., keterangan: ...}`",
-                );
+                return Err(t!("standard.cost"));
             }
             RawCost::Text(teks) => {
                 let lower = teks.to_lowercase();

@@ -10,6 +10,7 @@ use tera::{Context, ErrorKind, Kwargs, State, Tera, Value};
 use walkdir::WalkDir;
 
 use crate::diagnostic::Diagnostic;
+use crate::t;
 
 pub const TEMPLATE_DIR: &str = "templates";
 /// Theme files copied to the site (CSS, JS, images), inside `templates/`.
@@ -120,8 +121,8 @@ pub fn load(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Option<Templates>
             Ok(e) => e,
             Err(err) => {
                 diagnostics.push(
-                    Diagnostic::error(TEMPLATE_DIR, format!("cannot read the templates: {err}"))
-                        .help("the site needs a `templates/` folder beside `content/`"),
+                    Diagnostic::error(TEMPLATE_DIR, t!("templates.unreadable_folder", err = err))
+                        .help(t!("templates.unreadable_folder.help")),
                 );
                 return None;
             }
@@ -144,7 +145,7 @@ pub fn load(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Option<Templates>
             }
             Err(err) => diagnostics.push(Diagnostic::error(
                 template_path(&name),
-                format!("cannot read the template: {err}"),
+                t!("templates.unreadable", err = err),
             )),
         }
     }
@@ -179,9 +180,9 @@ pub fn load(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Option<Templates>
         diagnostics.push(match err.kind() {
             ErrorKind::MissingParent { current, parent } => Diagnostic::error(
                 template_path(current),
-                format!("extends `{parent}`, which does not exist"),
+                t!("templates.missing_parent", parent = parent),
             )
-            .help("create that template in templates/ or fix the name in `{% extends %}`"),
+            .help(t!("templates.missing_parent.help")),
             _ => d,
         });
         return None;
@@ -227,10 +228,8 @@ fn register_functions(tera: &mut Tera, data: &Arc<TemplateData>) {
                     .filter_map(|k| k.strip_prefix("id/"))
                     .collect();
                 known.sort();
-                tera::Error::message(format!(
-                    "form: there is no form `{id}` (content/forms/{id}.yaml); the forms are: {}",
-                    known.join(", ")
-                ))
+                let list = known.join(", ");
+                tera::Error::message(t!("templates.no_form", id = id, forms = list))
             })
     });
     let endpoint = Arc::clone(data);
@@ -265,11 +264,11 @@ fn register_functions(tera: &mut Tera, data: &Arc<TemplateData>) {
     let sections = Arc::clone(data);
     tera.register_function("get_section", move |kwargs: Kwargs, _: &State| {
         let path: String = kwargs.must_get("path")?;
-        sections.sections.get(&path).cloned().ok_or_else(|| {
-            tera::Error::message(format!(
-                "get_section: there is no section `content/{path}` (give the path of an `_index.md` inside content/)"
-            ))
-        })
+        sections
+            .sections
+            .get(&path)
+            .cloned()
+            .ok_or_else(|| tera::Error::message(t!("templates.no_section", path = path)))
     });
 }
 
@@ -278,7 +277,7 @@ fn register_functions(tera: &mut Tera, data: &Arc<TemplateData>) {
 fn qr_svg(text: &str, label: &str) -> Result<String, String> {
     use qrcode::render::svg;
     let code = qrcode::QrCode::with_error_correction_level(text, qrcode::EcLevel::M)
-        .map_err(|e| format!("kode_qr: `{text}` does not fit a QR code: {e}"))?;
+        .map_err(|err| t!("templates.qr_too_long", text = text, err = err))?;
     let svg = code
         .render::<svg::Color<'_>>()
         .min_dimensions(240, 240)

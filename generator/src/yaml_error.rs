@@ -6,6 +6,7 @@ use std::path::Path;
 use crate::diagnostic::{Diagnostic, did_you_mean};
 use crate::keys::{Kind, kind_of};
 use crate::service_standard;
+use crate::t;
 
 /// Turns a YAML error into a diagnostic at the right line of the whole file.
 pub fn yaml_error(
@@ -105,12 +106,9 @@ fn tab(file: &Path, yaml: &Yaml<'_>) -> Option<Diagnostic> {
     })?;
     let column = text.chars().position(|c| c == '\t').unwrap_or(0) + 1;
     Some(
-        Diagnostic::error(file, format!("line {line} is indented with a tab"))
+        Diagnostic::error(file, t!("yaml.tab", line = line))
             .at(yaml.source, *line, column)
-            .help(
-                "YAML reads only spaces as indentation: replace the tab with spaces, as many as \
-                 the lines around it at the same level",
-            ),
+            .help(t!("yaml.tab.help")),
     )
 }
 
@@ -157,18 +155,23 @@ fn indentation(d: Diagnostic, yaml: &Yaml<'_>) -> Option<Diagnostic> {
         return None;
     }
     let help = match parent {
-        Some(_) if parent_indent == 0 => format!(
-            "`{parent_key}:` starts at the beginning of its line and the lines under it are \
-             indented {sibling} spaces: indent this line by {sibling} spaces, not {here}"
+        Some(_) if parent_indent == 0 => t!(
+            "yaml.indentation.help.top",
+            parent = parent_key,
+            wanted = sibling,
+            here = here
         ),
-        Some(_) => format!(
-            "`{parent_key}:` is indented {parent_indent} spaces and the lines under it \
-             {sibling}: indent this line by {sibling} spaces, not {here}"
+        Some(_) => t!(
+            "yaml.indentation.help.nested",
+            parent = parent_key,
+            parent_indent = parent_indent,
+            wanted = sibling,
+            here = here
         ),
-        None => format!("indent this line by {sibling} spaces, like the lines above it"),
+        None => t!("yaml.indentation.help.above", wanted = sibling),
     };
     Some(Diagnostic {
-        message: format!("this line is indented {here} spaces, unlike the lines beside it"),
+        message: t!("yaml.indentation", here = here),
         help: Some(help),
         ..d
     })
@@ -185,11 +188,7 @@ fn curly_quotes(d: Diagnostic) -> Diagnostic {
     let straight = line
         .replace(['\u{201C}', '\u{201D}'], "\"")
         .replace(['\u{2018}', '\u{2019}'], "'");
-    d.help(format!(
-        "the curly quotes (“ ” or ‘ ’) a word processor writes are not quotes to YAML: type \
-         straight ones, `{}`",
-        straight.trim()
-    ))
+    d.help(t!("yaml.curly_quotes.help", fixed = straight.trim()))
 }
 
 /// Removes "at line N column M" from libyaml's text; returns the position named after
@@ -227,10 +226,7 @@ fn error_key_path(text: &str) -> Option<String> {
     if !is_key_path(prefix) {
         return None;
     }
-    let named = service_standard::accepted_keys().into_iter().find(|k| {
-        rest.starts_with(&format!("{k} must")) || rest.contains(&format!(" of {k} must"))
-    });
-    Some(match named {
+    Some(match named_component(prefix, rest) {
         Some(key) => format!("{prefix}.{key}"),
         None => prefix.to_string(),
     })
@@ -299,46 +295,93 @@ fn locate_key_path(source: &str, first_line: usize, path: &str) -> Option<(usize
     found
 }
 
+/// The component of `standar_pelayanan` one of the standard's own messages is about:
+/// "jangka_waktu must be ...", "each item of persyaratan must be ...". In another language
+/// the sentence is built differently, so there the component is the first one it names as
+/// a word (before its example in backticks); serde's own messages name none.
+fn named_component(prefix: &str, rest: &str) -> Option<&'static str> {
+    let keys = service_standard::accepted_keys();
+    if let Some(key) = keys
+        .iter()
+        .copied()
+        .find(|k| rest.starts_with(&format!("{k} must")) || rest.contains(&format!(" of {k} must")))
+    {
+        return Some(key);
+    }
+    const SERDE: [&str; 8] = [
+        "invalid type",
+        "invalid value",
+        "invalid length",
+        "unknown field",
+        "unknown variant",
+        "missing field",
+        "duplicate field",
+        "data did not match",
+    ];
+    if !prefix.starts_with("standar_pelayanan") || SERDE.iter().any(|s| rest.starts_with(s)) {
+        return None;
+    }
+    let sentence = rest.split('`').next().unwrap_or(rest);
+    let is_word_char = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    keys.into_iter()
+        .filter_map(|k| {
+            sentence
+                .match_indices(k)
+                .find(|(i, _)| {
+                    !sentence[..*i].ends_with(is_word_char)
+                        && !sentence[i + k.len()..].starts_with(is_word_char)
+                })
+                .map(|(i, _)| (i, k))
+        })
+        .min()
+        .map(|(_, k)| k)
+}
+
 /// Rewords serde's messages for editors and adds what to do.
 fn explain(message: &str) -> (String, Option<String>) {
     if let Some(rest) = message.split("unknown field `").nth(1) {
         let field = rest.split('`').next().unwrap_or_default();
         let path = message.split(": unknown field").next().unwrap_or_default();
         let help = match did_you_mean(field, &service_standard::accepted_keys()) {
-            Some(s) if path.starts_with("standar_pelayanan") => format!("did you mean `{s}`?"),
-            _ => format!(
-                "`standar_pelayanan` accepts: {}",
-                service_standard::accepted_keys().join(", ")
+            Some(s) if path.starts_with("standar_pelayanan") => {
+                t!("yaml.unknown_key.did_you_mean", suggestion = s)
+            }
+            _ => t!(
+                "yaml.unknown_key.accepted",
+                keys = service_standard::accepted_keys().join(", ")
             ),
         };
-        return (format!("unknown key `{field}` in `{path}`"), Some(help));
+        return (t!("yaml.unknown_key", key = field, path = path), Some(help));
     }
-    if let Some((_, rest)) = message.split_once(": ")
-        && let Some(key) = service_standard::accepted_keys().into_iter().find(|k| {
-            rest.starts_with(&format!("{k} must")) || rest.contains(&format!(" of {k} must"))
-        })
+    if let Some((prefix, rest)) = message.split_once(": ")
+        && let Some(key) = named_component(prefix, rest)
     {
-        let help = rest.replacen(&format!("{key} must be"), "it must be", 1);
-        return (format!("`{key}` is not written correctly"), Some(help));
+        // The message already names the component, so its own sentence says "it".
+        let help = rest.replacen(
+            &format!("{key} must be"),
+            &t!("yaml.component.it_must_be"),
+            1,
+        );
+        return (t!("yaml.component", key = key), Some(help));
     }
     if message.contains("while scanning a quoted scalar") {
         return (
-            "a quoted text is never closed".into(),
-            Some("end the text with the same quote mark it starts with (`\"` or `'`)".into()),
+            t!("yaml.unclosed_quote"),
+            Some(t!("yaml.unclosed_quote.help")),
         );
     }
     if message.contains("mapping values are not allowed") {
         return (
-            "a value contains `: `, which YAML reads as a new setting".into(),
-            Some("put the value in quotes, e.g. `title: \"Pemilu 2029: jadwal\"`".into()),
+            t!("yaml.colon_in_value"),
+            Some(t!("yaml.colon_in_value.help")),
         );
     }
     if message.contains("did not find expected key")
         || message.contains("did not find expected '-'")
     {
         return (
-            format!("the indentation is inconsistent ({message})"),
-            Some("indent nested settings with the same number of spaces (two), never tabs".into()),
+            t!("yaml.inconsistent_indentation", detail = message),
+            Some(t!("yaml.inconsistent_indentation.help")),
         );
     }
     if message.contains("invalid type") {
@@ -346,16 +389,12 @@ fn explain(message: &str) -> (String, Option<String>) {
         let message = reword_type_error(message);
         let key = key.trim();
         let example = kind_of(key).and_then(|kind| match kind {
-            Kind::Text => Some(format!(
-                "write text, e.g. `{key}: Permohonan Informasi Publik`"
-            )),
-            Kind::Number => Some(format!("write a whole number, e.g. `{key}: 3`")),
-            Kind::Flag => Some(format!("write `{key}: true` or `{key}: false`")),
-            Kind::List => Some(format!("write a list, e.g. `{key}: [pemilih, data]`")),
-            Kind::Date => Some(format!(
-                "write the date as YYYY-MM-DD, e.g. `{key}: 2026-02-12`"
-            )),
-            Kind::Map => Some(format!("write a map of settings under `{key}:`")),
+            Kind::Text => Some(t!("yaml.write.text", key = key)),
+            Kind::Number => Some(t!("yaml.write.number", key = key)),
+            Kind::Flag => Some(t!("yaml.write.flag", key = key)),
+            Kind::List => Some(t!("yaml.write.list", key = key)),
+            Kind::Date => Some(t!("yaml.write.date", key = key)),
+            Kind::Map => Some(t!("yaml.write.map", key = key)),
             Kind::Other => None,
         });
         return (message, example);
@@ -363,37 +402,58 @@ fn explain(message: &str) -> (String, Option<String>) {
     if message.contains("did not match any variant") {
         let key = message.split(':').next().unwrap_or_default();
         return (
-            format!("`{key}` has a value of the wrong shape"),
-            Some("see docs/content.md for the forms this value may take".into()),
+            t!("yaml.wrong_shape", key = key),
+            Some(t!("yaml.wrong_shape.help")),
         );
     }
+    // libyaml's and serde's own words, for what no case above recognises.
     (message.to_string(), None)
 }
 
 /// `weight: invalid type: string "x", expected i64` → "`weight` must be a whole number,
-/// not the text "x"".
+/// not the text "x"". A type serde names that is not one of these is left in its words.
 fn reword_type_error(message: &str) -> String {
     let Some((key, rest)) = message.split_once(": invalid type: ") else {
         return message.to_string();
     };
-    let (found, expected) = rest
-        .split_once(", expected ")
-        .unwrap_or((rest, "another type"));
-    let plain = |t: &str| -> String {
-        let t = t.trim();
-        match t {
-            "i64" | "u64" | "i32" | "u32" | "usize" | "u16" | "u8" => "a whole number".into(),
-            "a sequence" => "a list".into(),
-            "a boolean" => "true or false".into(),
-            "a string" => "text".into(),
-            "a map" | "a mapping" => "a map of settings".into(),
-            _ if t.starts_with("string ") => format!("the text {}", &t["string ".len()..]),
-            _ if t.starts_with("integer ") => format!("the number {}", &t["integer ".len()..]),
-            _ if t.starts_with("boolean ") => format!("`{}`", &t["boolean ".len()..]),
-            "sequence" => "a list".into(),
-            "map" => "a map of settings".into(),
-            _ => t.to_string(),
+    let plain = |what: &str| -> String {
+        let what = what.trim();
+        match what {
+            "i64" | "u64" | "i32" | "u32" | "usize" | "u16" | "u8" => t!("yaml.type.whole_number"),
+            "a sequence" | "sequence" => t!("yaml.type.list"),
+            "a boolean" => t!("yaml.type.true_or_false"),
+            "a string" => t!("yaml.type.text"),
+            "a map" | "a mapping" | "map" => t!("yaml.type.map"),
+            // English keeps serde's words for these; other languages get their own.
+            "a YAML mapping" => t!("yaml.type.yaml_mapping"),
+            "unit value" => t!("yaml.type.nothing"),
+            _ if what.starts_with("struct ") => {
+                t!("yaml.type.structure", name = &what["struct ".len()..])
+            }
+            _ if what.starts_with("floating point ") => {
+                t!(
+                    "yaml.type.fraction",
+                    value = &what["floating point ".len()..]
+                )
+            }
+            _ if what.starts_with("string ") => {
+                t!("yaml.type.the_text", value = &what["string ".len()..])
+            }
+            _ if what.starts_with("integer ") => {
+                t!("yaml.type.the_number", value = &what["integer ".len()..])
+            }
+            _ if what.starts_with("boolean ") => format!("`{}`", &what["boolean ".len()..]),
+            _ => what.to_string(),
         }
     };
-    format!("`{key}` must be {}, not {}", plain(expected), plain(found))
+    let (found, expected) = match rest.split_once(", expected ") {
+        Some((found, expected)) => (found, plain(expected)),
+        None => (rest, t!("yaml.type.another")),
+    };
+    t!(
+        "yaml.type_error",
+        key = key,
+        expected = expected,
+        found = plain(found)
+    )
 }

@@ -25,7 +25,7 @@ before(async () => {
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
   server = spawn(binary, ["serve", "--root", site, "--port", String(port)], {
-    env: { ...process.env, OUTBOX_DIR: join(work, "outbox"), SMTP_URL: "" },
+    env: { ...process.env, LC_ALL: "en", OUTBOX_DIR: join(work, "outbox"), SMTP_URL: "" },
     stdio: ["ignore", "ignore", "pipe"],
   });
   await said(server, "serving the site at", "generator serve");

@@ -19,7 +19,7 @@ before(async () => {
   base = `http://127.0.0.1:${port}`;
   const binary = process.env.GENERATOR ?? join(repo, "target/debug/generator");
   server = spawn(binary, ["serve", "--root", repo, "--port", String(port)], {
-    env: { ...process.env, OUTBOX_DIR: join(work, "outbox"), SMTP_URL: "" },
+    env: { ...process.env, LC_ALL: "en", OUTBOX_DIR: join(work, "outbox"), SMTP_URL: "" },
     stdio: ["ignore", "ignore", "pipe"],
   });
   await new Promise((ok, fail) => {

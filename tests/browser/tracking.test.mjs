@@ -29,6 +29,7 @@ before(async () => {
   const server = spawn(binary, ["serve", "--root", site, "--port", String(port)], {
     env: {
       ...process.env,
+      LC_ALL: "en",
       OUTBOX_DIR: join(work, "outbox"),
       SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
       MAIL_FROM: "Formulir KPU Provinsi NTB <formulir@kpu-ntb.example>",

@@ -4,9 +4,10 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use super::{FORMS_DIR, Form, LISTS_DIR, Lists, SchemaError, parse};
+use super::{FORMS_DIR, Form, LISTS_DIR, Lists, SchemaError, parse, parse_in};
+use crate::lang::Lang;
 
-/// Parses definitions given as (id, YAML text).
+/// Parses definitions given as (id, YAML text); problems in English.
 pub fn parse_all(
     files: &[(&str, &str)],
     lists: &[(&str, &str)],
@@ -53,15 +54,23 @@ fn yaml_files(dir: &Path) -> Vec<(String, std::path::PathBuf)> {
 }
 
 /// Loads every definition in `<root>/content/forms/`, with the lists of options in
-/// `<root>/content/forms/pilihan/`.
+/// `<root>/content/forms/pilihan/`; problems in English.
 pub fn load_dir(root: &Path) -> Result<BTreeMap<String, Form>, Vec<SchemaError>> {
+    load_dir_in(root, Lang::En)
+}
+
+/// [`load_dir`], the problems in `lang` (the editor's, for the generator's report).
+pub fn load_dir_in(root: &Path, lang: Lang) -> Result<BTreeMap<String, Form>, Vec<SchemaError>> {
     let mut forms = BTreeMap::new();
     let mut errors = Vec::new();
     let cannot_read = |file: String, e: std::io::Error| SchemaError {
         file,
         line: None,
         column: None,
-        message: format!("cannot read: {e}"),
+        message: lang.pick(
+            format!("berkas tidak dapat dibaca: {e}"),
+            format!("cannot read: {e}"),
+        ),
     };
     let mut lists = Lists::new();
     for (name, path) in yaml_files(&root.join(LISTS_DIR)) {
@@ -75,7 +84,7 @@ pub fn load_dir(root: &Path) -> Result<BTreeMap<String, Form>, Vec<SchemaError>>
     for (id, path) in yaml_files(&root.join(FORMS_DIR)) {
         let file = format!("{FORMS_DIR}/{id}.yaml");
         match std::fs::read_to_string(&path) {
-            Ok(text) => match parse(&id, &file, &text, &lists) {
+            Ok(text) => match parse_in(&id, &file, &text, &lists, lang) {
                 Ok(form) => {
                     forms.insert(id, form);
                 }

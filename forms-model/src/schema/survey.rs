@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{Deadline, FieldType, Form};
+use crate::lang::Lang;
 use crate::performance::skm::{ELEMENTS, Scores};
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
@@ -18,18 +19,27 @@ pub struct Survey {
 /// The scores an element's options carry.
 const SCALE: [&str; 4] = ["1", "2", "3", "4"];
 
-/// What is wrong with `form` as a survey, or as a form that is not one.
-pub fn check(form: &Form) -> Vec<String> {
+/// What is wrong with `form` as a survey, or as a form that is not one, in `lang`.
+pub fn check(form: &Form, lang: Lang) -> Vec<String> {
     let mut problems = Vec::new();
     match (&form.survey, &form.deadline_days) {
         (None, Deadline::Absent) => problems.push(
-            "`deadline_days` is missing: the working days within which the service standard \
-             promises an answer, or `{konfirmasi: ...}` while it sets none"
-                .to_string(),
+            lang.pick(
+                "batas waktu layanan belum ditulis: tambahkan `deadline_days`, yaitu jumlah hari \
+                 kerja yang dijanjikan standar pelayanan untuk memberi jawaban, atau \
+                 `{konfirmasi: ...}` selama standar belum menetapkannya",
+                "`deadline_days` is missing: the working days within which the service standard \
+                 promises an answer, or `{konfirmasi: ...}` while it sets none",
+            )
+            .to_string(),
         ),
-        (Some(_), Deadline::Days(_) | Deadline::Pending { .. }) => {
-            problems.push("a survey promises no answer: remove `deadline_days`".to_string())
-        }
+        (Some(_), Deadline::Days(_) | Deadline::Pending { .. }) => problems.push(
+            lang.pick(
+                "survei tidak menjanjikan jawaban: hapus `deadline_days`",
+                "a survey promises no answer: remove `deadline_days`",
+            )
+            .to_string(),
+        ),
         _ => {}
     }
     let Some(survey) = &form.survey else {
@@ -40,9 +50,16 @@ pub fn check(form: &Form) -> Vec<String> {
             .filter(|f| f.kind == FieldType::Choice && f.required)
     };
     if required_choice(&survey.service_field).is_none() {
-        problems.push(format!(
-            "`survey.service_field` names `{}`, which is not a required choice of the form",
-            survey.service_field
+        problems.push(lang.pick(
+            format!(
+                "isian layanan yang dinilai tidak sesuai: `survey.service_field` menyebut `{}`, \
+                 yang bukan isian pilihan wajib dalam formulir ini",
+                survey.service_field
+            ),
+            format!(
+                "`survey.service_field` names `{}`, which is not a required choice of the form",
+                survey.service_field
+            ),
         ));
     }
     for (name, element) in ELEMENTS {
@@ -53,8 +70,13 @@ pub fn check(form: &Form) -> Vec<String> {
                 .eq(SCALE.iter().copied())
         });
         if !scored {
-            problems.push(format!(
-                "a survey needs the required choice `{name}` ({element}) with the options 1, 2, 3 and 4, in that order"
+            problems.push(lang.pick(
+                format!(
+                    "unsur survei belum lengkap: survei memerlukan isian pilihan wajib `{name}` ({element}) dengan pilihan 1, 2, 3, dan 4, berurutan"
+                ),
+                format!(
+                    "a survey needs the required choice `{name}` ({element}) with the options 1, 2, 3 and 4, in that order"
+                ),
             ));
         }
     }

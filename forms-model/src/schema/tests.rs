@@ -76,3 +76,24 @@ fn a_condition_must_name_a_field_and_answers_the_form_has() {
     .expect_err("no such answer");
     assert!(e[0].message.contains("expects `surel` in `kasus`"), "{e:?}");
 }
+
+#[test]
+fn an_editor_reads_a_definitions_problem_in_indonesian_when_asked() {
+    let form = FORM.replace("prefix: PAW", "prefix: paw");
+    let lists = lists("[]\n");
+    let e = parse_in("t", "t.yaml", &form, &lists, Lang::Id).expect_err("lower-case prefix");
+    assert_eq!(
+        e[0].message,
+        "awalan nomor referensi tidak sesuai: `prefix` harus berupa tiga huruf kapital, bukan `paw`"
+    );
+    let e = parse("t", "t.yaml", &form, &lists).expect_err("lower-case prefix");
+    assert_eq!(
+        e[0].message,
+        "`prefix` must be three capital letters, not `paw`"
+    );
+    let broken = FORM.replace("type: choice", "type: pilihan");
+    let e = parse_in("t", "t.yaml", &broken, &lists, Lang::Id).expect_err("unknown type");
+    let head = "definisi formulir tidak ditulis dengan benar: fields[0].type: unknown variant";
+    assert!(e[0].message.starts_with(head), "{e:?}");
+    assert_eq!(e[0].line, Some(11), "the same place in either language");
+}

@@ -14,7 +14,7 @@ use crate::site::Site;
 pub const LOCAL_API: &str = "admin/api/v1";
 
 /// The theme's word (templates/i18n) naming each component of the standard, for its label.
-const COMPONENT_WORDS: [(&str, &str); 15] = [
+const COMPONENT_WORDS: [(&str, &str); 16] = [
     ("persyaratan", "requirements"),
     ("prosedur", "systems_and_procedures"),
     ("jangka_waktu", "service_time_frame"),
@@ -30,6 +30,7 @@ const COMPONENT_WORDS: [(&str, &str); 15] = [
     ("jaminan_keamanan", "security_guarantee"),
     ("evaluasi_kinerja", "performance_evaluation"),
     ("ditinjau", "standard_reviewed"),
+    ("jam_layanan", "service_hours"),
 ];
 
 /// Components written as a list of items; the others hold one value.

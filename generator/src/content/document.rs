@@ -9,6 +9,7 @@ use crate::diagnostic::Diagnostic;
 use crate::front_matter;
 use crate::site::Document;
 use crate::slug::slugify;
+use crate::t;
 
 pub(super) fn relative(root: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(root).unwrap_or(path).to_path_buf()
@@ -70,9 +71,8 @@ pub fn read_document(
         Ok(s) => s,
         Err(err) => {
             diagnostics.push(
-                Diagnostic::error(&file, format!("cannot read the file: {err}")).help(
-                    "save the file as UTF-8 text (most editors offer this under \"Save as\")",
-                ),
+                Diagnostic::error(&file, t!("content.unreadable_file", reason = err))
+                    .help(t!("content.unreadable_file.help")),
             );
             return None;
         }

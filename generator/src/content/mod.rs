@@ -11,6 +11,7 @@ use walkdir::WalkDir;
 use crate::config::SiteConfig;
 use crate::diagnostic::Diagnostic;
 use crate::site::{Document, Site};
+use crate::t;
 
 mod document;
 mod tree;
@@ -43,7 +44,7 @@ fn inventory(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Inventory {
                 let path = err.path().unwrap_or(&dir).to_path_buf();
                 diagnostics.push(Diagnostic::error(
                     relative(root, &path),
-                    format!("cannot read: {err}"),
+                    t!("content.cannot_read", reason = err),
                 ));
                 continue;
             }
@@ -176,21 +177,16 @@ fn warn_awaiting_review(docs: &[Document], drafts: bool, diagnostics: &mut Vec<D
             .lines()
             .position(|l| l.starts_with("status_terjemahan"))
             .map_or(1, |i| i + 1);
-        let outcome = if drafts {
-            "shown in this preview only"
+        let message = if drafts {
+            t!("content.awaiting_review.in_preview")
         } else {
-            "left out of the site"
+            t!("content.awaiting_review.left_out")
         };
         diagnostics.push(
-            Diagnostic::note(
-                &d.file,
-                format!("this translation awaits a native speaker's review: {outcome}"),
-            )
-            .at(&d.source, line, 1)
-            .underline("status_terjemahan".len())
-            .help(
-                "once a native speaker has checked it, write `status_terjemahan: ditinjau_penutur`",
-            ),
+            Diagnostic::note(&d.file, message)
+                .at(&d.source, line, 1)
+                .underline("status_terjemahan".len())
+                .help(t!("content.awaiting_review.help")),
         );
     }
 }
@@ -221,14 +217,16 @@ fn check_translated_sections(docs: &[Document], default: &str, diagnostics: &mut
             diagnostics.push(
                 Diagnostic::warning(
                     &d.file,
-                    format!(
-                        "this page's section has no `{}` version: `content/{default_dir}/_index.{}.md` is missing",
-                        d.lang, d.lang
+                    t!(
+                        "content.section_untranslated",
+                        lang = d.lang,
+                        dir = default_dir
                     ),
                 )
-                .help(format!(
-                    "translate `content/{default_dir}/_index.md` into `_index.{}.md`, so the section's list exists in that language too",
-                    d.lang
+                .help(t!(
+                    "content.section_untranslated.help",
+                    lang = d.lang,
+                    dir = default_dir
                 )),
             );
         }
@@ -250,8 +248,8 @@ fn check_bundles_in_sections(docs: &[Document], diagnostics: &mut Vec<Diagnostic
         if file_name(&d.tree_path) == "index.md" && section_dirs.contains(parent_dir(&d.tree_path))
         {
             diagnostics.push(
-                Diagnostic::error(&d.file, "a folder cannot hold both `_index.md` (a section) and `index.md` (a page bundle)")
-                    .help("rename `index.md` to `_index.md` if the folder is a section, or remove `_index.md` if it is one page with its images"),
+                Diagnostic::error(&d.file, t!("content.section_and_bundle"))
+                    .help(t!("content.section_and_bundle.help")),
             );
         }
     }

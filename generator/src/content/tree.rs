@@ -10,6 +10,7 @@ use crate::diagnostic::Diagnostic;
 use crate::front_matter::{FrontMatter, SortBy};
 use crate::site::{Document, Page, Section, Site, Tag, Target};
 use crate::slug::slugify;
+use crate::t;
 
 /// Puts the documents in the tree: sections first (the home page at 0, parents before
 /// children), then each page in its nearest section, sorted as the section says.
@@ -146,13 +147,13 @@ pub(super) fn check_duplicate_urls(
             diagnostics.push(
                 Diagnostic::error(
                     &doc.file,
-                    format!(
-                        "this page has the same address `{}` as `{}`",
-                        doc.url,
-                        first.file.display()
+                    t!(
+                        "content.same_address",
+                        url = doc.url,
+                        other = first.file.display()
                     ),
                 )
-                .help("rename one of the two files (addresses come from file and folder names)"),
+                .help(t!("content.same_address.help")),
             );
             duplicates.insert(i);
         } else {

@@ -9,6 +9,7 @@ use crate::dates::Date;
 use crate::diagnostic::{Diagnostic, did_you_mean};
 pub use crate::keys::{KEYS, KeySpec, Kind, kind_of};
 use crate::service_standard::ServiceStandard;
+use crate::t;
 use crate::yaml_error::yaml_error;
 
 /// The raw parts of a source file.
@@ -28,9 +29,9 @@ pub fn split<'a>(file: &Path, source: &'a str) -> Result<Split<'a>, Diagnostic> 
     let text = &source[start..];
     let first_line_end = text.find('\n').unwrap_or(text.len());
     if text[..first_line_end].trim_end() != "---" {
-        return Err(Diagnostic::error(file, "the file does not start with front matter")
+        return Err(Diagnostic::error(file, t!("front_matter.not_started"))
             .at(source, 1, 1)
-            .help("start the file with a line `---`, then the settings (at least `title: ...`), then another line `---`"));
+            .help(t!("front_matter.not_started.help")));
     }
     let yaml_start = start + first_line_end + 1;
     let mut offset = yaml_start;
@@ -46,10 +47,10 @@ pub fn split<'a>(file: &Path, source: &'a str) -> Result<Split<'a>, Diagnostic> 
         }
         offset += line.len();
     }
-    Err(Diagnostic::error(file, "the front matter is not closed")
+    Err(Diagnostic::error(file, t!("front_matter.not_closed"))
         .at(source, 1, 1)
         .underline(3)
-        .help("add a line with only `---` after the last setting, before the text of the page"))
+        .help(t!("front_matter.not_closed.help")))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, Default)]
@@ -225,11 +226,9 @@ pub fn parse(
     }
     if fm.paginate_by == Some(0) {
         diagnostics.push(
-            Diagnostic::error(file, "`paginate_by` must be at least 1")
+            Diagnostic::error(file, t!("front_matter.paginate_by_zero"))
                 .at(source, at.line("paginate_by"), 1)
-                .help(
-                    "write the number of pages per list page, e.g. `paginate_by: 10`, or remove it",
-                ),
+                .help(t!("front_matter.paginate_by_zero.help")),
         );
     }
     Some(fm)
@@ -270,20 +269,21 @@ fn check_keys(
         .collect();
     for key in keys {
         let Some(spec) = KEYS.iter().find(|k| k.name == key.name) else {
-            let d = Diagnostic::error(file, format!("unknown front matter key `{}`", key.name))
+            let d = Diagnostic::error(file, t!("front_matter.unknown_key", key = key.name))
                 .at(source, key.line, key.column)
                 .underline(key.name.chars().count());
             let in_english = crate::keys::english_key(key.name).filter(|k| candidates.contains(k));
             diagnostics.push(
                 match in_english.or_else(|| did_you_mean(key.name, &candidates)) {
-                    Some(s) if in_english.is_some() => d.help(format!(
-                        "keys are written in English: write `{s}:` for `{}:`",
-                        key.name
+                    Some(s) if in_english.is_some() => d.help(t!(
+                        "front_matter.unknown_key.in_english",
+                        english = s,
+                        key = key.name
                     )),
-                    Some(s) => d.help(format!("did you mean `{s}`?")),
-                    None => d.help(format!(
-                        "the keys a page accepts are: {}; put your own settings under `extra:`",
-                        candidates.join(", ")
+                    Some(s) => d.help(t!("front_matter.unknown_key.did_you_mean", suggestion = s)),
+                    None => d.help(t!(
+                        "front_matter.unknown_key.accepted",
+                        keys = candidates.join(", ")
                     )),
                 },
             );
@@ -291,10 +291,10 @@ fn check_keys(
         };
         if !is_section && spec.section_only {
             diagnostics.push(
-                Diagnostic::error(file, format!("`{}` only applies to a section", key.name))
+                Diagnostic::error(file, t!("front_matter.section_only", key = key.name))
                     .at(source, key.line, key.column)
                     .underline(key.name.chars().count())
-                    .help("move it to the `_index.md` of the section, or remove it"),
+                    .help(t!("front_matter.section_only.help")),
             );
         }
     }
@@ -305,13 +305,13 @@ fn title(at: &Where<'_>, raw: Option<String>, diagnostics: &mut Vec<Diagnostic>)
     if let Some(title) = raw.filter(|t| !t.trim().is_empty()) {
         return title.trim().to_string();
     }
-    let d = Diagnostic::error(at.file, "the page has no `title`");
+    let d = Diagnostic::error(at.file, t!("front_matter.no_title"));
     diagnostics.push(
         match at.line_of("title") {
             Some(line) => d.at(at.source, line, 1).underline(5),
             None => d.at(at.source, 1, 1).underline(3),
         }
-        .help("add a line such as `title: Permohonan Informasi Publik` to the front matter"),
+        .help(t!("front_matter.no_title.help")),
     );
     at.file
         .file_stem()
@@ -330,12 +330,13 @@ fn date(
     let date = Date::parse(&text);
     if date.is_none() {
         diagnostics.push(
-            Diagnostic::error(at.file, format!("`{name}` is not a valid date: `{text}`"))
-                .at(at.source, at.line(name), name.len() + 3)
-                .underline(text.chars().count())
-                .help(format!(
-                    "write the date as YYYY-MM-DD, e.g. `{name}: 2026-02-12`"
-                )),
+            Diagnostic::error(
+                at.file,
+                t!("front_matter.invalid_date", key = name, value = text),
+            )
+            .at(at.source, at.line(name), name.len() + 3)
+            .underline(text.chars().count())
+            .help(t!("front_matter.invalid_date.help", key = name)),
         );
     }
     date
@@ -353,10 +354,13 @@ fn check_standard(at: &Where<'_>, standard: &ServiceStandard, diagnostics: &mut 
         .collect::<Vec<_>>()
         .join(", ");
     diagnostics.push(
-        Diagnostic::error(at.file, format!("`standar_pelayanan` is missing {list}"))
-            .at(at.source, at.line("standar_pelayanan"), 1)
-            .underline("standar_pelayanan".len())
-            .help("the six components citizens read are required: persyaratan, prosedur, jangka_waktu, biaya, produk, pengaduan; write `{konfirmasi: \"...\"}` for a value still to be confirmed"),
+        Diagnostic::error(
+            at.file,
+            t!("front_matter.standard_missing", components = list),
+        )
+        .at(at.source, at.line("standar_pelayanan"), 1)
+        .underline("standar_pelayanan".len())
+        .help(t!("front_matter.standard_missing.help")),
     );
 }
 

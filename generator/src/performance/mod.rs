@@ -17,6 +17,7 @@ use forms_model::performance::{Report, SCHEMA};
 use crate::diagnostic::Diagnostic;
 use crate::output::{Contents, OutputFile};
 use crate::site::Site;
+use crate::t;
 
 /// The folder of the periods, inside `content/`.
 pub const DIR: &str = "kinerja";
@@ -78,20 +79,20 @@ pub fn load(root: &Path, site: &Site, diagnostics: &mut Vec<Diagnostic>) -> Perf
                 diagnostics.push(
                     Diagnostic::error(
                         &file,
-                        format!(
-                            "figures of schema {}, this build reads {SCHEMA}",
-                            report.schema
+                        t!(
+                            "performance.schema",
+                            found = report.schema,
+                            expected = SCHEMA
                         ),
                     )
-                    .help("write the file again with this version's `forms-fn stats`"),
+                    .help(t!("performance.schema.help")),
                 );
                 continue;
             }
             Err(e) => {
                 diagnostics.push(
-                    Diagnostic::error(&file, format!("the figures cannot be read: {e}")).help(
-                        "this file is written by `forms-fn stats --out`; see docs/kinerja.md",
-                    ),
+                    Diagnostic::error(&file, t!("performance.unreadable", error = e))
+                        .help(t!("performance.unreadable.help")),
                 );
                 continue;
             }
@@ -126,8 +127,8 @@ fn period(
     let mut follow_up = BTreeMap::new();
     match docs.first() {
         None => diagnostics.push(
-            Diagnostic::warning(file, format!("these figures have no page: add `content/{key}`"))
-                .help(format!("its title names the period, and `extra.{FOLLOW_UP}` holds the follow-up per service; see docs/PANDUAN.md §20")),
+            Diagnostic::warning(file, t!("performance.no_page", page = key))
+                .help(t!("performance.no_page.help", follow_up = FOLLOW_UP)),
         ),
         Some(doc) => {
             if let Some(serde_yaml::Value::Mapping(map)) = doc.meta.extra.get(FOLLOW_UP) {
@@ -139,8 +140,8 @@ fn period(
             }
             if follow_up.is_empty() {
                 diagnostics.push(
-                    Diagnostic::warning(&doc.file, format!("the period `{id}` has figures but no follow-up"))
-                        .help(format!("write under `extra:` a `{FOLLOW_UP}:` with one line per service (and `kantor` for the office): what will be improved, by whom, by when")),
+                    Diagnostic::warning(&doc.file, t!("performance.no_follow_up", id = id))
+                        .help(t!("performance.no_follow_up.help", follow_up = FOLLOW_UP)),
                 );
             }
         }

@@ -3,6 +3,7 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::site::{Document, Site};
+use crate::t;
 use crate::templates::Templates;
 
 pub(super) fn section_template(index: usize, doc: &Document) -> String {
@@ -87,17 +88,15 @@ fn check_template(templates: &Templates, name: &str, doc: &Document) -> Result<(
     } else {
         Err(Diagnostic::error(
             format!("templates/{name}"),
-            format!("the theme has no `{name}`"),
+            t!("render.no_theme_template", name = name),
         )
-        .help(format!(
-            "create templates/{name}; pages and sections use it by default"
-        )))
+        .help(t!("render.no_theme_template.default", name = name)))
     }
 }
 
 fn missing_template(doc: &Document, name: &str, templates: &Templates) -> Diagnostic {
     let names: Vec<&str> = templates.names().collect();
-    let d = Diagnostic::error(&doc.file, format!("there is no template `{name}`"));
+    let d = Diagnostic::error(&doc.file, t!("render.no_template", name = name));
     let line = doc
         .source
         .lines()
@@ -113,7 +112,10 @@ fn missing_template(doc: &Document, name: &str, templates: &Templates) -> Diagno
         .at(&doc.source, line, column)
         .underline(name.chars().count());
     match crate::diagnostic::did_you_mean(name, &names) {
-        Some(s) => d.help(format!("did you mean `{s}`?")),
-        None => d.help(format!("templates/ has: {}", names.join(", "))),
+        Some(template) => d.help(t!("render.no_template.did_you_mean", template = template)),
+        None => {
+            let names = names.join(", ");
+            d.help(t!("render.no_template.list", names = names))
+        }
     }
 }

@@ -8,6 +8,7 @@ use crate::context::{Listings, Paginator, TagCtx, base_context, crumbs, page_con
 use crate::diagnostic::Diagnostic;
 use crate::output::OutputFile;
 use crate::site::Site;
+use crate::t;
 use crate::templates::Templates;
 
 mod choice;
@@ -78,14 +79,12 @@ pub fn render(
         .into_iter()
         .map(|(d, whats)| {
             let others = whats.len() - 1;
+            let what = &whats[0];
             let note = if others == 0 {
-                format!("while rendering {}", whats[0])
+                t!("render.while", what = what)
             } else {
-                format!(
-                    "while rendering {} and {others} other page{}",
-                    whats[0],
-                    if others == 1 { "" } else { "s" }
-                )
+                let s = if others == 1 { "" } else { "s" };
+                t!("render.while.others", what = what, others = others, s = s)
             };
             match &d.help {
                 Some(_) => d.detail(note),
@@ -348,9 +347,9 @@ fn require(templates: &Templates, name: &str) -> Result<(), Failure> {
     }
     let d = Diagnostic::error(
         format!("templates/{name}"),
-        format!("the theme has no `{name}`"),
+        t!("render.no_theme_template", name = name),
     )
-    .help(format!("create templates/{name}; the site needs it"));
+    .help(t!("render.no_theme_template.required", name = name));
     Err((d, name.to_string()))
 }
 

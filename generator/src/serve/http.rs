@@ -8,9 +8,11 @@ use std::time::Duration;
 use tiny_http::{Header, Request, Response};
 
 use super::{Served, Shared, State};
+use crate::diagnostic::Severity;
 use crate::feeds::escape;
 use crate::output::Contents;
 use crate::render;
+use crate::t;
 
 /// The live-reload script: asks the server for the site's generation and reloads the page
 /// when it changes. A long poll needs no WebSocket code on either side.
@@ -40,7 +42,7 @@ fn forms(shared: &Shared, request: &mut Request) -> Response<Cursor<Vec<u8>>> {
     let app = match app {
         Ok(app) => app,
         Err(err) => {
-            let body = format!("The forms cannot be answered: {err}");
+            let body = t!("serve.forms_unavailable", error = err);
             return ok(body.into_bytes(), "text/plain; charset=utf-8").with_status_code(503);
         }
     };
@@ -143,29 +145,51 @@ fn serve_file(shared: &Shared, path: &str) -> Response<Cursor<Vec<u8>>> {
 
 /// The page `serve` shows while the site cannot be built: each problem in its own box,
 /// errors first (as `report` orders them), wrapped to the screen's width, so it reads on a
-/// phone; it reloads by itself once the site builds. Its words are Indonesian, the site's
-/// editors' language; the problems themselves are in English.
+/// phone; it reloads by itself once the site builds. It speaks the messages' language, so
+/// its explanation names the labels the problems carry.
 fn error_page(text: &str) -> String {
+    let lang = crate::messages::current().code();
+    let labels = [
+        ("error", Severity::Error.label()),
+        ("warning", Severity::Warning.label()),
+        ("note", Severity::Note.label()),
+    ];
     let mut blocks = String::new();
     for block in text.split("\n\n").map(str::trim).filter(|b| !b.is_empty()) {
-        let class = ["error", "warning", "note"]
-            .into_iter()
-            .find(|label| block.starts_with(label))
-            .unwrap_or("ringkasan");
+        let class = labels
+            .iter()
+            .find(|(_, label)| block.starts_with(label.as_str()))
+            .map_or("ringkasan", |(class, _)| class);
         blocks.push_str(&format!(
-            "<pre class=\"{class}\" lang=\"en\">{}</pre>\n",
+            "<pre class=\"{class}\" lang=\"{lang}\">{}</pre>\n",
             escape(block)
         ));
     }
+    let title = escape(&t!("serve.error_page.title"));
+    let intro = code_spans(&t!(
+        "serve.error_page.intro",
+        help = t!("report.label.help")
+    ));
     format!(
-        "<!DOCTYPE html>\n<html lang=\"id\"><head><meta charset=\"utf-8\">\
+        "<!DOCTYPE html>\n<html lang=\"{lang}\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>Situs belum dapat dibangun</title><style>{ERROR_PAGE_CSS}</style></head>\
-         <body><main><h1>Situs belum dapat dibangun</h1>\
-         <p>Perbaiki masalah di bawah ini, lalu simpan berkasnya: halaman ini dimuat ulang \
-         sendiri. Setiap masalah menyebut berkas dan barisnya (<code>berkas:baris:kolom</code>) \
-         dan, setelah <code>help:</code>, cara memperbaikinya.</p>\n{blocks}</main></body></html>"
+         <title>{title}</title><style>{ERROR_PAGE_CSS}</style></head>\
+         <body><main><h1>{title}</h1>\
+         <p>{intro}</p>\n{blocks}</main></body></html>"
     )
+}
+
+/// A message as HTML, its `code` in backticks set as code.
+fn code_spans(text: &str) -> String {
+    let mut html = String::new();
+    for (i, part) in text.split('`').enumerate() {
+        if i % 2 == 1 {
+            html.push_str(&format!("<code>{}</code>", escape(part)));
+        } else {
+            html.push_str(&escape(part));
+        }
+    }
+    html
 }
 
 const ERROR_PAGE_CSS: &str = "body{margin:0;font:1rem/1.5 system-ui,sans-serif;color:#1a1a1a;background:#f6f6f4}\
@@ -227,5 +251,25 @@ mod tests {
         assert_eq!(percent_decode("berita/foto%201.jpg"), "berita/foto 1.jpg");
         assert_eq!(percent_decode("a%2"), "a%2");
         assert_eq!(percent_decode("%zz"), "%zz");
+    }
+
+    #[test]
+    fn the_error_page_boxes_each_problem_by_its_label() {
+        let page = error_page(
+            "error: a `x`\n --> content/a.md\n\nwarning: b\n\n... and 3 more\n\nerror: the site has 1 error",
+        );
+        assert!(
+            page.contains(r#"<pre class="error" lang="en">error: a `x`"#),
+            "{page}"
+        );
+        assert!(
+            page.contains(r#"<pre class="warning" lang="en">warning: b"#),
+            "{page}"
+        );
+        assert!(
+            page.contains(r#"<pre class="ringkasan" lang="en">... and 3 more"#),
+            "{page}"
+        );
+        assert!(page.contains("after <code>help:</code>, how"), "{page}");
     }
 }
