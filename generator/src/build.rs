@@ -111,6 +111,7 @@ pub fn build(options: &BuildOptions) -> Result<Built> {
         contents: Contents::Copy(root.join(source)),
     }));
     outputs.extend(generated_files(&site));
+    outputs.extend(crate::offline::worker(&site, &static_files));
     outputs.extend(crate::admin::files(&site, &static_files));
     outputs.extend(crate::performance::outputs(&templates.data().performance));
     outputs.extend(alias_pages(&site, &mut diagnostics));

@@ -42,7 +42,7 @@ pub struct Plan {
 }
 
 /// How long browsers and the CDN may keep a file: fingerprinted assets (`css/main.<hash>.css`)
-/// forever, pages a few minutes, the rest an hour.
+/// forever, pages a few minutes, the service worker never without asking, the rest an hour.
 pub fn cache_control(path: &str) -> &'static str {
     let name = path.rsplit('/').next().unwrap_or_default();
     let fingerprinted = name.split('.').count() >= 3
@@ -52,6 +52,9 @@ pub fn cache_control(path: &str) -> &'static str {
             .is_some_and(|h| h.len() >= 8 && h.chars().all(|c| c.is_ascii_hexdigit()));
     if fingerprinted {
         "public, max-age=31536000, immutable"
+    } else if path == crate::offline::WORKER {
+        // A browser asks for the worker again on every visit: a deploy must reach it at once.
+        "no-cache"
     } else if path.ends_with(".html") {
         "public, max-age=300"
     } else {
@@ -208,6 +211,8 @@ mod tests {
         );
         assert_eq!(cache_control("sitemap.xml"), "public, max-age=3600");
         assert_eq!(cache_control("favicon.svg"), "public, max-age=3600");
+        // A deploy must reach the service worker on the next visit.
+        assert_eq!(cache_control("sw.js"), "no-cache");
     }
 
     #[test]

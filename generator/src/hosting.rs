@@ -34,7 +34,7 @@ pub fn files(site: &Site, forms_endpoint: &str) -> Vec<OutputFile> {
     // Cache-Control only where it differs from the host's default (revalidate pages):
     // both hosts merge the headers of every rule that matches.
     let headers = format!(
-        "{base}*\n  Strict-Transport-Security: max-age=63072000; includeSubDomains\n  X-Content-Type-Options: nosniff\n  Referrer-Policy: strict-origin-when-cross-origin\n  X-Frame-Options: DENY\n  Permissions-Policy: camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()\n  Content-Security-Policy: {policy}\n{base}css/*\n  Cache-Control: public, max-age=31536000, immutable\n{base}js/*\n  Cache-Control: public, max-age=31536000, immutable\n"
+        "{base}*\n  Strict-Transport-Security: max-age=63072000; includeSubDomains\n  X-Content-Type-Options: nosniff\n  Referrer-Policy: strict-origin-when-cross-origin\n  X-Frame-Options: DENY\n  Permissions-Policy: camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()\n  Content-Security-Policy: {policy}\n{base}css/*\n  Cache-Control: public, max-age=31536000, immutable\n{base}js/*\n  Cache-Control: public, max-age=31536000, immutable\n{base}sw.js\n  Cache-Control: no-cache\n"
     );
     // The content editor's own policy (Cloudflare Pages detaches the site-wide one with
     // `! Header`; CloudFront gives `/admin/*` its own policy, deploy/template.yaml).

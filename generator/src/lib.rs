@@ -29,6 +29,7 @@ pub mod links;
 pub mod lint;
 pub mod markdown;
 pub mod messages;
+pub mod offline;
 pub mod output;
 pub mod performance;
 pub mod render;

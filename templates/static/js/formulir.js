@@ -3,7 +3,9 @@
    - Errors come from the form function itself, so they read exactly as without JavaScript;
      a required field left empty is flagged as soon as the citizen leaves it.
    - Keeps a draft on this device (localStorage) until the form is sent. NIK-type fields
-     (autocomplete="off") and files are never stored. */
+     (autocomplete="off") and files are never stored in the draft.
+   - Without signal, keeps the whole submission on this device to send once the signal
+     returns (antrean.js), and says so; the note becomes the receipt once it is sent. */
 (function () {
   "use strict";
   if (!window.fetch || !window.FormData) return;
@@ -22,7 +24,11 @@
       status: "Lihat perkembangan permohonan ini",
       guided: "Pengaduan Anda ditangani lembaga lain",
       failed: "Kiriman belum dapat diproses. Coba lagi.",
-      offline: "Koneksi terputus. Isian Anda tersimpan di perangkat ini; coba kirim lagi."
+      offline: "Koneksi terputus. Isian Anda tersimpan di perangkat ini; coba kirim lagi.",
+      kept: "Tidak ada sinyal: kiriman Anda disimpan di ponsel ini",
+      keptHow: function (days) { return "Kiriman ini akan dikirim otomatis saat sinyal kembali, cukup sekali; Anda tidak perlu mengisi atau mengirim ulang. Nomor referensi muncul di sini setelah terkirim. Jika tidak terkirim dalam " + days + " hari, kiriman ini dihapus dari ponsel."; },
+      keptRefused: "Kiriman yang disimpan belum dapat diterima",
+      list: "Lihat kiriman saya"
     },
     en: {
       fix: "Some answers need correcting",
@@ -36,7 +42,11 @@
       status: "See how this request is progressing",
       guided: "Your complaint is handled by another institution",
       failed: "Your submission could not be processed yet. Please try again.",
-      offline: "The connection was lost. Your answers are kept on this device; please send again."
+      offline: "The connection was lost. Your answers are kept on this device; please send again.",
+      kept: "No signal: your submission is kept on this phone",
+      keptHow: function (days) { return "It will be sent automatically when the signal returns, once; you do not need to fill in or send it again. The reference number appears here once it is sent. If it cannot be sent within " + days + " days, it is deleted from the phone."; },
+      keptRefused: "The saved submission could not be accepted yet",
+      list: "See my submissions"
     }
   };
 
@@ -170,6 +180,54 @@
     });
   }
 
+  /* No signal: the answers (files included) are kept on this device with the form's
+     idempotency key and sent when the signal returns (antrean.js, luring.js); the form
+     gives way to a note that says so, which becomes the receipt once sent. */
+  function keepForLater(form) {
+    var say = words(form);
+    var name = "kunci:" + form.getAttribute("data-formulir");
+    var key = idempotencyKey(form);
+    var heading = document.querySelector("h1");
+    var title = heading ? heading.textContent.trim() : form.getAttribute("data-formulir");
+    window.Antrean.keep(form, key, title, words(form) === WORDS.en ? "en" : "id").then(function () {
+      try { localStorage.removeItem(draftKey(form)); sessionStorage.removeItem(name); } catch (err) { /* ignore */ }
+      var parent = form.parentNode;
+      replaceWith(form, say.kept, [say.keptHow(window.Antrean.KEEP_DAYS)], list() ? { href: list(), text: say.list } : null);
+      var note = parent.querySelector(".tanda-terima");
+      if (note) note.setAttribute("data-kiriman-id", key);
+      var shown = function (results) {
+        results.forEach(function (r) {
+          if (r.id !== key || !note || !note.isConnected) return;
+          var fresh = document.createElement("form");
+          note.parentNode.replaceChild(fresh, note);
+          if (r.sent) {
+            replaceWith(fresh, say.received, [say.reference + r.sent.reference, r.sent.pesan, say.keep],
+              r.sent.status_url ? { href: r.sent.status_url, text: say.status } : null);
+          } else if (r.guidance) {
+            replaceWith(fresh, say.guided, [r.guidance]);
+          } else {
+            replaceWith(fresh, say.keptRefused, [], list() ? { href: list(), text: say.list } : null);
+          }
+          note = null;
+        });
+      };
+      document.addEventListener("kiriman", function (e) { shown(e.detail); });
+      /* Without a service worker (not supported, or not yet running), this page sends. */
+      window.addEventListener("online", function () {
+        if (!navigator.serviceWorker || !navigator.serviceWorker.controller) window.Antrean.sendAll().then(shown);
+      });
+    }, function () {
+      saveDraft(form);
+      summary(form, { "": say.offline });
+    });
+  }
+
+  /* The page listing the citizen's submissions (named by luring.js's tag on every page). */
+  function list() {
+    var tag = document.querySelector("script[data-daftar]");
+    return tag && tag.getAttribute("data-daftar");
+  }
+
   function enhance(form) {
     capPastDates(form);
     restoreDraft(form);
@@ -207,8 +265,11 @@
           }
         })
         .catch(function () {
-          saveDraft(form);
-          summary(form, { "": say.offline });
+          if (window.Antrean) keepForLater(form);
+          else {
+            saveDraft(form);
+            summary(form, { "": say.offline });
+          }
         })
         .then(function () { if (button && button.isConnected) { button.disabled = false; button.textContent = say.send; } });
     });
