@@ -20,7 +20,7 @@ const SECRET: &str = "kunci-uji-yang-cukup-panjang-untuk-hmac-0123456789";
 
 /// moto on a free port, with the table as the deployment template creates it.
 fn dynamodb() -> (common::Process, u16) {
-    let (server, port) = test_support::servers::s3_server(None);
+    let (server, port) = test_support::servers::dynamodb_server();
     let script = format!(
         "import boto3\n\
          c = boto3.client('dynamodb', endpoint_url='http://127.0.0.1:{port}', region_name='ap-southeast-3', aws_access_key_id='uji', aws_secret_access_key='uji')\n\

@@ -5,6 +5,7 @@
 // - a form sent without signal is kept on the phone, sent once when the signal returns (its
 //   mail reaches the desk, its receipt appears), and nothing more on a second reconnection;
 // - "my submissions" lists it, and deleting it leaves no trace in the browser's storage;
+// - a form kept on a page then closed is sent on the next visit, and said so on that page;
 // - a kept submission never sent is forgotten after its days on the phone;
 // - a deploy of a new version replaces the worker and its caches on the next visit;
 // - under `generator serve`, the worker does not stand in the way of live reload.
@@ -30,8 +31,10 @@ async function controlled(path = "/") {
   const context = await stack.browser.newContext();
   const page = await context.newPage();
   await page.goto(stack.base + path);
+  // Installed (the first pages fetched) and in control of the page; a worker that fails to
+  // install fails the test here instead of leaving it waiting.
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 20000 });
   await page.evaluate(() => navigator.serviceWorker.ready);
-  await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
   return { context, page };
 }
 
@@ -221,8 +224,7 @@ test("under generator serve, the worker does not stand in the way of live reload
     const page = await context.newPage();
     const local = `http://127.0.0.1:${port}`;
     await page.goto(`${local}/profil/tentang/`);
-    await page.evaluate(() => navigator.serviceWorker.ready);
-    await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 20000 });
     const reloaded = page.waitForEvent("load", { timeout: 30000 });
     appendFileSync(join(stack.site, "content/profil/tentang.md"), "\nKalimat baru dari penyunting.\n");
     await reloaded;
@@ -231,4 +233,27 @@ test("under generator serve, the worker does not stand in the way of live reload
   } finally {
     serve.kill();
   }
+});
+
+test("a form kept without signal is sent on the next visit, after its page was closed", async () => {
+  const { context, page } = await controlled("/formulir/pendidikan-pemilih/");
+  await fillRequired(page);
+  await context.setOffline(true);
+  await page.getByRole("button", { name: "Kirim" }).click();
+  await page.locator(".tanda-terima", { hasText: /disimpan di ponsel ini/ }).waitFor();
+  await page.close();
+
+  await context.setOffline(false);
+  const later = await context.newPage();
+  await later.goto(`${stack.base}/layanan/`);
+  const news = later.locator(".kabar-kiriman");
+  await news.waitFor({ timeout: 30000 });
+  const reference = (await news.innerText()).match(/DIK-[2-9A-Z]{4}-[2-9A-Z]{4}/)?.[0];
+  assert.ok(reference, await news.innerText());
+  for (let i = 0; i < 200 && deskMails(reference).length === 0; i++) await new Promise((ok) => setTimeout(ok, 50));
+  assert.equal(deskMails(reference).length, 1);
+  await later.getByRole("link", { name: "Lihat kiriman saya" }).click();
+  await later.locator("[data-terkirim]").waitFor();
+  assert.match(await later.locator("[data-terkirim]").innerText(), new RegExp(reference));
+  await context.close();
 });

@@ -41,3 +41,27 @@ pub fn s3_server(port: Option<u16>) -> (Process, u16) {
     wait_for_port(port);
     (server, port)
 }
+
+/// moto's server for DynamoDB, answering one request at a time. A real table applies a
+/// conditional write (`version = :seen`) atomically; moto's threaded server checks the
+/// condition and writes in two steps, so under load two writers could both pass it and
+/// one change would be lost by the emulator, not by the code under test.
+pub fn dynamodb_server() -> (Process, u16) {
+    let port = free_port();
+    let child = Command::new(python_with("moto.server"))
+        .args([
+            "-c",
+            "import sys\n\
+             from werkzeug.serving import run_simple\n\
+             from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app\n\
+             run_simple('127.0.0.1', int(sys.argv[1]), DomainDispatcherApplication(create_backend_app), threaded=False)\n",
+            &port.to_string(),
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("moto starts");
+    let server = Process(child);
+    wait_for_port(port);
+    (server, port)
+}
