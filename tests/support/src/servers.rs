@@ -24,21 +24,17 @@ pub fn smtp_server(port: u16, maildir: &Path, options: &[&str]) -> Process {
 /// moto's S3 server on `port` (a free one when `None`), empty, once it listens.
 pub fn s3_server(port: Option<u16>) -> (Process, u16) {
     let port = port.unwrap_or_else(free_port);
-    let child = Command::new(python_with("moto.server"))
-        .args([
+    let server = moto(
+        port,
+        &[
             "-m",
             "moto.server",
             "-H",
             "127.0.0.1",
             "-p",
             &port.to_string(),
-        ])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("moto starts");
-    let server = Process(child);
-    wait_for_port(port);
+        ],
+    );
     (server, port)
 }
 
@@ -48,20 +44,29 @@ pub fn s3_server(port: Option<u16>) -> (Process, u16) {
 /// one change would be lost by the emulator, not by the code under test.
 pub fn dynamodb_server() -> (Process, u16) {
     let port = free_port();
-    let child = Command::new(python_with("moto.server"))
-        .args([
+    let server = moto(
+        port,
+        &[
             "-c",
             "import sys\n\
              from werkzeug.serving import run_simple\n\
              from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app\n\
              run_simple('127.0.0.1', int(sys.argv[1]), DomainDispatcherApplication(create_backend_app), threaded=False)\n",
             &port.to_string(),
-        ])
+        ],
+    );
+    (server, port)
+}
+
+/// Python with moto, run with `args`, once it listens on `port`.
+fn moto(port: u16, args: &[&str]) -> Process {
+    let child = Command::new(python_with("moto.server"))
+        .args(args)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
         .expect("moto starts");
     let server = Process(child);
     wait_for_port(port);
-    (server, port)
+    server
 }
