@@ -317,6 +317,31 @@ impl SiteConfig {
         self.languages.iter().find(|l| l.code == code)
     }
 
+    /// The office's contact facts for pages in `code`, in `contact`'s order: each key with
+    /// its value and the language the value is written in, the language's own
+    /// (`languages[].contact`) in place of the default's.
+    pub fn contact_in<'a>(
+        &'a self,
+        code: &'a str,
+    ) -> Vec<(&'a serde_yaml::Value, &'a serde_yaml::Value, &'a str)> {
+        let own = self.language(code).map(|l| &l.contact);
+        let mut facts: Vec<_> = self
+            .contact
+            .iter()
+            .map(|(key, value)| match own.and_then(|c| c.get(key)) {
+                Some(translated) => (key, translated, code),
+                None => (key, value, self.language.as_str()),
+            })
+            .collect();
+        facts.extend(
+            own.into_iter()
+                .flatten()
+                .filter(|(key, _)| !self.contact.contains_key(*key))
+                .map(|(key, value)| (key, value, code)),
+        );
+        facts
+    }
+
     /// The language of the labels around pages in `code`.
     pub fn ui_language<'a>(&'a self, code: &'a str) -> &'a str {
         self.language(code).map_or(code, Language::ui)
@@ -412,6 +437,40 @@ mod tests {
             ));
             assert!(d.is_empty(), "{good}: {d:?}");
         }
+    }
+
+    #[test]
+    fn a_language_writes_its_own_contact_facts_and_keeps_the_others() {
+        let (c, d) = parse_str(
+            "title: T\nbase_url: https://a.example/\ncontact:\n  telepon: \"(0370) 1\"\n  jam_layanan: Senin\nlanguages:\n  - code: en\n    name: English\n    contact:\n      jam_layanan: Monday\n      fax: \"2\"\n",
+        );
+        assert!(d.is_empty(), "{d:?}");
+        let c = c.expect("parses");
+        let facts = |code| -> Vec<(String, String, String)> {
+            c.contact_in(code)
+                .into_iter()
+                .map(|(k, v, l)| {
+                    let text = |v: &serde_yaml::Value| v.as_str().unwrap_or_default().to_string();
+                    (text(k), text(v), l.to_string())
+                })
+                .collect()
+        };
+        let row = |k: &str, v: &str, l: &str| (k.to_string(), v.to_string(), l.to_string());
+        assert_eq!(
+            facts("en"),
+            [
+                row("telepon", "(0370) 1", "id"),
+                row("jam_layanan", "Monday", "en"),
+                row("fax", "2", "en")
+            ]
+        );
+        assert_eq!(
+            facts("id"),
+            [
+                row("telepon", "(0370) 1", "id"),
+                row("jam_layanan", "Senin", "id")
+            ]
+        );
     }
 
     #[test]

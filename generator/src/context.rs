@@ -12,6 +12,8 @@ use crate::markdown::TocEntry;
 use crate::service_standard::ServiceStandard;
 use crate::site::{Document, Site};
 
+mod language;
+
 /// Template data shared by many outputs, computed once per build: each page's entry in
 /// lists, and each section with its list (also served by `get_section`).
 #[derive(Default)]
@@ -20,26 +22,6 @@ pub struct Listings {
     pub sections: Vec<Value>,
     /// Each language's name, home, menu and footer, by code.
     pub languages: HashMap<String, Value>,
-}
-
-#[derive(Serialize)]
-struct LanguageCtx<'a> {
-    code: &'a str,
-    name: String,
-    /// The language of the labels around the page.
-    ui: &'a str,
-    home_url: &'a str,
-    /// The search page and the A–Z index of the language.
-    search_url: String,
-    az_url: String,
-    menu: &'a [crate::config::MenuItem],
-    /// Links of the footer: `{name, url}`, the URL maybe a placeholder.
-    footer: Value,
-    /// The office's contact facts for pages of this language: `contact` of `site.yaml`,
-    /// with those the language writes itself (`languages[].contact`) in their place.
-    contact: serde_yaml::Mapping,
-    /// The language each of `contact`'s values is written in, by key, for `lang`.
-    contact_lang: HashMap<String, &'a str>,
 }
 
 /// One language version of the page being rendered, for `hreflang` links and the language
@@ -58,68 +40,6 @@ struct VersionCtx<'a> {
 /// Where each language's search page and A–Z index are, below its prefix.
 pub const SEARCH_PATH: &str = "cari/";
 pub const AZ_PATH: &str = "indeks/";
-
-/// The name of a language in the switcher: its own name.
-fn language_name(site: &Site, code: &str) -> String {
-    match site.config.language(code) {
-        Some(l) => l.name.clone(),
-        None => site
-            .i18n
-            .text(code, "language_name")
-            .unwrap_or(code)
-            .to_string(),
-    }
-}
-
-fn language_value(site: &Site, code: &str) -> Value {
-    let home_url = site.home_of(code).map_or(site.config.base_path(), |i| {
-        site.sections[i].doc.url.as_str()
-    });
-    // A language without a home page (only draft translations) is searched with the
-    // default language.
-    let searched = match site.home_of(code) {
-        Some(_) => site.config.prefix(code),
-        None => String::new(),
-    };
-    let language = site.config.language(code);
-    let menu = match language {
-        Some(l) if !l.menu.is_empty() => l.menu.as_slice(),
-        _ => site.config.menu.as_slice(),
-    };
-    let footer = match language {
-        Some(l) if !l.footer.is_empty() => Value::from_serializable(&l.footer),
-        _ => site
-            .config
-            .extra
-            .get("menu_kaki")
-            .map(Value::from_serializable)
-            .unwrap_or_else(|| Value::from_serializable(&Vec::<()>::new())),
-    };
-    let mut contact = site.config.contact.clone();
-    let mut contact_lang: HashMap<String, &str> = contact
-        .keys()
-        .filter_map(|k| k.as_str())
-        .map(|k| (k.to_string(), site.config.language.as_str()))
-        .collect();
-    for (key, value) in language.map(|l| &l.contact).into_iter().flatten() {
-        if let Some(name) = key.as_str() {
-            contact_lang.insert(name.to_string(), code);
-        }
-        contact.insert(key.clone(), value.clone());
-    }
-    Value::from_serializable(&LanguageCtx {
-        code,
-        name: language_name(site, code),
-        ui: site.config.ui_language(code),
-        home_url,
-        search_url: format!("{}{searched}{SEARCH_PATH}", site.config.base_path()),
-        az_url: format!("{}{searched}{AZ_PATH}", site.config.base_path()),
-        menu,
-        footer,
-        contact,
-        contact_lang,
-    })
-}
 
 #[derive(Serialize, Clone)]
 pub(crate) struct LinkCtx<'a> {
@@ -265,7 +185,7 @@ impl Listings {
             languages: site
                 .config
                 .codes()
-                .map(|code| (code.to_string(), language_value(site, code)))
+                .map(|code| (code.to_string(), language::value(site, code)))
                 .collect(),
         };
         listings.sections = (0..site.sections.len())
@@ -380,7 +300,7 @@ fn version<'a>(
 ) -> VersionCtx<'a> {
     VersionCtx {
         lang: code,
-        name: language_name(site, code),
+        name: language::name(site, code),
         permalink: site.config.permalink(&url),
         url,
         translated,

@@ -101,11 +101,11 @@ pub fn fill(site: &Site, doc: &Document, html: &str) -> String {
 
 /// The office-wide hours, as written for `lang` when it has its own.
 fn office_hours(site: &Site, lang: &str, pending: &dyn Fn(&str) -> String) -> Option<String> {
-    let own = site
+    let (_, value, _) = site
         .config
-        .language(lang)
-        .and_then(|l| l.contact.get("jam_layanan"));
-    let value = own.or_else(|| site.config.contact.get("jam_layanan"))?;
+        .contact_in(lang)
+        .into_iter()
+        .find(|(key, _, _)| key.as_str() == Some("jam_layanan"))?;
     match crate::service_standard::placeholder_text(value) {
         Some(text) => Some(pending(text)),
         None => value.as_str().map(escape),
